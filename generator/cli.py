@@ -1,0 +1,163 @@
+"""Command line: `briefings build`, `briefings serve`, `briefings reference` (also `python -m generator`)."""
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+from pathlib import Path
+
+from . import context, output, pipeline
+from .errors import GeneratorError
+from .settings import DEFAULT
+
+WATCH_SECONDS = 1.0
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--seeds", type=Path, default=Path("seeds"), help="folder of articles (default: seeds)")
+    p.add_argument("--topics", type=Path, default=None,
+                   help="topic definitions (default: topics.yml in the templates folder)")
+    p.add_argument("--templates", type=Path, default=Path("templates"), help="Jinja2 templates (default: templates)")
+    p.add_argument("--briefings", type=Path, default=Path("briefings"),
+                   help="where the Markdown briefings go; MkDocs' docs_dir (default: briefings)")
+    p.add_argument("--site", type=Path, default=Path("site"), help="where the built site goes (default: site)")
+    p.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs configuration (default: mkdocs.yml)")
+    p.add_argument("--skip-invalid", action="store_true",
+                   help="build from the valid files and list the invalid ones as rejected, instead of failing")
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser, with help text on every command and option."""
+    top = argparse.ArgumentParser(prog="briefings", description="Build topic briefings from a folder of news articles.")
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    b = sub.add_parser("build", help="write briefings/ and build site/ with MkDocs",
+                       description="Read the seeds, write the briefings, and build the site with MkDocs (strict).")
+    _common(b)
+    b.add_argument("--check", action="store_true",
+                   help="write nothing; fail if briefings/ is not what a build would write")
+    b.add_argument("--no-site", action="store_true", help="write the briefings only; skip the MkDocs build")
+    s = sub.add_parser("serve", help="preview the site, rebuilding when seeds or templates change",
+                       description="Serve the site locally; regenerate briefings when seeds, topics or templates change.")
+    _common(s)
+    s.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")
+    r = sub.add_parser("reference", help="write the template reference page (templates/REFERENCE.md)",
+                       description="Regenerate the reference of template context fields from generator/context.py.")
+    r.add_argument("--templates", type=Path, default=Path("templates"), help="templates folder (default: templates)")
+    return top
+
+
+def _inputs(args) -> pipeline.Inputs:
+    return pipeline.Inputs(args.seeds, args.topics or args.templates / "topics.yml", args.templates)
+
+
+def _nav(result: pipeline.Result) -> list:
+    topics = [{t["title"]: f"{t['slug']}.md"} for t in result.ledger["topics"]]
+    return [{"Home": "index.md"}, *topics, {"Sources": "sources.md"}]
+
+
+def _report(result: pipeline.Result, seconds: float) -> str:
+    c = result.ledger["counts"]
+    per_topic = ", ".join(f"{slug} {n}" for slug, n in c["per_topic"].items())
+    lines = [f"Read {c['files']} files: {c['used']} used, {c['duplicate']} duplicates, {c['rejected']} rejected.",
+             f"Passages: {c['passages_kept']} kept, {c['passages_merged']} merged, "
+             f"{c['passages_unassigned']} match no topic. Per topic: {per_topic}.",
+             f"Generated in {seconds:.2f} s."]
+    lines += [f"Rejected: {p}" for p in result.problems]
+    return "\n".join(lines)
+
+
+def build(args) -> int:
+    """`briefings build`."""
+    start = time.perf_counter()
+    result = pipeline.generate(_inputs(args), DEFAULT, skip_invalid=args.skip_invalid)
+    if args.check:
+        diffs = output.differences(args.briefings, result.files)
+        if diffs:
+            print("\n".join(f"{args.briefings}/{d.split(': ', 1)[1]}: {d.split(': ', 1)[0]}" for d in diffs),
+                  file=sys.stderr)
+            print("Error: briefings are out of date; run `briefings build` and commit the result.", file=sys.stderr)
+            return 1
+        print(f"{args.briefings} is up to date ({len(result.files)} files).")
+        return 0
+    changed = output.sync(args.briefings, result.files)
+    print(_report(result, time.perf_counter() - start))
+    print(f"Wrote {len(changed)} changed files to {args.briefings}." if changed else f"{args.briefings} unchanged.")
+    if not args.no_site:
+        t = time.perf_counter()
+        output.build_site(args.config, args.briefings, args.site, _nav(result), result.ledger["story"])
+        print(f"Built {args.site} with MkDocs in {time.perf_counter() - t:.2f} s.")
+    return 0
+
+
+def _fingerprint(paths: list[Path]) -> tuple:
+    """Names, sizes and modification times of every file below the watched paths."""
+    out = []
+    for root in paths:
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for f in files:
+            try:
+                st = f.stat()
+            except FileNotFoundError:
+                continue
+            out.append((str(f), st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
+def serve(args) -> int:
+    """`briefings serve`: MkDocs' live-reload server plus a watcher that regenerates the briefings.
+
+    The watcher writes only files whose bytes change, so MkDocs rebuilds once per real edit; MkDocs
+    itself watches only the briefings folder and mkdocs.yml, never the seeds.
+    """
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    inputs = _inputs(args)
+    result = pipeline.generate(inputs, DEFAULT, skip_invalid=args.skip_invalid)
+    output.sync(args.briefings, result.files)
+    print(_report(result, 0.0).rsplit("\n", 1)[0])
+    watched = [inputs.seeds, inputs.templates, inputs.topics]
+
+    def watch() -> None:
+        last = _fingerprint(watched)
+        while True:
+            time.sleep(WATCH_SECONDS)
+            now = _fingerprint(watched)
+            if now == last:
+                continue
+            last = now
+            try:
+                fresh = pipeline.generate(inputs, DEFAULT, skip_invalid=args.skip_invalid)
+            except GeneratorError as err:
+                print(f"Error (still serving the last good build):\n{err}", file=sys.stderr)
+                continue
+            changed = output.sync(args.briefings, fresh.files)
+            print(f"Regenerated: {', '.join(changed) or 'no change'}")
+
+    threading.Thread(target=watch, daemon=True).start()
+    mkdocs_serve(str(args.config), livereload=True, docs_dir=str(args.briefings.resolve()),
+                 dev_addr=args.dev_addr, nav=_nav(result), site_name=result.ledger["story"])
+    return 0
+
+
+def reference(args) -> int:
+    """`briefings reference`."""
+    target = args.templates / "REFERENCE.md"
+    text = context.reference()
+    if target.is_file() and target.read_text(encoding="utf-8") == text:
+        print(f"{target} is up to date.")
+    else:
+        target.write_text(text, encoding="utf-8")
+        print(f"Wrote {target}.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; every GeneratorError becomes `Error: file:line: message (fix)` lines and exit 1."""
+    args = parser().parse_args(argv)
+    try:
+        return {"build": build, "serve": serve, "reference": reference}[args.command](args)
+    except GeneratorError as err:
+        for problem in err.problems:
+            print(f"Error: {problem}", file=sys.stderr)
+        return 1

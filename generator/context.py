@@ -1,0 +1,200 @@
+"""What each template receives. Every field carries help text; templates/REFERENCE.md is made from it.
+
+Strings from articles and from the topics file are escaped when a template prints them, so they show
+as exactly their characters. Fields typed `Markdown` are already Markdown written by the generator.
+"""
+from __future__ import annotations
+
+import dataclasses
+import typing
+from dataclasses import dataclass, field
+
+from .escape import Markdown
+
+
+def _f(help_text: str, default=dataclasses.MISSING):
+    if default is dataclasses.MISSING:
+        return field(metadata={"help": help_text})
+    return field(default=default, metadata={"help": help_text})
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input article, as a footnote and a row of the sources page."""
+
+    label: str = _f("Footnote label, unique on the site: write `[^{{ s.label }}]`.")
+    id: str = _f("Article id: the file name without its extension.")
+    path: str = _f("The file, relative to the seeds folder.")
+    title: str = _f("Headline, or the file name when none was found.")
+    outlet: str | None = _f("Publication name, when known.")
+    published: str | None = _f("Publication date YYYY-MM-DD, when known.")
+    url: Markdown | None = _f("Link to the original, percent-encoded for use in `<...>`, when known.")
+    status: str = _f("`used`, `duplicate` or `rejected`.")
+    anchor: str = _f("Id of this source's entry on the sources page: link with `sources.md#{{ s.anchor }}`.")
+    topics: tuple[str, ...] = _f("Titles of the topics this article's passages appear in.")
+    duplicate_of: str | None = _f("Id of the article this one duplicates.")
+    duplicate_title: str | None = _f("Title of the article this one duplicates.")
+    duplicate_anchor: str | None = _f("Sources-page id of the article this one duplicates.")
+    similarity: float | None = _f("Share (0-1) of the smaller article's text found in the other.")
+    via: str | None = _f("For a duplicate joined through a third article: that article's id.")
+    reason: str | None = _f("Why a rejected file was not used.")
+    passages_kept: int = _f("Paragraphs of this article kept as passages.")
+    passages_merged: int = _f("Paragraphs merged into a passage kept from another article or repeated.")
+    lines_removed: int = _f("Lines removed as boilerplate, headings or filler.")
+    notes: tuple[str, ...] = _f("What was inferred or could not be found (e.g. 'published not found').")
+
+
+@dataclass(frozen=True)
+class PassageView:
+    """A kept passage on a topic page."""
+
+    text: str = _f("The passage, exactly as the article has it.")
+    sources: tuple[Source, ...] = _f("Every article that reports it: its own first.")
+    line: int = _f("Line of the passage in its article file.")
+    score: float = _f("Topic relevance: weighted count of topic terms.")
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    """A key point: the gist of a widely reported, relevant passage."""
+
+    text: str = _f("A sentence (or the whole short passage) taken verbatim from the passage.")
+    sources: tuple[Source, ...] = _f("Every article that reports the passage.")
+
+
+@dataclass(frozen=True)
+class ArticleGroup:
+    """The passages of one topic page that were kept from one article."""
+
+    source: Source = _f("The article the passages were kept from.")
+    passages: tuple[PassageView, ...] = _f("Its passages on this topic, in article order.")
+
+
+@dataclass(frozen=True)
+class TopicSummary:
+    """A topic as listed on the home page and in page footers."""
+
+    slug: str = _f("Page name: link with `{{ t.slug }}.md`.")
+    title: str = _f("Topic title from the topics file.")
+    description: str = _f("Topic description from the topics file.")
+    passages: int = _f("Passages on the topic.")
+    articles: int = _f("Articles reporting at least one of them.")
+    latest: str | None = _f("Newest publication date among those articles, if any is known.")
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Figures for the whole build."""
+
+    files: int = _f("Input files read.")
+    used: int = _f("Articles used.")
+    duplicates: int = _f("Articles merged as duplicates of another.")
+    rejected: int = _f("Files rejected.")
+    outlets: int = _f("Distinct known outlets among used and duplicate articles.")
+    passages: int = _f("Passages kept.")
+    merged: int = _f("Paragraphs merged into a kept passage.")
+    unassigned: int = _f("Kept passages that match no topic.")
+    earliest: str | None = _f("Earliest known publication date.")
+    latest: str | None = _f("Latest known publication date.")
+    undated: int = _f("Used articles with no known date.")
+
+
+@dataclass(frozen=True)
+class Story:
+    """The story the site covers."""
+
+    title: str = _f("Story title from the topics file.")
+    description: str = _f("Story description from the topics file.")
+
+
+@dataclass(frozen=True)
+class TopicPage:
+    """Context of `topic.md.j2`: one page per topic."""
+
+    story: Story = _f("The story.")
+    topic: TopicSummary = _f("This topic.")
+    key_points: tuple[KeyPoint, ...] = _f("The most important and most widely reported points, best first.")
+    groups: tuple[ArticleGroup, ...] = _f("The passages shown on the page, grouped by article, oldest first.")
+    footnotes: tuple[Source, ...] = _f("Every source cited on the page: write one footnote definition each.")
+    archive: str | None = _f("Page name of the archive with the passages not shown here, if any.")
+    hidden: int = _f("How many passages are on the archive page instead of this one.")
+    topics: tuple[TopicSummary, ...] = _f("All topics, for cross-links.")
+
+
+@dataclass(frozen=True)
+class IndexPage:
+    """Context of `index.md.j2`: the home page."""
+
+    story: Story = _f("The story.")
+    topics: tuple[TopicSummary, ...] = _f("All topics in the order of the topics file.")
+    totals: Totals = _f("Figures for the whole build.")
+
+
+@dataclass(frozen=True)
+class SourcesPage:
+    """Context of `sources.md.j2`: every input file and what became of it."""
+
+    story: Story = _f("The story.")
+    sources: tuple[Source, ...] = _f("Every input file, used first, then duplicates, then rejected.")
+    totals: Totals = _f("Figures for the whole build.")
+
+
+PAGES = {"index.md.j2": IndexPage, "topic.md.j2": TopicPage, "sources.md.j2": SourcesPage}
+
+
+def reference() -> str:
+    """The template authors' reference page, generated from the classes above."""
+    lines = [
+        "# Template reference", "",
+        "Generated by `python -m generator reference` from `generator/context.py`: do not edit.", "",
+        "Templates are Jinja2 with `StrictUndefined`: an unknown name stops the build with the template's "
+        "file and line. Every `{{ ... }}` that prints a string escapes it for Markdown, so article text "
+        "shows as exactly its characters; write Markdown syntax in the template itself, around the "
+        "expression (`[^{{ s.label }}]`, `[{{ s.title }}](<{{ s.url }}>)`).", "",
+        "Besides the fields below, every template can call `cite(sources)`, which writes a footnote "
+        "reference to each source in a list (`{{ cite(p.sources) }}`).", "",
+    ]
+    seen: list[type] = []
+
+    def visit(cls: type) -> None:
+        if cls in seen:
+            return
+        seen.append(cls)
+        for f in dataclasses.fields(cls):
+            for inner in _nested(typing.get_type_hints(cls)[f.name]):
+                visit(inner)
+
+    for name, cls in PAGES.items():
+        visit(cls)
+    for name, cls in PAGES.items():
+        lines += _table(f"`{name}`", cls)
+    for cls in seen:
+        if cls not in PAGES.values():
+            lines += _table(f"`{cls.__name__}`", cls)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _table(heading: str, cls: type) -> list[str]:
+    hints = typing.get_type_hints(cls)
+    out = [f"## {heading}", "", (cls.__doc__ or "").strip(), "", "| name | type | meaning |", "|---|---|---|"]
+    for f in dataclasses.fields(cls):
+        out.append(f"| `{f.name}` | `{_type_name(hints[f.name])}` | {f.metadata['help'].replace('|', '&#124;')} |")
+    return out + [""]
+
+
+def _nested(tp) -> list[type]:
+    if dataclasses.is_dataclass(tp):
+        return [tp]
+    return [t for arg in typing.get_args(tp) for t in _nested(arg)]
+
+
+def _type_name(tp) -> str:
+    if dataclasses.is_dataclass(tp) or isinstance(tp, type):
+        return tp.__name__
+    args = typing.get_args(tp)
+    origin = typing.get_origin(tp)
+    if origin is tuple:
+        return f"list of {_type_name(args[0])}"
+    if type(None) in args:
+        return f"{_type_name(next(a for a in args if a is not type(None)))} or none"
+    return str(tp)

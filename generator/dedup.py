@@ -1,0 +1,286 @@
+"""Deduplicate whole articles and passages.
+
+How it works, in three steps that never compare all pairs:
+
+1. Candidates. Every article's normalised text is cut into word shingles; one shingle in
+   `shingle_sample` (chosen by hash, the same for every article) goes into an inverted index. Articles
+   sharing at least `candidate_min_shared` sampled shingles are candidates. Shingles found in more than
+   `shingle_max_df` articles are common phrases and ignored.
+2. Alignment. For each candidate pair, sentences are matched: first exactly (after normalisation),
+   then the rest with rapidfuzz `fuzz.ratio` >= `sentence_match`. Identical sentences anywhere in the
+   corpus are matched through a hash table too, so a quote shared by any two articles is found.
+3. Decisions. An article is a duplicate of another when at least `article_duplicate` of the smaller
+   one's text is found in the larger (containment: a trimmed copy or an excerpt is wholly inside its
+   original). Duplicates form families; the canonical article of a family is the earliest published,
+   then the longest, then the first by id. A paragraph is merged when `passage_covered` of its text
+   is already in a kept passage; every kept passage cites every article that carries that share of it.
+"""
+from __future__ import annotations
+
+import zlib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.process import cdist
+
+from .model import CleanArticle, Merge, Passage
+from .settings import Settings
+from .textnorm import normalise, sentences
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_BASE = np.uint64(1_000_003)
+_MIN_EXACT_WORDS = 3
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of one paragraph, normalised for matching."""
+
+    article: int
+    paragraph: int
+    norm: str
+    chars: int
+
+
+@dataclass(frozen=True)
+class Families:
+    """Article-level decisions, and the sentence alignment that passage merging reuses."""
+
+    merges: dict[str, Merge]
+    family_of: dict[str, str]
+    articles: tuple[CleanArticle, ...]
+    sents: tuple[Sentence, ...]
+    by_paragraph: tuple[tuple[tuple[int, ...], ...], ...]
+    sentence_root: tuple[int, ...]
+    rank: tuple[tuple, ...]
+
+
+@dataclass(frozen=True)
+class PassageMerge:
+    """Passage-level decisions."""
+
+    passages: tuple[Passage, ...]
+    merged_paragraphs: dict[str, int]
+    kept_paragraphs: dict[str, int]
+
+
+class _UnionFind:
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def shingle_sample(norm_text: str, settings: Settings, vocab: dict[str, int]) -> np.ndarray:
+    """Sorted unique sampled hashes of the word shingles of a normalised text."""
+    toks = norm_text.split()
+    if not toks:
+        return np.empty(0, dtype=np.uint64)
+    ids = []
+    for t in toks:
+        h = vocab.get(t)
+        if h is None:
+            h = vocab[t] = zlib.crc32(t.encode())
+        ids.append(h)
+    arr = np.array(ids, dtype=np.uint64)
+    k = min(settings.shingle_words, len(arr))
+    n = len(arr) - k + 1
+    h = np.zeros(n, dtype=np.uint64)
+    for j in range(k):
+        h = h * _BASE + arr[j:j + n]
+    h = h * _MIX
+    h ^= h >> np.uint64(31)
+    return np.unique(h[h % np.uint64(settings.shingle_sample) == 0])
+
+
+def candidate_pairs(samples: Sequence[np.ndarray], settings: Settings) -> list[tuple[int, int]]:
+    """Article index pairs (i < j) that share enough sampled shingles to be worth aligning."""
+    if not samples:
+        return []
+    hashes = np.concatenate(samples)
+    owners = np.concatenate([np.full(len(s), i, dtype=np.int64) for i, s in enumerate(samples)])
+    order = np.lexsort((owners, hashes))
+    hashes, owners = hashes[order], owners[order]
+    starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
+    sizes = np.diff(np.r_[starts, len(hashes)])
+    n = len(samples)
+    codes = []
+    for size in np.unique(sizes):
+        if size < 2 or size > settings.shingle_max_df:
+            continue
+        group_starts = starts[sizes == size]
+        members = owners[group_starts[:, None] + np.arange(size)]
+        for a in range(size):
+            for b in range(a + 1, size):
+                codes.append(members[:, a] * n + members[:, b])
+    if not codes:
+        return []
+    uniq, counts = np.unique(np.concatenate(codes), return_counts=True)
+    keep = uniq[counts >= settings.candidate_min_shared]
+    return [(int(c // n), int(c % n)) for c in keep]
+
+
+def align(a: list[int], b: list[int], sents: list[Sentence], settings: Settings) -> list[tuple[int, int]]:
+    """Matched sentence id pairs between two articles' sentence id lists."""
+    exact: dict[str, int] = {}
+    for s in b:
+        exact.setdefault(sents[s].norm, s)
+    pairs, rest_a = [], []
+    matched_b = set()
+    for s in a:
+        t = exact.get(sents[s].norm)
+        if t is not None and len(sents[s].norm.split()) >= _MIN_EXACT_WORDS:
+            pairs.append((s, t))
+            matched_b.add(t)
+        elif sents[s].chars >= settings.sentence_min_chars:
+            rest_a.append(s)
+    rest_b = [s for s in b if s not in matched_b and sents[s].chars >= settings.sentence_min_chars]
+    if rest_a and rest_b:
+        scores = cdist([sents[s].norm for s in rest_a], [sents[s].norm for s in rest_b],
+                       scorer=fuzz.ratio, score_cutoff=settings.sentence_match, dtype=np.uint8)
+        for i, j in zip(*np.nonzero(scores)):
+            pairs.append((rest_a[i], rest_b[j]))
+    return pairs
+
+
+def coverage(ids: Sequence[int], matched: set[int], sents: Sequence[Sentence]) -> float:
+    """Share of the characters of these sentences that are in `matched`."""
+    total = sum(sents[s].chars for s in ids)
+    return sum(sents[s].chars for s in ids if s in matched) / total if total else 0.0
+
+
+def canonical_key(ca: CleanArticle) -> tuple:
+    """Documented rule: earliest published first, then the most complete (longest), then by id."""
+    return (ca.article.published or "9999-99-99", -ca.chars, ca.id)
+
+
+def find_families(articles: Sequence[CleanArticle], settings: Settings) -> Families:
+    """Group duplicate articles into families, each with its canonical article."""
+    articles = sorted(articles, key=lambda ca: ca.id)
+    sents: list[Sentence] = []
+    by_article: list[list[int]] = []
+    by_paragraph: list[list[list[int]]] = []
+    for ai, ca in enumerate(articles):
+        ids_a, paras = [], []
+        for pi, p in enumerate(ca.paragraphs):
+            ids_p = []
+            for s in sentences(p.text):
+                ids_p.append(len(sents))
+                sents.append(Sentence(ai, pi, normalise(s), len(s)))
+            ids_a.extend(ids_p)
+            paras.append(ids_p)
+        by_article.append(ids_a)
+        by_paragraph.append(paras)
+
+    # 1. candidates from the sampled shingle index
+    vocab: dict[str, int] = {}
+    samples = [shingle_sample(" ".join(sents[s].norm for s in ids), settings, vocab) for ids in by_article]
+    pairs = candidate_pairs(samples, settings)
+
+    # 2. align sentences: candidate pairs, then identical sentences anywhere
+    sentence_uf = _UnionFind(len(sents))
+    article_uf = _UnionFind(len(articles))
+    similarity: dict[tuple[int, int], float] = {}
+    for i, j in pairs:
+        matched = align(by_article[i], by_article[j], sents, settings)
+        for s, t in matched:
+            sentence_uf.union(s, t)
+        cov_i = coverage(by_article[i], {s for s, _ in matched}, sents)
+        cov_j = coverage(by_article[j], {t for _, t in matched}, sents)
+        smaller_cov = cov_i if articles[i].chars <= articles[j].chars else cov_j
+        similarity[(i, j)] = smaller_cov
+        if smaller_cov >= settings.article_duplicate:
+            article_uf.union(i, j)
+    first_seen: dict[str, int] = {}
+    for sid, s in enumerate(sents):
+        if len(s.norm.split()) >= _MIN_EXACT_WORDS:
+            sentence_uf.union(first_seen.setdefault(s.norm, sid), sid)
+
+    # 3a. article families and their canonical member
+    families: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(articles)):
+        families[article_uf.find(i)].append(i)
+    merges: dict[str, Merge] = {}
+    family_of: dict[str, str] = {}
+    rank: dict[int, tuple] = {}
+    for members in families.values():
+        canon = min(members, key=lambda m: canonical_key(articles[m]))
+        for m in members:
+            family_of[articles[m].id] = articles[canon].id
+            rank[m] = (canonical_key(articles[canon]), m != canon, canonical_key(articles[m]))
+            if m == canon:
+                continue
+            direct = similarity.get((min(m, canon), max(m, canon)))
+            if direct is not None and direct >= settings.article_duplicate:
+                merges[articles[m].id] = Merge(articles[m].id, articles[canon].id, round(direct, 3))
+            else:
+                best = max(((similarity.get((min(m, o), max(m, o)), 0.0), o) for o in members if o != m))
+                merges[articles[m].id] = Merge(articles[m].id, articles[canon].id, round(best[0], 3),
+                                               via=articles[best[1]].id)
+
+    return Families(merges, family_of, tuple(articles), tuple(sents),
+                    tuple(tuple(tuple(p) for p in paras) for paras in by_paragraph),
+                    tuple(sentence_uf.find(i) for i in range(len(sents))),
+                    tuple(rank[i] for i in range(len(articles))))
+
+
+def merge_passages(fam: Families, settings: Settings, skip: frozenset[tuple[str, int]] = frozenset()) -> PassageMerge:
+    """Walk paragraphs, canonical articles first; merge those already covered by a kept passage.
+
+    `skip` names (article id, line) paragraphs removed after alignment (corpus boilerplate).
+    """
+    articles, sents, by_paragraph = fam.articles, fam.sents, fam.by_paragraph
+    root = fam.sentence_root
+    carriers: dict[int, set[int]] = defaultdict(set)
+    for sid, s in enumerate(sents):
+        if (articles[s.article].id, articles[s.article].paragraphs[s.paragraph].line) not in skip:
+            carriers[root[sid]].add(s.article)
+    owned: set[int] = set()
+    passages: list[Passage] = []
+    kept = dict.fromkeys((ca.id for ca in articles), 0)
+    merged = dict(kept)
+    order = sorted(range(len(articles)), key=lambda i: fam.rank[i])
+    position = {a: n for n, a in enumerate(order)}
+    for ai in order:
+        ca = articles[ai]
+        for pi, p in enumerate(ca.paragraphs):
+            if (ca.id, p.line) in skip:
+                continue
+            ids = by_paragraph[ai][pi]
+            roots = [root[s] for s in ids]
+            covered = {s for s, r in zip(ids, roots) if r in owned}
+            if ids and coverage(ids, covered, sents) >= settings.passage_covered:
+                merged[ca.id] += 1
+                continue
+            owned.update(roots)
+            sources = _sources(ai, ids, roots, carriers, sents, settings)
+            passages.append(Passage(
+                key=f"{ca.id}:{p.line}", article_id=ca.id, line=p.line, text=p.text,
+                sources=tuple(articles[a].id for a in sorted(sources, key=position.__getitem__)),
+                order=len(passages)))
+            kept[ca.id] += 1
+    return PassageMerge(tuple(passages), merged, kept)
+
+
+def _sources(own: int, ids: Sequence[int], roots: list[int], carriers: dict[int, set[int]],
+             sents: Sequence[Sentence], settings: Settings) -> set[int]:
+    """Articles carrying at least `passage_covered` of a paragraph's text (always its own)."""
+    total = sum(sents[s].chars for s in ids) or 1
+    weight: dict[int, int] = defaultdict(int)
+    for s, r in zip(ids, roots):
+        for a in carriers[r]:
+            weight[a] += sents[s].chars
+    return {own} | {a for a, w in weight.items() if w / total >= settings.passage_covered}

@@ -1,0 +1,103 @@
+"""Write generated pages and build the site, so that a failure leaves the last good output in place."""
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .errors import GeneratorError, Problem
+
+MANIFEST = ".generated"
+
+
+def _manifest(folder: Path) -> set[str]:
+    try:
+        return set((folder / MANIFEST).read_text(encoding="utf-8").split("\n")) - {""}
+    except FileNotFoundError:
+        return set()
+
+
+def differences(folder: Path, files: dict[str, str]) -> list[str]:
+    """What writing `files` into `folder` would change: one line per file."""
+    out = []
+    for name, text in sorted(files.items()):
+        path = folder / name
+        if not path.is_file():
+            out.append(f"missing: {name}")
+        elif path.read_bytes() != text.encode("utf-8"):
+            out.append(f"out of date: {name}")
+    out += [f"no longer generated: {name}" for name in sorted(_manifest(folder) - set(files))
+            if (folder / name).exists()]
+    return out
+
+
+def sync(folder: Path, files: dict[str, str]) -> list[str]:
+    """Write only files whose bytes change and delete generated files no longer produced.
+
+    Unchanged files are not touched, so `mkdocs serve` watching the folder sees no change and does not
+    rebuild in a loop. New contents go to temporary files first, then each is renamed into place.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    before = _manifest(folder)
+    changed = [name for name in sorted(files) if not _same(folder / name, files[name])]
+    manifest = "\n".join(sorted(files)) + "\n"
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name in changed + ([MANIFEST] if not _same(folder / MANIFEST, manifest) else []):
+            target = folder / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write((files.get(name, manifest)).encode("utf-8"))
+            staged.append((Path(tmp), target))
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, target in staged:
+        os.replace(tmp, target)
+    stale = sorted(before - set(files))
+    for name in stale:
+        with contextlib.suppress(FileNotFoundError):
+            (folder / name).unlink()
+    return changed + [f"{name} (deleted)" for name in stale]
+
+
+def _same(path: Path, text: str) -> bool:
+    try:
+        return path.read_bytes() == text.encode("utf-8")
+    except (FileNotFoundError, IsADirectoryError):
+        return False
+
+
+def build_site(config_file: Path, docs: Path, site: Path, nav: list, site_name: str) -> None:
+    """Run the real MkDocs build (strict) into a temporary folder, then swap it in for `site`."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    site = site.resolve()
+    site.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{site.name}-new-", dir=site.parent))
+    try:
+        logging.getLogger("mkdocs").setLevel(logging.WARNING)
+        config = load_config(str(config_file), docs_dir=str(docs.resolve()), site_dir=str(tmp), strict=True,
+                             nav=nav, site_name=site_name)
+        build(config)
+    except (MkDocsException, SystemExit) as err:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise GeneratorError(Problem(str(config_file), f"MkDocs build failed: {err}",
+                                     "the warnings above name the page; fix the template or mkdocs.yml")) from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    old = None
+    if site.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{site.name}-old-", dir=site.parent))
+        os.replace(site, old / "site")
+    os.replace(tmp, site)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

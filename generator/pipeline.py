@@ -1,0 +1,254 @@
+"""The build, top to bottom: read, clean, deduplicate, assign topics, render. Nothing here writes files."""
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import clean, context as cx, dedup, reader, render, topics as topics_mod
+from .errors import GeneratorError, Problem
+from .escape import Markdown, md_url
+from .model import DUPLICATE, REJECTED, USED, Article, CleanArticle, Passage, Rejection
+from .settings import Settings
+from .textnorm import sentences
+
+LEDGER = "ledger.json"
+LEDGER_VERSION = 1
+UNDATED = "9999-99-99"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Where a build reads from."""
+
+    seeds: Path
+    topics: Path
+    templates: Path
+
+
+@dataclass(frozen=True)
+class Result:
+    """A finished generation: the pages to write, the ledger, and what was set aside."""
+
+    files: dict[str, str]
+    ledger: dict
+    problems: tuple[Problem, ...]
+
+
+def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False) -> Result:
+    """Run every stage and return the briefings as {file name: text}; raise GeneratorError on problems."""
+    # Check the editor's inputs first: they fail fast and need no article work.
+    story = topics_mod.load(inputs.topics)
+    env = render.environment(inputs.templates)
+
+    # Read every file; a file that cannot be read is an error unless the user asked to skip it.
+    read = reader.read_folder(inputs.seeds, settings)
+    if read.problems and not skip_invalid:
+        raise GeneratorError(list(read.problems))
+    rejected = list(read.rejected) + [Rejection(p.path, f"{p.message} ({p.hint})", p.line) for p in read.problems]
+
+    # Clean with the pattern rules; an article with nothing left is rejected, not silently dropped.
+    cleaned: list[CleanArticle] = []
+    removed_only: dict[str, CleanArticle] = {}
+    for article in read.articles:
+        ca = clean.clean_article(article, settings)
+        if ca.paragraphs:
+            cleaned.append(ca)
+        else:
+            removed_only[article.path] = ca
+            rejected.append(Rejection(article.path, f"no news text left after removing {len(ca.removed)} "
+                                                    "lines of boilerplate, headings and filler"))
+
+    # Deduplicate articles, then drop lines repeated across unrelated families, then merge passages.
+    fam = dedup.find_families(cleaned, settings)
+    without_repeats = clean.remove_repeated_lines(fam.articles, fam.family_of, settings)
+    skip = frozenset((ca.id, r.line) for ca in without_repeats for r in ca.removed
+                     if r.reason == clean.REPEATED)
+    merged = dedup.merge_passages(fam, settings, skip)
+    by_id = {ca.id: ca for ca in without_repeats}
+
+    # Assign topics: a passage may belong to several, or to none (counted, never hidden).
+    patterns = [topics_mod.matcher(t) for t in story.topics]
+    passages = []
+    for p in merged.passages:
+        text = topics_mod.stemmed(p.text)
+        scored = [(t.slug, topics_mod.score(text, t, pat)) for t, pat in zip(story.topics, patterns)]
+        hits = [(slug, s) for (slug, s), t in zip(scored, story.topics)
+                if s >= (t.min_score or settings.topic_min_score)]
+        passages.append(replace(p, topics=tuple(s for s, _ in hits), scores=tuple(v for _, v in hits)))
+
+    return _assemble(story, env, settings, read.articles, by_id, fam, merged, passages, rejected,
+                     removed_only, tuple(read.problems) if skip_invalid else ())
+
+
+def _assemble(story, env, settings, articles, by_id, fam, merged, passages, rejected, removed_only, problems):
+    """Build page contexts, render them, and write the ledger."""
+    article_of = {a.id: a for a in articles}
+    topic_of = {t.slug: t for t in story.topics}
+    topics_by_article: dict[str, set[str]] = defaultdict(set)
+    unassigned_by_article: dict[str, int] = defaultdict(int)
+    for p in passages:
+        for src in p.sources:
+            topics_by_article[src].update(p.topics)
+        if not p.topics:
+            unassigned_by_article[p.article_id] += 1
+    labels = _labels(sorted(article_of))
+    sources: dict[str, cx.Source] = {}
+    topic_order = [t.slug for t in story.topics]
+    for a in articles:
+        ca = by_id.get(a.id)
+        m = fam.merges.get(a.id)
+        status = DUPLICATE if m else USED if ca else REJECTED
+        sources[a.id] = cx.Source(
+            label=Markdown(labels[a.id]), id=a.id, path=a.path, title=a.label, outlet=a.outlet, published=a.published,
+            url=md_url(a.url) if a.url else None, status=status, anchor=Markdown(_anchor(a.id)),
+            topics=tuple(topic_of[s].title for s in topic_order if s in topics_by_article[a.id]),
+            duplicate_of=m.canonical_id if m else None,
+            duplicate_title=article_of[m.canonical_id].label if m else None,
+            duplicate_anchor=Markdown(_anchor(m.canonical_id)) if m else None,
+            similarity=m.similarity if m else None, via=m.via if m else None,
+            reason=None if ca else next((r.reason for r in rejected if r.path == a.path), None),
+            passages_kept=merged.kept_paragraphs.get(a.id, 0),
+            passages_merged=merged.merged_paragraphs.get(a.id, 0),
+            lines_removed=len((ca or removed_only.get(a.path)).removed) if (ca or removed_only.get(a.path)) else 0,
+            notes=a.notes)
+    read_paths = {a.path for a in articles}
+    for r in rejected:
+        if r.path not in read_paths:
+            rid = Path(r.path).with_suffix("").as_posix().replace("/", "--")
+            sources[r.path] = cx.Source(
+                label=Markdown(_label(rid)), id=rid, path=r.path, title=r.path, outlet=None, published=None,
+                url=None, status=REJECTED, anchor=Markdown(_anchor(rid)), topics=(), duplicate_of=None, duplicate_title=None, duplicate_anchor=None,
+                similarity=None, via=None, reason=r.reason if r.line is None else f"line {r.line}: {r.reason}",
+                passages_kept=0, passages_merged=0, lines_removed=0, notes=())
+    status_rank = {USED: 0, DUPLICATE: 1, REJECTED: 2}
+    all_sources = tuple(sorted(sources.values(), key=lambda s: (status_rank[s.status], s.path)))
+
+    used = [s for s in all_sources if s.status == USED]
+    dated = sorted(s.published for s in all_sources if s.published and s.status != REJECTED)
+    totals = cx.Totals(
+        files=len(all_sources), used=len(used), duplicates=sum(s.status == DUPLICATE for s in all_sources),
+        rejected=sum(s.status == REJECTED for s in all_sources),
+        outlets=len({s.outlet for s in all_sources if s.outlet and s.status != REJECTED}),
+        passages=len(passages), merged=sum(merged.merged_paragraphs.values()),
+        unassigned=sum(not p.topics for p in passages), earliest=dated[0] if dated else None,
+        latest=dated[-1] if dated else None, undated=sum(not s.published for s in used))
+    story_cx = cx.Story(story.title, story.description)
+
+    rank_of = {ca.id: fam.rank[i] for i, ca in enumerate(fam.articles)}
+    summaries, pages = [], {}
+    for topic in story.topics:
+        mine = [p for p in passages if topic.slug in p.topics]
+        arts = {a for p in mine for a in p.sources}
+        latest = max((sources[a].published for a in arts if sources[a].published), default=None)
+        summaries.append(cx.TopicSummary(topic.slug, topic.title, topic.description, len(mine), len(arts), latest))
+    summaries = tuple(summaries)
+    files: dict[str, str] = {}
+    for topic, summary in zip(story.topics, summaries):
+        mine = [p for p in passages if topic.slug in p.topics]
+        page = _topic_page(story_cx, summary, summaries, topic, mine, sources, rank_of, settings)
+        files[f"{topic.slug}.md"] = render.render(env, "topic.md.j2", page)
+    files["index.md"] = render.render(env, "index.md.j2", cx.IndexPage(story_cx, summaries, totals))
+    files["sources.md"] = render.render(env, "sources.md.j2", cx.SourcesPage(story_cx, all_sources, totals))
+    ledger = _ledger(all_sources, passages, totals, story, unassigned_by_article, by_id, removed_only, settings)
+    files[LEDGER] = json.dumps(ledger, indent=2, ensure_ascii=False) + "\n"
+    return Result(files, ledger, problems)
+
+
+def _topic_page(story, summary, summaries, topic, mine: list[Passage], sources, rank_of, settings) -> cx.TopicPage:
+    """Key points first (widely reported, relevant), then passages grouped by article, oldest first."""
+    score_of = {p.key: p.scores[p.topics.index(topic.slug)] for p in mine}
+    importance = sorted(mine, key=lambda p: (-len(p.sources), -score_of[p.key], p.order))
+    pattern = topics_mod.matcher(topic)
+    key_points = []
+    for p in _lead(importance, settings):
+        text = p.text
+        if len(text) > settings.lead_sentence_max_chars:
+            parts = sentences(text)
+            text = max(parts, key=lambda s: (topics_mod.score(topics_mod.stemmed(s), topic, pattern),
+                                             -parts.index(s)))
+        key_points.append(cx.KeyPoint(text, tuple(sources[s] for s in p.sources)))
+    shown = sorted(importance[:settings.topic_page_passages], key=lambda p: p.order)
+    groups: dict[str, list[cx.PassageView]] = defaultdict(list)
+    for p in shown:
+        groups[p.article_id].append(cx.PassageView(p.text, tuple(sources[s] for s in p.sources), p.line,
+                                                   score_of[p.key]))
+    group_order = sorted(groups, key=lambda a: (sources[a].published or UNDATED, rank_of[a]))
+    cited = {s for p in shown for s in p.sources} | {s.id for k in key_points for s in k.sources}
+    footnotes = tuple(s for s in sorted(sources.values(), key=lambda s: s.label) if s.id in cited
+                      and s.status != REJECTED)
+    return cx.TopicPage(story, summary, tuple(key_points),
+                        tuple(cx.ArticleGroup(sources[a], tuple(groups[a])) for a in group_order),
+                        footnotes, None, len(mine) - len(shown), summaries)
+
+
+def _lead(importance: list[Passage], settings: Settings) -> list[Passage]:
+    """The most important passages, taking at most `lead_per_article` from one article while others remain."""
+    picked: list[Passage] = []
+    per_article: dict[str, int] = defaultdict(int)
+    for p in importance:
+        if len(picked) < settings.lead_points and per_article[p.article_id] < settings.lead_per_article:
+            picked.append(p)
+            per_article[p.article_id] += 1
+    for p in importance:
+        if len(picked) >= settings.lead_points:
+            break
+        if p not in picked:
+            picked.append(p)
+    return sorted(picked, key=importance.index)
+
+
+def _ledger(all_sources, passages, totals, story, unassigned_by_article, by_id, removed_only, settings) -> dict:
+    """One entry per input file, machine-readable, in a stable order."""
+    per_topic = {t.slug: sum(t.slug in p.topics for p in passages) for t in story.topics}
+    slug_of = {t.title: t.slug for t in story.topics}
+    entries = []
+    for s in all_sources:
+        ca = by_id.get(s.id) or removed_only.get(s.path)
+        entries.append({
+            "path": s.path, "id": s.id, "status": s.status, "duplicate_of": s.duplicate_of,
+            "similarity": s.similarity, "via": s.via, "topics": [slug_of[t] for t in s.topics],
+            "reason": s.reason, "title": s.title if s.title != s.path else None, "outlet": s.outlet,
+            "published": s.published, "url": str(s.url) if s.url else None,
+            "passages_kept": s.passages_kept, "passages_merged": s.passages_merged,
+            "passages_unassigned": unassigned_by_article.get(s.id, 0),
+            "lines_removed": [{"line": r.line, "reason": r.reason} for r in ca.removed] if ca else [],
+            "notes": list(s.notes),
+        })
+    return {
+        "version": LEDGER_VERSION,
+        "story": story.title,
+        "topics": [{"slug": t.slug, "title": t.title} for t in story.topics],
+        "counts": {
+            "files": totals.files, "used": totals.used, "duplicate": totals.duplicates,
+            "rejected": totals.rejected, "passages_kept": totals.passages, "passages_merged": totals.merged,
+            "passages_unassigned": totals.unassigned, "per_topic": per_topic,
+        },
+        "settings": {name: value for name, value, _ in settings.describe()},
+        "files": entries,
+    }
+
+
+def _label(article_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "-", article_id)
+
+
+def _labels(ids: list[str]) -> dict[str, str]:
+    """Footnote labels from article ids, made unique where two ids would clash."""
+    out, used = {}, set()
+    for i in ids:
+        label, n = _label(i), 1
+        while label.lower() in used:
+            n += 1
+            label = f"{_label(i)}-{n}"
+        used.add(label.lower())
+        out[i] = label
+    return out
+
+
+def _anchor(article_id: str) -> str:
+    """The id Python-Markdown's toc gives a sources-page heading that is exactly the article id."""
+    from markdown.extensions.toc import slugify
+    return slugify(article_id, "-")

@@ -1,0 +1,360 @@
+"""Read a folder of articles: `.txt` as pasted from a web page, `.md` with YAML front matter."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from . import clean
+from .errors import Problem
+from .model import Article, Paragraph, Rejection
+from .settings import Settings
+
+ARTICLE_SUFFIXES = (".txt", ".md")
+FRONT_MATTER_FIELDS = {"title": str, "outlet": str, "url": str, "published": str, "author": str}
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+BULLET = re.compile(r"^(?:[•·▪◦●‣\-*+–—]\s+)")
+MONTHS = ("january february march april may june july august september october november december").split()
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+DATE_PATTERNS = (
+    re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b"),
+    re.compile(rf"\b(?P<mon>{_MONTH})\s+(?P<d>\d{{1,2}}),?\s+(?P<y>(?:19|20)\d\d)\b"),
+    re.compile(rf"\b(?P<d>\d{{1,2}})\s+(?P<mon>{_MONTH})\s+(?P<y>(?:19|20)\d\d)\b"),
+)
+HEADER_LINES = 6
+OUTLET_MAX_WORDS = 6
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """What reading a folder gave: the articles, the files set aside, and the errors to fix."""
+
+    articles: tuple[Article, ...]
+    rejected: tuple[Rejection, ...]
+    problems: tuple[Problem, ...]
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases and duplicate keys."""
+
+    def compose_node(self, parent, index):  # noqa: D102
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.constructor.ConstructorError(
+                None, None, "YAML aliases (*name) are not allowed in front matter", event.start_mark)
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):  # noqa: D102
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def list_inputs(folder: Path) -> list[Path]:
+    """Every file below `folder` except hidden ones, in a stable order."""
+    out = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        out.extend(Path(root, f) for f in files if not f.startswith("."))
+    return sorted(out, key=lambda p: p.relative_to(folder).as_posix())
+
+
+def read_folder(folder: Path, settings: Settings) -> ReadResult:
+    """Read every input file; nothing is skipped without a rejection or a problem saying why."""
+    if not folder.is_dir():
+        problem = Problem(str(folder), "seeds folder not found", "pass --seeds DIR with your articles")
+        return ReadResult((), (), (problem,))
+    articles, rejected, problems = [], [], []
+    seen_ids: dict[str, str] = {}
+    for path in list_inputs(folder):
+        rel = path.relative_to(folder).as_posix()
+        if path.suffix.lower() not in ARTICLE_SUFFIXES:
+            rejected.append(Rejection(rel, f"not an article file: only {', '.join(ARTICLE_SUFFIXES)} are read"))
+            continue
+        try:
+            article = read_file(path, rel, folder, settings)
+        except ArticleError as err:
+            problems.append(err.problem)
+            continue
+        fold = unicodedata.normalize("NFKC", article.id).casefold()
+        if fold in seen_ids:
+            problems.append(Problem(rel, f"same article id as {seen_ids[fold]}",
+                                    "rename one of the two files: ids must differ beyond case and accents"))
+            continue
+        seen_ids[fold] = rel
+        articles.append(article)
+    return ReadResult(tuple(articles), tuple(rejected), tuple(problems))
+
+
+class ArticleError(Exception):
+    """One file cannot be read as an article."""
+
+    def __init__(self, path: str, message: str, hint: str, line: int | None = None):
+        self.problem = Problem(path, message, hint, line)
+        super().__init__(str(self.problem))
+
+
+def read_file(path: Path, rel: str, folder: Path, settings: Settings) -> Article:
+    """Read one article file, or raise ArticleError naming the line and the fix."""
+    fail = _failer(rel)
+    if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
+        fail("is a link to a file outside the seeds folder", "copy the article into the folder instead")
+    size = path.stat().st_size
+    if size > settings.max_file_bytes:
+        fail(f"is {size:,} bytes, over the {settings.max_file_bytes:,}-byte limit",
+             "split it or check that it is really an article")
+    with path.open("rb") as fh:
+        raw = fh.read(settings.max_file_bytes + 1)
+    text = decode(raw, rel)
+    article_id = Path(rel).with_suffix("").as_posix().replace("/", "--")
+    if not ID_PATTERN.match(article_id):
+        fail(f"file name gives the id {article_id!r}, which is not a plain name",
+             "use letters, digits, '.', '_' and '-' only in article file names")
+    if not text.strip():
+        fail("is empty" if not text else "holds only white space", "add the article text or remove the file")
+    sha = hashlib.sha256(raw).hexdigest()
+    is_md = path.suffix.lower() == ".md"
+    if is_md or text.split("\n", 1)[0].strip() == "---":
+        meta, body, offset = split_front_matter(text, rel)
+    else:
+        meta, body, offset = {}, text, 0
+    if is_md:
+        paragraphs = markdown_paragraphs(body, offset, settings)
+        notes = tuple(f"{name} not given" for name in ("title", "outlet", "published", "url") if not meta.get(name))
+    else:
+        paragraphs = text_paragraphs(body, offset, settings)
+        title, outlet, published, inferred = infer_metadata(paragraphs)
+        meta = {"title": title, "outlet": outlet, "published": published,
+                **{k: v for k, v in meta.items() if v}}
+        given = _given(text, offset)
+        notes = tuple(n for n in inferred if n.split()[0] not in given)
+    return Article(article_id, rel, meta.get("title"), meta.get("outlet"), meta.get("url"),
+                   meta.get("published"), meta.get("author"), paragraphs, sha, notes)
+
+
+def _given(text: str, offset: int) -> set[str]:
+    """Field names set in a file's front matter."""
+    if not offset:
+        return set()
+    head = text.split("\n")[1:offset - 1]
+    return {line.split(":", 1)[0].strip() for line in head if ":" in line}
+
+
+def _failer(rel: str):
+    def fail(message: str, hint: str, line: int | None = None):
+        raise ArticleError(rel, message, hint, line)
+    return fail
+
+
+def decode(raw: bytes, rel: str) -> str:
+    """Bytes to text: UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is an error."""
+    fail = _failer(rel)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as err:
+            fail(f"is not valid UTF-16 at byte {err.start}", "save the file as UTF-8")
+    if b"\x00" in raw[:8192]:
+        fail("is a binary file, not text", "only plain-text articles (.txt, .md) can be read")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+        start = err.start + bom
+        line = raw[:start].count(b"\n") + 1
+        fail(f"byte 0x{raw[start]:02x} at line {line} is not UTF-8 (the file looks like cp1252 or latin-1)",
+             "re-save the file as UTF-8", line)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str, rel: str) -> tuple[dict[str, str], str, int]:
+    """Split `---` front matter from the body; returns (fields, body, line offset of the body)."""
+    fail = _failer(rel)
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        fail("has no front matter", "start a .md article with '---', the fields title/outlet/url/published, "
+             "and '---' (or rename it to .txt)", 1)
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    if end is None:
+        fail("front matter opened on line 1 is never closed", "add a line '---' after the last field", 1)
+    try:
+        data = yaml.load("\n".join(lines[1:end]), Loader=_StrictLoader)  # noqa: S506 - strict safe loader
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+        line = mark.line + 2 if mark else 1
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        fail(f"front matter is not valid YAML: {problem}", "write plain 'key: value' lines", line)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        fail("front matter must be 'key: value' lines", "see README.md for the fields", 2)
+    meta = {}
+    for key, value in data.items():
+        line = _key_line(lines, end, key)
+        if key not in FRONT_MATTER_FIELDS:
+            fail(f"unknown front matter field {key!r}",
+                 f"use only {', '.join(FRONT_MATTER_FIELDS)}", line)
+        if value is None:
+            continue
+        if key == "published":
+            meta[key] = parse_published(value, rel, line)
+            continue
+        if not isinstance(value, str):
+            fail(f"field {key!r} must be text, not {type(value).__name__} ({value!r})",
+                 f"put the value in quotes: {key}: \"...\"", line)
+        value = " ".join(value.split())
+        if not value:
+            continue
+        if key == "url":
+            value = check_url(value, rel, line)
+        meta[key] = value
+    return meta, "\n".join(lines[end + 1:]), end + 1
+
+
+def _key_line(lines: list[str], end: int, key: object) -> int:
+    for i in range(1, end):
+        if lines[i].split(":", 1)[0].strip().strip("'\"") == str(key):
+            return i + 1
+    return 2
+
+
+def parse_published(value: object, rel: str, line: int) -> str:
+    """An ISO 8601 date or datetime (with offset) as `YYYY-MM-DD`; anything ambiguous is an error."""
+    fail = _failer(rel)
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None and value.time() != dt.time():
+            fail("published has a time but no UTC offset", "write e.g. 2025-02-24T17:30:00+01:00", line)
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            parsed = None
+        if parsed and re.match(r"^\d{4}-\d{2}-\d{2}", value.strip()):
+            if len(value.strip()) > 10 and parsed.tzinfo is None:
+                fail("published has a time but no UTC offset", "write e.g. 2025-02-24T17:30:00+01:00", line)
+            return parsed.date().isoformat()
+    fail(f"published {value!r} is not an ISO 8601 date", "write the date as YYYY-MM-DD, e.g. 2025-02-24", line)
+    raise AssertionError  # unreachable: fail raises
+
+
+def check_url(value: str, rel: str, line: int) -> str:
+    """Accept only absolute http(s) URLs without credentials; return them percent-safe."""
+    fail = _failer(rel)
+    if any(ord(c) < 33 or ord(c) == 127 for c in value):
+        fail("url contains spaces or control characters", "percent-encode them or remove them", line)
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError as err:
+        fail(f"url is malformed: {err}", "write a full https://… address", line)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        fail(f"url {value!r} is not an http(s) address", "write a full https://… address", line)
+    if parts.username is not None or parts.password is not None:
+        fail("url carries a user name or password", "remove the 'user:password@' part", line)
+    del port
+    return value
+
+
+def markdown_paragraphs(body: str, offset: int, settings: Settings) -> tuple[Paragraph, ...]:
+    """Blank-line separated blocks of a Markdown body; `#` lines are headings."""
+    out: list[Paragraph] = []
+    block: list[str] = []
+    start = 0
+    for i, line in enumerate(body.split("\n") + [""], start=offset + 1):
+        stripped = line.strip()
+        if stripped.startswith("#") and re.match(r"^#{1,6}\s", stripped):
+            _flush(block, start, out, settings)
+            block = []
+            out.append(Paragraph(i, stripped.lstrip("#").strip(), heading=True))
+        elif not stripped:
+            _flush(block, start, out, settings)
+            block = []
+        else:
+            if not block:
+                start = i
+            block.append(stripped)
+    return tuple(out)
+
+
+def text_paragraphs(text: str, offset: int, settings: Settings) -> tuple[Paragraph, ...]:
+    """Pasted text: every non-empty line is a paragraph."""
+    out: list[Paragraph] = []
+    for i, line in enumerate(text.split("\n"), start=offset + 1):
+        if line.strip():
+            _flush([line.strip()], i, out, settings)
+    return tuple(out)
+
+
+def _flush(block: list[str], line: int, out: list[Paragraph], settings: Settings) -> None:
+    if not block:
+        return
+    text = " ".join(" ".join(block).split())
+    text = BULLET.sub("", text)
+    if re.match(r"^#{1,6}\s", text):
+        out.append(Paragraph(line, text.lstrip("#").strip(), heading=True))
+        return
+    out.append(Paragraph(line, text, heading=is_heading(text, settings)))
+
+
+def is_heading(text: str, settings: Settings) -> bool:
+    """A short line with no closing punctuation reads as a heading, not as a sentence."""
+    return len(text.split()) <= settings.heading_max_words and not SENTENCE_END.search(text)
+
+
+def infer_metadata(paragraphs: tuple[Paragraph, ...]) -> tuple[str | None, str | None, str | None, tuple[str, ...]]:
+    """Outlet, title and date from the top of pasted text, and a note for each that was not found."""
+    head = [p for p in paragraphs[:HEADER_LINES + 4] if not clean.chrome_reason(p.text)][:HEADER_LINES]
+    title = outlet = None
+    notes = []
+    if len(head) >= 2 and head[0].heading and head[1].heading and len(head[0].text.split()) <= OUTLET_MAX_WORDS:
+        outlet, title = head[0].text, head[1].text
+        notes += [f"outlet from line {head[0].line}", f"title from line {head[1].line}"]
+    else:
+        first = next((p for p in head[:2] if p.heading), None)
+        if first is not None:
+            title = first.text
+            notes.append(f"title from line {first.line}")
+    published = None
+    for p in list(paragraphs[:HEADER_LINES]) + list(paragraphs[-3:]):
+        published = find_date(p.text)
+        if published:
+            notes.append(f"published from line {p.line}")
+            break
+    notes += [f"{name} not found" for name, value in
+              (("title", title), ("outlet", outlet), ("published", published)) if not value]
+    notes.append("url not found")
+    return title, outlet, published, tuple(notes)
+
+
+def find_date(text: str) -> str | None:
+    """The first complete calendar date (with a year) stated in the text, as YYYY-MM-DD."""
+    for pattern in DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            parts = m.groupdict()
+            month = int(parts["m"]) if parts.get("m") else _month(parts["mon"])
+            try:
+                return dt.date(int(parts["y"]), month, int(parts["d"])).isoformat()
+            except ValueError:
+                continue
+    return None
+
+
+def _month(name: str) -> int:
+    key = name.lower().rstrip(".")[:3]
+    return next(i for i, m in enumerate(MONTHS, start=1) if m.startswith(key))

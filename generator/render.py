@@ -1,0 +1,79 @@
+"""Render page contexts through the Jinja2 templates into Markdown strings."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import jinja2
+
+from .context import PAGES
+from .errors import GeneratorError, Problem
+from .escape import Markdown, md_text
+
+
+def _finalize(value):
+    """Every string a template prints is escaped unless our code already made it Markdown."""
+    if isinstance(value, str):
+        return md_text(value)
+    return value
+
+
+def cite(sources) -> Markdown:
+    """Footnote references to each of the given sources: `{{ cite(p.sources) }}`."""
+    return Markdown("".join(f"[^{s.label}]" for s in sources))
+
+
+def environment(templates: Path) -> jinja2.Environment:
+    """The Jinja2 environment: strict names, escaped output, stable whitespace."""
+    if not templates.is_dir():
+        raise GeneratorError(Problem(str(templates), "templates folder not found", "pass --templates DIR"))
+    missing = [name for name in PAGES if not (templates / name).is_file()]
+    if missing:
+        raise GeneratorError([Problem(str(templates / name), "template missing",
+                                      "copy it from the project's templates/ folder") for name in missing])
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)), undefined=jinja2.StrictUndefined,
+        finalize=_finalize, autoescape=False, keep_trailing_newline=True, trim_blocks=True,
+        lstrip_blocks=True)
+    env.globals["cite"] = cite
+    return env
+
+
+def render(env: jinja2.Environment, name: str, context) -> str:
+    """Render one page; template mistakes become a GeneratorError naming file and line."""
+    if not isinstance(context, PAGES[name]):
+        raise TypeError(f"{name} takes a {PAGES[name].__name__}, not {type(context).__name__}")
+    variables = {f: getattr(context, f) for f in context.__dataclass_fields__}
+    try:
+        return env.get_template(name).render(**variables)
+    except jinja2.TemplateSyntaxError as err:
+        raise GeneratorError(Problem(_where(env, err.name or name, err.filename), err.message or "syntax error",
+                                     "check that every {% ... %} block is closed and every {{ }} balanced",
+                                     err.lineno)) from None
+    except jinja2.UndefinedError as err:
+        file, line = _template_frame(env, sys.exc_info()[2], name)
+        raise GeneratorError(Problem(file, err.message or "undefined name",
+                                     f"the names {name} can use are listed in templates/REFERENCE.md",
+                                     line)) from None
+    except jinja2.TemplateError as err:
+        file, line = _template_frame(env, sys.exc_info()[2], name)
+        raise GeneratorError(Problem(file, str(err), "see templates/REFERENCE.md", line)) from None
+
+
+def _where(env: jinja2.Environment, name: str, filename: str | None) -> str:
+    return filename or str(Path(env.loader.searchpath[0]) / name)
+
+
+def _template_frame(env: jinja2.Environment, tb, name: str) -> tuple[str, int | None]:
+    """The innermost traceback frame that is a template: its file and line."""
+    found = (_where(env, name, None), None)
+    root = Path(env.loader.searchpath[0]).resolve()
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        try:
+            if Path(filename).resolve().is_relative_to(root):
+                found = (filename, tb.tb_lineno)
+        except (OSError, ValueError):
+            pass
+        tb = tb.tb_next
+    return found

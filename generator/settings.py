@@ -1,0 +1,44 @@
+"""Every tunable number of the pipeline, declared once with what it means."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+
+def _s(default, help_text: str):
+    return field(default=default, metadata={"help": help_text})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Thresholds and limits; a changed value changes the output, so it is part of every cache key."""
+
+    max_file_bytes: int = _s(2_000_000, "Files larger than this are rejected before they are read whole.")
+    heading_max_words: int = _s(14, "A line this short with no closing punctuation is a heading, not a passage.")
+    min_passage_words: int = _s(6, "Paragraphs with fewer words are not kept as passages.")
+    boilerplate_max_words: int = _s(25, "Only lines up to this many words can be corpus boilerplate.")
+    boilerplate_min_families: int = _s(3, "A short line found in this many unrelated articles is boilerplate.")
+    boilerplate_min_share: float = _s(0.0, "...and in at least this share of all article families.")
+    shingle_words: int = _s(5, "Words per shingle when looking for overlapping articles.")
+    shingle_sample: int = _s(4, "Keep one shingle in this many (chosen by hash) in the candidate index.")
+    candidate_min_shared: int = _s(2, "Sampled shingles two articles must share to be compared at all.")
+    shingle_max_df: int = _s(64, "A sampled shingle found in more articles than this is ignored as common.")
+    sentence_match: float = _s(88.0, "rapidfuzz ratio (0-100) at which two normalised sentences are the same.")
+    sentence_min_chars: int = _s(24, "Shorter sentences never match across articles on their own.")
+    article_duplicate: float = _s(0.6, "Share of the smaller article's text found in the other that makes it a duplicate.")
+    passage_covered: float = _s(0.8, "Share of a paragraph's text already kept elsewhere that merges it.")
+    topic_min_score: float = _s(1.0, "Weighted term hits a passage needs to belong to a topic (topics may override).")
+    lead_points: int = _s(5, "Key points at the top of each topic page.")
+    lead_per_article: int = _s(2, "Key points from any one article, while other articles have relevant passages.")
+    lead_sentence_max_chars: int = _s(400, "A key point longer than this shows its best sentence only.")
+    topic_page_passages: int = _s(200, "Passages shown on a topic page; the rest go to its archive page.")
+
+    def describe(self) -> list[tuple[str, object, str]]:
+        """(name, value, help) for every setting, in declaration order."""
+        return [(f.name, getattr(self, f.name), f.metadata["help"]) for f in fields(self)]
+
+    def key(self) -> str:
+        """A stable text form of every value, for cache keys."""
+        return ";".join(f"{n}={v!r}" for n, v, _ in self.describe())
+
+
+DEFAULT = Settings()

@@ -1,0 +1,46 @@
+"""Text normalisation shared by cleaning, deduplication and topic matching."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"',
+                         "–": "-", "—": "-", "\u00a0": " "})
+_ABBREV_DOTS = re.compile(r"\b((?:[A-Za-z]\.){2,})")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"[a-z0-9]+")
+_SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’)\]]*(\s+)(?=[\"'“‘(\[]?[A-Z0-9])")
+_NO_BREAK_AFTER = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Col|Lt|Sgt|St|Jr|Sr|Inc|Ltd|Co|Corp|vs|No|Jan|Feb|Mar|Apr"
+    r"|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.N|U\.K|E\.U)\.|\b[A-Z]\.)[\"'”’)\]]*$")
+
+
+def fold(text: str) -> str:
+    """Unicode-compatible form with typographic quotes and dashes made plain."""
+    return unicodedata.normalize("NFKC", text).translate(_QUOTES)
+
+
+def normalise(text: str) -> str:
+    """Lower-case words and digits only, abbreviations closed up (U.S. -> us), for comparison."""
+    text = _ABBREV_DOTS.sub(lambda m: m.group(1).replace(".", ""), fold(text))
+    return _NON_WORD.sub(" ", text.lower()).strip()
+
+
+def words(text: str) -> list[str]:
+    """The normalised words of a text."""
+    return _WORD.findall(normalise(text))
+
+
+def sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences, keeping every character of it in exactly one sentence."""
+    out: list[str] = []
+    start = 0
+    for m in _SENTENCE_BREAK.finditer(text):
+        if _NO_BREAK_AFTER.search(text[start:m.start(1)]):
+            continue
+        out.append(text[start:m.start(1)].strip())
+        start = m.end()
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return [s for s in out if s]

@@ -1,0 +1,224 @@
+"""Topic definitions (a YAML file editors own) and matching passages to them.
+
+File format::
+
+    story:
+      title: Diplomacy over Ukraine, 2025        # the site's name and the home page heading
+      description: One paragraph for the home page.
+    topics:
+      - slug: minerals-deal                      # page name: lower-case letters, digits, '-'
+        title: The US-Ukraine minerals deal
+        description: One or two sentences shown under the title.
+        terms:                                   # words and phrases that identify the topic
+          - minerals                             # plural and singular both match
+          - rare earth*                          # '*' matches any ending: earth, earths
+          - {term: resources, weight: 0.5}       # a weaker signal counts less
+        min_score: 1                             # optional: weighted hits a passage needs
+
+Matching is on normalised words (case, punctuation and "U.S."/"US" spelling do not matter).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import GeneratorError, Problem
+from .textnorm import normalise
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+RESERVED_SLUGS = frozenset({"index", "sources", "ledger"})
+TOPIC_KEYS = frozenset({"slug", "title", "description", "terms", "min_score"})
+TERM_KEYS = frozenset({"term", "weight"})
+ARCHIVE_SUFFIX = "-archive"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One identifying word or phrase: a tuple of word patterns ('*' ends a prefix)."""
+
+    text: str
+    words: tuple[str, ...]
+    weight: float
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One topic: its page, its description, and the terms that identify it."""
+
+    slug: str
+    title: str
+    description: str
+    terms: tuple[Term, ...]
+    min_score: float | None
+
+
+@dataclass(frozen=True)
+class Story:
+    """What the whole site is about, and its topics in page order."""
+
+    title: str
+    description: str
+    topics: tuple[Topic, ...]
+
+
+def stem(word: str) -> str:
+    """A light plural stemmer: minerals -> mineral, guarantees -> guarantee, forces -> force."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def parse_term(text: str, weight: float) -> Term:
+    """Compile a term into normalised, stemmed word patterns."""
+    parts = []
+    for raw in text.split():
+        star = raw.endswith("*")
+        norm = normalise(raw.rstrip("*")).replace(" ", "")
+        parts.append(norm + "*" if star else stem(norm))
+    return Term(text, tuple(parts), weight)
+
+
+def load(path: Path) -> Story:
+    """Read and check a topics file; every problem names its line."""
+    where = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise GeneratorError(Problem(where, f"cannot read topics file: {err}", "pass --topics FILE")) from err
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise GeneratorError(Problem(where, f"not valid YAML: {getattr(err, 'problem', err)}",
+                                     "check indentation and quoting", mark.line + 1 if mark else None)) from err
+    problems: list[Problem] = []
+
+    def bad(node, message: str, hint: str) -> None:
+        problems.append(Problem(where, message, hint, node.start_mark.line + 1 if node is not None else None))
+
+    top = _mapping(root)
+    if top is None:
+        raise GeneratorError(Problem(where, "must be a mapping with 'story' and 'topics'",
+                                     "see the example at the top of generator/topics.py", 1))
+    story_node = _mapping(top.get("story"))
+    title = _text(story_node.get("title")) if story_node else None
+    if not title:
+        bad(top.get("story", root), "story needs a 'title'", "add story: {title: ..., description: ...}")
+    description = (_text(story_node.get("description")) if story_node else None) or ""
+    topics_node = top.get("topics")
+    if not isinstance(topics_node, yaml.SequenceNode) or not topics_node.value:
+        bad(topics_node or root, "'topics' must be a non-empty list", "add '- slug: ...' entries under topics:")
+        raise GeneratorError(problems)
+    topics, seen = [], {}
+    for node in topics_node.value:
+        topic = _topic(node, bad)
+        if topic is None:
+            continue
+        if topic.slug in seen:
+            bad(node, f"slug {topic.slug!r} is used twice (first on line {seen[topic.slug]})", "make slugs unique")
+            continue
+        seen[topic.slug] = node.start_mark.line + 1
+        topics.append(topic)
+    if problems:
+        raise GeneratorError(problems)
+    return Story(title or "", description, tuple(topics))
+
+
+def _mapping(node) -> dict | None:
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    return {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+
+
+def _text(node) -> str | None:
+    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str" and node.value.strip():
+        return " ".join(node.value.split())
+    return None
+
+
+def _number(node) -> float | None:
+    if isinstance(node, yaml.ScalarNode):
+        try:
+            return float(node.value)
+        except ValueError:
+            return None
+    return None
+
+
+def _topic(node, bad) -> Topic | None:
+    fields = _mapping(node)
+    if fields is None:
+        bad(node, "each topic must be a mapping", "write '- slug: ...' with title, description and terms")
+        return None
+    for key, value in fields.items():
+        if key not in TOPIC_KEYS:
+            bad(value, f"unknown topic field {key!r}", f"use only {', '.join(sorted(TOPIC_KEYS))}")
+    slug = _text(fields.get("slug"))
+    if not slug or not SLUG.match(slug) or slug in RESERVED_SLUGS or slug.endswith(ARCHIVE_SUFFIX):
+        bad(fields.get("slug", node), f"slug {slug!r} is not usable",
+            "use lower-case letters, digits and '-', not index/sources/ledger, not ending in -archive")
+        return None
+    title = _text(fields.get("title"))
+    if not title:
+        bad(fields.get("title", node), f"topic {slug!r} needs a title", "add 'title: ...'")
+    description = _text(fields.get("description")) or ""
+    terms = []
+    terms_node = fields.get("terms")
+    if not isinstance(terms_node, yaml.SequenceNode) or not terms_node.value:
+        bad(terms_node or node, f"topic {slug!r} needs a list of terms", "add 'terms:' with one '- word' per line")
+    else:
+        for item in terms_node.value:
+            term = _term(item, slug, bad)
+            if term is not None:
+                terms.append(term)
+    min_score = None
+    if "min_score" in fields:
+        min_score = _number(fields["min_score"])
+        if min_score is None or min_score <= 0:
+            bad(fields["min_score"], "min_score must be a positive number", "e.g. min_score: 2")
+    if not title:
+        return None
+    return Topic(slug, title, description, tuple(terms), min_score)
+
+
+def _term(item, slug: str, bad) -> Term | None:
+    text, weight = _text(item), 1.0
+    entry = _mapping(item)
+    if entry is not None:
+        for key in entry:
+            if key not in TERM_KEYS:
+                bad(entry[key], f"unknown term field {key!r}", "write {term: ..., weight: ...}")
+        text = _text(entry.get("term"))
+        weight = _number(entry.get("weight")) if "weight" in entry else 1.0
+        if weight is None or weight <= 0:
+            bad(item, "term weight must be a positive number", "e.g. weight: 0.5")
+            return None
+    if not text or not normalise(text.replace("*", "")):
+        bad(item, f"empty or unusable term in topic {slug!r}", "write a word or phrase")
+        return None
+    return parse_term(text, weight)
+
+
+def stemmed(text: str) -> str:
+    """Normalised, stemmed words of a text joined by single spaces: what terms are matched against."""
+    return " ".join(stem(w) for w in normalise(text).split())
+
+
+def matcher(topic: Topic) -> re.Pattern[str]:
+    """One regex for all of a topic's terms; group n is term n."""
+    alternatives = []
+    for term in topic.terms:
+        words = [re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w) for w in term.words]
+        alternatives.append("(" + " ".join(words) + ")")
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alternatives) + r")(?![a-z0-9])")
+
+
+def score(text: str, topic: Topic, pattern: re.Pattern[str] | None = None) -> float:
+    """Weighted count of term occurrences in a text (pass `stemmed(text)` and a `matcher` to go fast)."""
+    pattern = pattern or matcher(topic)
+    return sum(topic.terms[m.lastindex - 1].weight for m in pattern.finditer(text))
