@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -186,14 +187,15 @@ def _topic_page(story, summary, summaries, topic, mine: list[Passage], sources, 
 
 def _lead(importance: list[Passage], settings: Settings) -> list[Passage]:
     """The most important passages, taking at most `lead_per_article` from one article while others remain."""
+    limit = min(settings.lead_points, max(1, math.ceil(settings.lead_share * len(importance))))
     picked: list[Passage] = []
     per_article: dict[str, int] = defaultdict(int)
     for p in importance:
-        if len(picked) < settings.lead_points and per_article[p.article_id] < settings.lead_per_article:
+        if len(picked) < limit and per_article[p.article_id] < settings.lead_per_article:
             picked.append(p)
             per_article[p.article_id] += 1
     for p in importance:
-        if len(picked) >= settings.lead_points:
+        if len(picked) >= limit:
             break
         if p not in picked:
             picked.append(p)

@@ -28,6 +28,7 @@ class Settings:
     passage_covered: float = _s(0.8, "Share of a paragraph's text already kept elsewhere that merges it.")
     topic_min_score: float = _s(1.0, "Weighted term hits a passage needs to belong to a topic (topics may override).")
     lead_points: int = _s(5, "Key points at the top of each topic page.")
+    lead_share: float = _s(0.34, "At most this share of a topic's passages (at least one) is repeated as key points.")
     lead_per_article: int = _s(2, "Key points from any one article, while other articles have relevant passages.")
     lead_sentence_max_chars: int = _s(400, "A key point longer than this shows its best sentence only.")
     topic_page_passages: int = _s(200, "Passages shown on a topic page; the rest go to its archive page.")

@@ -1,0 +1,63 @@
+"""Boilerplate removal: the rules name kinds of chrome, and repetition across unrelated articles."""
+import pytest
+
+from generator import clean
+from generator.settings import DEFAULT
+
+from .helpers import article
+
+NEWS = "The two governments signed a treaty on Sunday that fixes how much water each may draw."
+
+
+@pytest.mark.parametrize("line", [
+    "Share to:", "Share on WhatsApp  Share on LinkedIn", "Table of Contents", "Previous Article Next Article",
+    "Posted in World News / Europe", "Posted inemmanuel macron / politics", "Filed under: Europe",
+    "Leave a Reply", "Leave a comment", "Your email address will not be published. Required fields are marked *",
+    "Sign up for our daily newsletter to get the news first.", "Subscribe to our newsletter for more analysis.",
+    "> Read the article on the Newsweek website", "For more updates on this developing story, visit Daljoog News.",
+    "Call to Action: Share this insightful analysis with your network.", "Skip to main content", "Advertisement",
+    "What do you think? Share your thoughts in the comments below.", "Photo: Reuters/Jane Doe",
+    "Shutterstock/Gints Ivuskans", "Q1: What is the main point of contention?",
+])
+def test_chrome_kinds_are_recognised_beyond_the_seed_lines(line):
+    assert clean.chrome_reason(line) is not None
+
+
+@pytest.mark.parametrize("line", [
+    NEWS, "Shares of the company fell 5 per cent on Monday after the vote.",
+    "He posted a statement in which he said the deal was dead.",
+    "The newsletter of the ministry said the talks would resume in March.",
+])
+def test_news_sentences_survive(line):
+    assert clean.chrome_reason(line) is None
+
+
+def test_article_cleaning_removes_headline_repeat_filler_sections_and_headings():
+    a = article("a", "River treaty signed", "River treaty signed", NEWS, "People Also Ask",
+                "Why does the treaty matter for the farmers downstream of the dam?",
+                "A: Because it fixes the water they may take in August and September.",
+                "Background", "Engineers will inspect the three old dams on the river every spring.",
+                title="River treaty signed")
+    ca = clean.clean_article(a, DEFAULT)
+    assert [p.text for p in ca.paragraphs] == [NEWS, "Engineers will inspect the three old dams on the river every spring."]
+    reasons = {r.line: r.reason for r in ca.removed}
+    assert reasons[3] == "headline repeated"
+    assert reasons[9].startswith("SEO filler section")
+    assert reasons[13] == "heading"
+
+
+def test_short_line_repeated_across_unrelated_articles_is_boilerplate():
+    promo = "Download the Valley app for breaking alerts and more."
+    arts = [clean.clean_article(article(f"a{i}", f"Story number {i} has its own first sentence about topic {i}.",
+                                        promo), DEFAULT) for i in range(3)]
+    out = clean.remove_repeated_lines(arts, {a.id: a.id for a in arts}, DEFAULT)
+    assert all(promo not in [p.text for p in ca.paragraphs] for ca in out)
+    assert all(r.reason == clean.REPEATED for ca in out for r in ca.removed)
+
+
+def test_line_repeated_only_within_one_duplicate_family_is_kept():
+    quote = "\"This treaty ends thirty years of quarrels over every drop,\" the minister said."
+    arts = [clean.clean_article(article(f"c{i}", quote, f"Copy {i} carries the same wire story on its page."),
+                                DEFAULT) for i in range(4)]
+    out = clean.remove_repeated_lines(arts, {a.id: "c0" for a in arts}, DEFAULT)
+    assert all(quote in [p.text for p in ca.paragraphs] for ca in out)

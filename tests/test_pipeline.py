@@ -1,0 +1,162 @@
+"""End to end over seeds/ and a fixture story: golden output, the ledger, and the command line.
+
+The committed briefings/ and tests/golden/ are the expected output. After a deliberate change,
+regenerate them and review the diff:
+
+    briefings build --no-site
+    briefings build --no-site --seeds tests/fixtures/story/seeds --topics tests/fixtures/story/topics.yml --briefings tests/golden
+"""
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import cli, pipeline
+from generator.settings import DEFAULT
+
+from .helpers import FIXTURE, ROOT
+
+SEEDS = pipeline.Inputs(ROOT / "seeds", ROOT / "templates" / "topics.yml", ROOT / "templates")
+STORY = pipeline.Inputs(FIXTURE / "seeds", FIXTURE / "topics.yml", ROOT / "templates")
+BOILERPLATE = ["Share to:", "Table of Contents", "Previous Article", "Posted in", "Leave a Reply",
+               "Your email address", "newsletter", "People Also Ask", "Call to Action", "comments below",
+               "Read the article on", "For more updates", "Shutterstock", "Practical Tips"]
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    return pipeline.generate(SEEDS, DEFAULT)
+
+
+@pytest.fixture(scope="module")
+def story():
+    return pipeline.generate(STORY, DEFAULT, skip_invalid=True)
+
+
+def committed(folder: Path) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir() if not p.name.startswith(".")}
+
+
+def test_seeds_match_committed_briefings(seeds):
+    assert seeds.files == committed(ROOT / "briefings")
+
+
+def test_fixture_story_matches_golden(story):
+    assert story.files == committed(ROOT / "tests" / "golden")
+
+
+def test_generation_is_byte_identical_across_runs(seeds):
+    assert pipeline.generate(SEEDS, DEFAULT).files == seeds.files
+
+
+def passage_with(page: str, text: str) -> str:
+    line = next((l for l in page.split("\n") if text in l and not l.startswith("- ")), None)
+    assert line is not None, f"{text!r} not on the page"
+    return line
+
+
+@pytest.mark.parametrize("page, text", [
+    ("peacekeeping-force.md", "a European force of fewer than 30,000 soldiers"),
+    ("un-vote.md", "the UN Security Council reached a resolution on the war"),
+    ("un-vote.md", "UN General Assembly"),
+    ("minerals-deal.md", "final draft agreement on the exploitation of Ukraine’s raw materials"),
+    ("security-guarantees.md", "security guarantees for Ukraine and its citizens"),
+])
+def test_topic_pages_hold_their_passages_with_footnotes(seeds, page, text):
+    line = passage_with(seeds.files[page], text)
+    assert re.search(r"\[\^[\w-]+\]$", line), "passage has no footnote"
+
+
+@pytest.mark.parametrize("phrase", BOILERPLATE)
+def test_no_briefing_contains_boilerplate(seeds, phrase):
+    for name, text in seeds.files.items():
+        if name.endswith(".md") and name != "sources.md":
+            assert phrase.lower() not in text.lower(), f"{phrase!r} in {name}"
+
+
+def test_every_input_file_is_in_the_ledger_and_on_the_sources_page(seeds, story):
+    for result, folder in ((seeds, ROOT / "seeds"), (story, FIXTURE / "seeds")):
+        files = sorted(p.name for p in folder.iterdir())
+        assert sorted(e["path"] for e in result.ledger["files"]) == files
+        for name in files:
+            assert name.replace("_", "\\_") in result.files["sources.md"]
+
+
+def test_ledger_records_what_became_of_each_file(story):
+    entry = {e["path"]: e for e in story.ledger["files"]}
+    assert entry["gazette-treaty.md"]["status"] == "used"
+    copy = entry["courier-copy.txt"]
+    assert (copy["status"], copy["duplicate_of"], copy["similarity"]) == ("duplicate", "gazette-treaty", 1.0)
+    assert entry["chrome-only.txt"]["status"] == "rejected"
+    assert entry["chrome-only.txt"]["reason"].startswith("no news text left")
+    assert entry["saved-page.html"]["reason"].startswith("not an article file")
+    counts = story.ledger["counts"]
+    assert counts["passages_kept"] + counts["passages_merged"] == sum(
+        e["passages_kept"] + e["passages_merged"] for e in story.ledger["files"])
+    assert counts["passages_unassigned"] == sum(e["passages_unassigned"] for e in story.ledger["files"])
+
+
+def test_shared_quote_cites_every_outlet_that_carries_it(story):
+    sources_page = story.files["sources.md"]
+    assert "copy of gazette-treaty (100% similar)" in sources_page
+    key = story.ledger
+    herald = next(e for e in key["files"] if e["path"] == "herald-analysis.md")
+    assert herald["passages_merged"] == 1  # the quote, merged into the gazette's passage
+
+
+def test_ledger_is_written_beside_the_briefings(seeds):
+    assert json.loads(seeds.files["ledger.json"]) == seeds.ledger
+
+
+def run(*args, capsys=None):
+    code = cli.main([str(a) for a in args])
+    return code
+
+
+def test_check_fails_when_briefings_are_out_of_date(tmp_path, capsys):
+    out = tmp_path / "briefings"
+    common = ["--seeds", FIXTURE / "seeds", "--topics", FIXTURE / "topics.yml", "--briefings", out, "--skip-invalid"]
+    assert run("build", "--no-site", *common) == 0
+    assert run("build", "--check", *common) == 0
+    (out / "water-sharing.md").write_text("edited by hand\n", encoding="utf-8")
+    (out / "stale.md").write_text("x", encoding="utf-8")
+    capsys.readouterr()
+    assert run("build", "--check", *common) == 1
+    err = capsys.readouterr().err
+    assert "water-sharing.md: out of date" in err and "run `briefings build`" in err
+    assert "stale.md" not in err  # not ours: never reported or deleted
+
+
+def test_build_writes_only_changed_files(tmp_path):
+    out = tmp_path / "briefings"
+    common = ["--seeds", FIXTURE / "seeds", "--topics", FIXTURE / "topics.yml", "--briefings", out, "--skip-invalid"]
+    run("build", "--no-site", *common)
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    run("build", "--no-site", *common)
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+
+
+def test_invalid_file_fails_the_build_unless_skipped(tmp_path, capsys):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(FIXTURE / "seeds", seeds)
+    (seeds / "broken.md").write_text("---\ntitle: Fine\npublished: 03/05/2024\n---\nBody text here.\n")
+    common = ["--seeds", seeds, "--topics", FIXTURE / "topics.yml", "--briefings", tmp_path / "b"]
+    assert run("build", "--no-site", *common) == 1
+    err = capsys.readouterr().err
+    assert "Error: broken.md:3: published '03/05/2024' is not an ISO 8601 date" in err
+    assert not (tmp_path / "b").exists()
+    assert run("build", "--no-site", "--skip-invalid", *common) == 0
+    ledger = json.loads((tmp_path / "b" / "ledger.json").read_text())
+    entry = next(e for e in ledger["files"] if e["path"] == "broken.md")
+    assert entry["status"] == "rejected" and "ISO 8601" in entry["reason"]
+
+
+def test_every_command_has_help():
+    parser = cli.parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for name, p in sub.choices.items():
+        assert p.description, name
+        for action in p._actions:
+            assert action.help, f"{name} {action.dest}"

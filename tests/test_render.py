@@ -1,0 +1,76 @@
+"""Templates: strict names, errors with file and line, and a context that documents itself."""
+import dataclasses
+import shutil
+
+import jinja2
+import jinja2.meta
+import pytest
+
+from generator import context, render
+from generator.errors import GeneratorError
+
+from .helpers import ROOT
+
+TEMPLATES = ROOT / "templates"
+
+
+def test_every_context_field_has_help_text():
+    for cls in context.PAGES.values():
+        for f in dataclasses.fields(cls):
+            assert f.metadata.get("help", "").strip(), f"{cls.__name__}.{f.name} has no help text"
+
+
+def test_reference_page_is_current():
+    """Regenerate with `python -m generator reference`."""
+    assert (TEMPLATES / "REFERENCE.md").read_text(encoding="utf-8") == context.reference()
+
+
+@pytest.mark.parametrize("name", sorted(context.PAGES))
+def test_templates_use_only_documented_names(name):
+    env = jinja2.Environment()
+    source = (TEMPLATES / name).read_text(encoding="utf-8")
+    used = jinja2.meta.find_undeclared_variables(env.parse(source))
+    allowed = {f.name for f in dataclasses.fields(context.PAGES[name])} | {"cite"}
+    assert used <= allowed
+
+
+def broken(tmp_path, line: str):
+    folder = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, folder)
+    lines = (folder / "index.md.j2").read_text(encoding="utf-8").split("\n")
+    lines.insert(3, line)
+    (folder / "index.md.j2").write_text("\n".join(lines), encoding="utf-8")
+    return folder
+
+
+def index_page():
+    totals = context.Totals(1, 1, 0, 0, 1, 1, 0, 0, None, None, 1)
+    return context.IndexPage(context.Story("S", "D"), (), totals)
+
+
+def test_syntax_error_names_template_and_line(tmp_path):
+    env = render.environment(broken(tmp_path, "{% if story.title %}never closed"))
+    with pytest.raises(GeneratorError) as info:
+        render.render(env, "index.md.j2", index_page())
+    problem = info.value.problems[0]
+    assert problem.path.endswith("index.md.j2") and problem.line is not None
+    assert "check that every {% ... %} block is closed" in problem.hint
+
+
+def test_unknown_name_names_template_line_and_reference(tmp_path):
+    env = render.environment(broken(tmp_path, "{{ story.subtitle }}"))
+    with pytest.raises(GeneratorError) as info:
+        render.render(env, "index.md.j2", index_page())
+    problem = info.value.problems[0]
+    assert problem.path.endswith("index.md.j2") and problem.line == 4
+    assert "subtitle" in problem.message and "REFERENCE.md" in problem.hint
+
+
+def test_printed_strings_are_escaped_but_cite_is_markdown(tmp_path):
+    folder = tmp_path / "t"
+    shutil.copytree(TEMPLATES, folder)
+    (folder / "index.md.j2").write_text("{{ story.title }} {{ story.description }}", encoding="utf-8")
+    env = render.environment(folder)
+    page = dataclasses.replace(index_page(), story=context.Story("<b>[x](javascript:y)</b>", "{{ 7*7 }}"))
+    out = render.render(env, "index.md.j2", page)
+    assert out == "&lt;b&gt;\\[x\\](javascript:y)&lt;/b&gt; \\{\\{ 7\\*7 \\}\\}"

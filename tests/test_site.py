@@ -1,0 +1,64 @@
+"""The real MkDocs build (strict) succeeds, and every footnote in it resolves to a real seed file."""
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+
+import pytest
+
+from .helpers import ROOT
+
+SEED_FILES = {p.name for p in (ROOT / "seeds").iterdir()}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("site")
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"),
+                           "-d", str(out)], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+class Footnotes(HTMLParser):
+    """Collects footnote references (href targets) and footnote bodies (id -> text)."""
+
+    def __init__(self):
+        super().__init__()
+        self.refs, self.notes, self._open = [], {}, []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "a" and (a.get("href") or "").startswith("#fn:") and "footnote-ref" in (a.get("class") or ""):
+            self.refs.append(a["href"][1:])
+        if tag == "li" and (a.get("id") or "").startswith("fn:"):
+            self._open.append(a["id"])
+            self.notes[a["id"]] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "li" and self._open:
+            self._open.pop()
+
+    def handle_data(self, data):
+        for note in self._open:
+            self.notes[note] += data
+
+
+def test_strict_build_makes_every_page(site):
+    for page in ["index.html", "sources/index.html", "security-guarantees/index.html",
+                 "peacekeeping-force/index.html", "un-vote/index.html", "minerals-deal/index.html",
+                 "ledger.json", "search/search_index.json"]:
+        assert (site / page).is_file(), page
+
+
+def test_every_footnote_resolves_to_a_real_seed_file(site):
+    total = 0
+    for page in site.rglob("*.html"):
+        parser = Footnotes()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for ref in parser.refs:
+            assert ref in parser.notes, f"{page}: {ref} has no footnote"
+            named = set(re.findall(r"[\w.-]+\.(?:txt|md)", parser.notes[ref])) & SEED_FILES
+            assert named, f"{page}: footnote {ref} names no seed file"
+            total += 1
+    assert total > 20
