@@ -1,4 +1,10 @@
-"""Turn untrusted text into Markdown that renders as exactly that text, and nothing else."""
+"""Turn untrusted text into Markdown that renders as exactly that text, and nothing else.
+
+The text shown is the input with this normalisation only: every run of white space (anything
+`str.isspace` accepts, line breaks included) becomes one space and the ends are trimmed; control
+characters and the bidi embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069),
+which would hide text or reorder the page around them, are shown as `U+XXXX`.
+"""
 from __future__ import annotations
 
 import re
@@ -10,8 +16,14 @@ from urllib.parse import quote, urlsplit
 _INLINE = re.compile(r"([\\`*_\[\]{}|])")
 _HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 # Block syntax that only counts at the start of a line: lists, headings, quotes, setext, numbers.
-_LINE_START = re.compile(r"^(\s*)([#+\-*]|\d+(?=[.)]))")
-_SAFE_URL_CHARS = "/:?#[]@!$&'*+,;=%~-._"
+_LINE_START = re.compile(r"^([#+\-*]|\d+(?=[.)]))")
+# A heading drops a closing run of `#`; escaping the last one keeps them all.
+_TRAILING_HASH = re.compile(r"(?<=.)#$")
+# Marker strings the extensions search for in raw text; one character as an entity breaks the match.
+_MARKERS = {"///Footnotes Go Here///": "&#47;//Footnotes Go Here///"}
+_SHOWN_AS_CODE = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_SAFE_URL_CHARS = "/:?#@!$&+,;=%~-._"
+URL_SCHEMES = ("http", "https")
 
 
 class Markdown(str):
@@ -19,30 +31,35 @@ class Markdown(str):
 
 
 def _visible(ch: str) -> str:
-    """Control characters cannot appear in HTML: show them as their code point."""
-    if ch in "\t\n":
+    """White space stays (to be collapsed); control and bidi-control characters show as their code point."""
+    if ch.isspace():
         return " "
-    if unicodedata.category(ch) == "Cc":
+    if ch in _SHOWN_AS_CODE or unicodedata.category(ch) == "Cc":
         return f"U+{ord(ch):04X}"
     return ch
 
 
+def visible_text(text: str) -> str:
+    """The text as it will be shown: the documented normalisation, without any escaping."""
+    return " ".join("".join(_visible(c) for c in str(text)).split())
+
+
 def md_text(text: str) -> Markdown:
-    """Escape text for a Markdown paragraph, table cell or heading; whitespace runs become one space."""
+    """Escape text for a Markdown paragraph, list item, table cell, footnote or heading."""
     if isinstance(text, Markdown):
         return text
-    text = "".join(_visible(c) for c in str(text))
-    text = " ".join(text.split(" ")).strip()
-    text = text.translate(_HTML)
+    text = visible_text(text).translate(_HTML)
     text = _INLINE.sub(r"\\\1", text)
-    text = _LINE_START.sub(lambda m: m.group(1) + ("\\" + m.group(2) if not m.group(2)[0].isdigit()
-                                                     else m.group(2) + "\\"), text, count=1)
+    for marker, broken in _MARKERS.items():
+        text = text.replace(marker, broken)
+    text = _TRAILING_HASH.sub(r"\\#", text)
+    text = _LINE_START.sub(lambda m: "\\" + m.group(1) if not m.group(1)[0].isdigit() else m.group(1) + "\\",
+                           text, count=1)
     return Markdown(text)
 
 
 def md_url(url: str) -> Markdown:
     """A link target safe inside `<...>` in Markdown: http(s) only, everything else percent-encoded."""
-    if urlsplit(url).scheme.lower() not in ("http", "https"):
+    if urlsplit(url).scheme.lower() not in URL_SCHEMES:
         raise ValueError(f"refusing to link to {url!r}")
-    return Markdown(quote(url, safe=_SAFE_URL_CHARS.replace("[", "").replace("]", "")).replace("(", "%28")
-                    .replace(")", "%29").replace("'", "%27").replace("*", "%2A"))
+    return Markdown(quote(url, safe=_SAFE_URL_CHARS).replace("'", "%27"))

@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from . import htmlcheck
 from .errors import GeneratorError, Problem
 
 MANIFEST = ".generated"
@@ -74,7 +75,7 @@ def _same(path: Path, text: str) -> bool:
 
 
 def build_site(config_file: Path, docs: Path, site: Path, nav: list, site_name: str) -> None:
-    """Run the real MkDocs build (strict) into a temporary folder, then swap it in for `site`."""
+    """Run the real MkDocs build (strict) into a temporary folder, check its pages, then swap it in for `site`."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -87,6 +88,7 @@ def build_site(config_file: Path, docs: Path, site: Path, nav: list, site_name: 
         config = load_config(str(config_file), docs_dir=str(docs.resolve()), site_dir=str(tmp), strict=True,
                              nav=nav, site_name=site_name)
         build(config)
+        htmlcheck.check_site(tmp)
     except (MkDocsException, SystemExit) as err:
         shutil.rmtree(tmp, ignore_errors=True)
         raise GeneratorError(Problem(str(config_file), f"MkDocs build failed: {err}",
