@@ -5,6 +5,7 @@ import datetime as dt
 import hashlib
 import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ DATE_PATTERNS = (
     re.compile(rf"\b(?P<d>\d{{1,2}})\s+(?P<mon>{_MONTH})\s+(?P<y>(?:19|20)\d\d)\b"),
 )
 HEADER_LINES = 6
+BINARY_SNIFF_BYTES = 8192
 OUTLET_MAX_WORDS = 6
 
 
@@ -56,6 +58,11 @@ class _StrictLoader(yaml.SafeLoader):
         seen = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
+            try:
+                hash(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key must be a plain name", key_node.start_mark) from None
             if key in seen:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key {key!r}", key_node.start_mark)
@@ -64,10 +71,11 @@ class _StrictLoader(yaml.SafeLoader):
 
 
 def list_inputs(folder: Path) -> list[Path]:
-    """Every file below `folder` except hidden ones, in a stable order."""
+    """Every entry below `folder` except hidden ones, in a stable order; links to folders are listed, not followed."""
     out = []
     for root, dirs, files in os.walk(folder, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        out.extend(Path(root, d) for d in dirs if not d.startswith(".") and Path(root, d).is_symlink())
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not Path(root, d).is_symlink())
         out.extend(Path(root, f) for f in files if not f.startswith("."))
     return sorted(out, key=lambda p: p.relative_to(folder).as_posix())
 
@@ -81,21 +89,26 @@ def read_folder(folder: Path, settings: Settings) -> ReadResult:
     seen_ids: dict[str, str] = {}
     for path in list_inputs(folder):
         rel = path.relative_to(folder).as_posix()
+        if path.is_symlink() and (path.is_dir() or not path.resolve().is_relative_to(folder.resolve())):
+            where = "inside" if path.resolve().is_relative_to(folder.resolve()) else "outside"
+            kind = "folder" if path.is_dir() else "file"
+            problems.append(Problem(rel, f"is a link to a {kind} {where} the seeds folder, which is never followed",
+                                    f"copy the {kind} into the seeds folder instead of linking to it"))
+            continue
         if path.suffix.lower() not in ARTICLE_SUFFIXES:
             rejected.append(Rejection(rel, f"not an article file: only {', '.join(ARTICLE_SUFFIXES)} are read"))
             continue
-        try:
-            article = read_file(path, rel, folder, settings)
-        except ArticleError as err:
-            problems.append(err.problem)
-            continue
-        fold = unicodedata.normalize("NFKC", article.id).casefold()
+        fold = unicodedata.normalize("NFKC", article_id(rel)).casefold()
         if fold in seen_ids:
-            problems.append(Problem(rel, f"same article id as {seen_ids[fold]}",
-                                    "rename one of the two files: ids must differ beyond case and accents"))
+            problems.append(Problem(rel, f"gives the same article id {article_id(rel)!r} as {seen_ids[fold]}",
+                                    f"rename {rel} or {seen_ids[fold]}: ids must differ beyond case, accents and "
+                                    "Unicode normalisation"))
             continue
         seen_ids[fold] = rel
-        articles.append(article)
+        try:
+            articles.append(read_file(path, rel, folder, settings))
+        except ArticleError as err:
+            problems.append(err.problem)
     return ReadResult(tuple(articles), tuple(rejected), tuple(problems))
 
 
@@ -111,18 +124,29 @@ def read_file(path: Path, rel: str, folder: Path, settings: Settings) -> Article
     """Read one article file, or raise ArticleError naming the line and the fix."""
     fail = _failer(rel)
     if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
-        fail("is a link to a file outside the seeds folder", "copy the article into the folder instead")
-    size = path.stat().st_size
-    if size > settings.max_file_bytes:
-        fail(f"is {size:,} bytes, over the {settings.max_file_bytes:,}-byte limit",
+        fail("is a link to a file outside the seeds folder, which is never followed",
+             "copy the article into the seeds folder instead of linking to it")
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            fail("is not a regular file (a device, pipe or socket)", "remove it from the seeds folder")
+        if info.st_size > settings.max_file_bytes:
+            fail(f"is {info.st_size:,} bytes, over the {settings.max_file_bytes:,}-byte limit (max_file_bytes)",
+                 "split it or check that it is really an article")
+        with path.open("rb") as fh:
+            raw = fh.read(settings.max_file_bytes + 1)
+    except OSError as err:
+        fail(f"cannot be read: {err.strerror or err}", "check that the file exists and is readable")
+    if len(raw) > settings.max_file_bytes:
+        fail(f"grew past the {settings.max_file_bytes:,}-byte limit (max_file_bytes) while being read",
              "split it or check that it is really an article")
-    with path.open("rb") as fh:
-        raw = fh.read(settings.max_file_bytes + 1)
     text = decode(raw, rel)
-    article_id = Path(rel).with_suffix("").as_posix().replace("/", "--")
-    if not ID_PATTERN.match(article_id):
-        fail(f"file name gives the id {article_id!r}, which is not a plain name",
-             "use letters, digits, '.', '_' and '-' only in article file names")
+    aid = article_id(rel)
+    if not ID_PATTERN.match(aid):
+        odd = sorted({c for c in aid if not (c.isascii() and (c.isalnum() or c in "._-"))})
+        what = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in odd) or f"the first character {aid[:1]!r}"
+        fail(f"file name gives the id {aid!r}, which is not a plain name: {what} not allowed",
+             "use ASCII letters, digits, '.', '_' and '-' only in article file names, starting with a letter or digit")
     if not text.strip():
         fail("is empty" if not text else "holds only white space", "add the article text or remove the file")
     sha = hashlib.sha256(raw).hexdigest()
@@ -141,8 +165,13 @@ def read_file(path: Path, rel: str, folder: Path, settings: Settings) -> Article
                 **{k: v for k, v in meta.items() if v}}
         given = _given(text, offset)
         notes = tuple(n for n in inferred if n.split()[0] not in given)
-    return Article(article_id, rel, meta.get("title"), meta.get("outlet"), meta.get("url"),
+    return Article(aid, rel, meta.get("title"), meta.get("outlet"), meta.get("url"),
                    meta.get("published"), meta.get("author"), paragraphs, sha, notes)
+
+
+def article_id(rel: str) -> str:
+    """The id of the article in the file at `rel` (relative to the seeds folder): its path without suffix."""
+    return Path(rel).with_suffix("").as_posix().replace("/", "--")
 
 
 def _given(text: str, offset: int) -> set[str]:
@@ -162,21 +191,28 @@ def _failer(rel: str):
 def decode(raw: bytes, rel: str) -> str:
     """Bytes to text: UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is an error."""
     fail = _failer(rel)
+    head = raw[:BINARY_SNIFF_BYTES]
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        fail("is UTF-32 text", "re-save the file as UTF-8")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return raw.decode("utf-16")
+            text = raw.decode("utf-16")
         except UnicodeDecodeError as err:
-            fail(f"is not valid UTF-16 at byte {err.start}", "save the file as UTF-8")
-    if b"\x00" in raw[:8192]:
-        fail("is a binary file, not text", "only plain-text articles (.txt, .md) can be read")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
-        start = err.start + bom
-        line = raw[:start].count(b"\n") + 1
-        fail(f"byte 0x{raw[start]:02x} at line {line} is not UTF-8 (the file looks like cp1252 or latin-1)",
-             "re-save the file as UTF-8", line)
+            fail(f"is not valid UTF-16 at byte {err.start}", "re-save the file as UTF-8")
+    elif b"\x00" in head:
+        if len(head) > 1 and (head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4) \
+                and head.count(0) <= (len(head) + 1) // 2:
+            fail("looks like UTF-16 text without a byte-order mark", "re-save the file as UTF-8")
+        fail("is a binary file, not text", "only plain-text articles (.txt, .md) can be read; remove it")
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+            start = err.start + bom
+            line = raw[:start].count(b"\n") + 1
+            fail(f"byte 0x{raw[start]:02x} at line {line} is not UTF-8 (the file looks like cp1252 or latin-1)",
+                 "re-save the file as UTF-8", line)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -197,6 +233,11 @@ def split_front_matter(text: str, rel: str) -> tuple[dict[str, str], str, int]:
         line = mark.line + 2 if mark else 1
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
         fail(f"front matter is not valid YAML: {problem}", "write plain 'key: value' lines", line)
+    except RecursionError:
+        fail("front matter is nested too deeply", "write plain 'key: value' lines", 2)
+    except (ValueError, TypeError, OverflowError) as err:
+        fail(f"front matter holds a value YAML cannot build: {err}",
+             "put the value in quotes, or write dates as YYYY-MM-DD", 2)
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -1,0 +1,258 @@
+"""Bad input files: each gets one clear error naming file, line and fix, and nothing else is lost."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+
+from generator import cli, reader
+from generator.errors import GeneratorError, Problem
+from generator.settings import DEFAULT, Settings
+
+from .helpers import FIXTURE, ROOT
+
+FRONT = b'---\ntitle: "River dams"\noutlet: "Valley Gazette"\npublished: 2025-03-02\n---\n\n'
+BODY = b"Engineers will inspect the three old dams on the river every spring this year.\n"
+
+
+def write(folder: Path, name: str, data: bytes) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def problem_for(tmp_path: Path, name: str, data: bytes, settings: Settings = DEFAULT) -> Problem:
+    """The one problem reading a folder holding just this file reports."""
+    write(tmp_path / "seeds", name, data)
+    result = reader.read_folder(tmp_path / "seeds", settings)
+    assert not result.articles, "the bad file was read as an article"
+    assert len(result.problems) == 1, result.problems
+    return result.problems[0]
+
+
+def read_one(tmp_path: Path, name: str, data: bytes):
+    path = write(tmp_path / "seeds", name, data)
+    return reader.read_file(path, name, tmp_path / "seeds", DEFAULT)
+
+
+# --- (6) size, (7) encodings, (8) empty and binary files ------------------------------------------------------
+
+def test_file_over_the_size_cap_is_rejected_before_it_is_read(tmp_path, monkeypatch):
+    small = Settings(max_file_bytes=1000)
+    path = write(tmp_path / "seeds", "big.txt", b"word " * 1000)
+    monkeypatch.setattr(Path, "open", lambda *a, **k: pytest.fail("opened a file over the cap"))
+    with pytest.raises(reader.ArticleError) as err:
+        reader.read_file(path, "big.txt", tmp_path / "seeds", small)
+    assert str(err.value) == ("big.txt: is 5,000 bytes, over the 1,000-byte limit (max_file_bytes) "
+                              "(split it or check that it is really an article)")
+
+
+def test_cp1252_file_names_the_byte_and_line(tmp_path):
+    p = problem_for(tmp_path, "a.txt", "Headline\n\nThe minister said \u201cyes\u201d.\n".encode("cp1252"))
+    assert (p.line, p.message) == (3, "byte 0x93 at line 3 is not UTF-8 (the file looks like cp1252 or latin-1)")
+    assert p.hint == "re-save the file as UTF-8"
+
+
+def test_latin1_file_names_the_byte_and_line(tmp_path):
+    p = problem_for(tmp_path, "a.md", FRONT + "Caf\xe9 owners inspect the dams.\n".encode("latin-1"))
+    assert p.line == 7 and "byte 0xe9 at line 7" in p.message
+
+
+@pytest.mark.parametrize("encoding, bom", [("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"),
+                                           ("utf-16-be", b"\xfe\xff")])
+def test_utf8_bom_and_utf16_parse_like_plain_utf8(tmp_path, encoding, bom):
+    text = (FRONT + BODY).decode().replace("\n", "\r\n")
+    article = read_one(tmp_path, "a.md", bom + text.encode(encoding))
+    plain = read_one(tmp_path / "plain", "a.md", FRONT + BODY)
+    assert (article.title, article.published, article.paragraphs) == (plain.title, plain.published, plain.paragraphs)
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"", "is empty"),
+    (b"  \n\t\n \n", "holds only white space"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", "is a binary file, not text"),
+    ("Dams inspected\n".encode("utf-16-le"), "looks like UTF-16 text without a byte-order mark"),
+])
+def test_empty_whitespace_and_binary_files_are_distinct_errors(tmp_path, data, message):
+    assert problem_for(tmp_path, "a.txt", data).message == message
+
+
+# --- (9) front matter, (10) unsafe YAML, (11) types, (12) dates ---------------------------------------------
+
+@pytest.mark.parametrize("data, line, message", [
+    (b'---\ntitle: "Dams"\n\nEngineers inspect the dams.\n', 1, "front matter opened on line 1 is never closed"),
+    (b"---\ntitle: !!python/object/apply:os.system ['echo hi']\n---\nBody text here.\n", 2,
+     "front matter is not valid YAML: could not determine a constructor for the tag "
+     "'tag:yaml.org,2002:python/object/apply:os.system'"),
+    (b'---\nauthor: &a ["x", "x"]\ntitle: *a\n---\nBody.\n', 3,
+     "front matter is not valid YAML: YAML aliases (*name) are not allowed in front matter"),
+    (b"---\ntitle: One\ntitle: Two\n---\nBody.\n", 3, "front matter is not valid YAML: duplicate key 'title'"),
+    (b"---\ntitle: yes\n---\nBody.\n", 2, "field 'title' must be text, not bool (True)"),
+    (b"---\ntitle: 2024\n---\nBody.\n", 2, "field 'title' must be text, not int (2024)"),
+    (b"---\noutlet: Gazette\ntitle: [a]\n---\nBody.\n", 3, "field 'title' must be text, not list (['a'])"),
+    (b"---\npublished: 03/05/2024\n---\nBody.\n", 2, "published '03/05/2024' is not an ISO 8601 date"),
+    (b"---\npublished: 2025-02-30\n---\nBody.\n", 2,
+     "front matter holds a value YAML cannot build: day is out of range for month"),
+    (b"---\npublished: 2025-02-24T17:30:00\n---\nBody.\n", 2, "published has a time but no UTC offset"),
+    (b"---\nid: ../../x\n---\nBody.\n", 2, "unknown front matter field 'id'"),
+    (b"---\n" + b"[" * 5000 + b"\n---\nBody.\n", 2, "front matter is nested too deeply"),
+])
+def test_front_matter_errors_name_the_line(tmp_path, data, line, message):
+    p = problem_for(tmp_path, "a.md", data)
+    assert (p.path, p.line, p.message) == ("a.md", line, message)
+    assert p.hint
+
+
+def test_billion_laughs_is_refused_quickly(tmp_path):
+    lol = b"---\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + b"".join(
+        b"%c: &%c [*%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c]\n" % ((ord("a") + i + 1,) * 2 + (ord("a") + i,) * 9)
+        for i in range(8)) + b"---\nBody.\n"
+    start = time.perf_counter()
+    p = problem_for(tmp_path, "a.md", lol)
+    assert time.perf_counter() - start < 1
+    assert "aliases" in p.message and p.line == 3
+
+
+def test_unterminated_front_matter_is_never_read_as_body(tmp_path):
+    with pytest.raises(reader.ArticleError):
+        read_one(tmp_path, "a.txt", b"---\ntitle: Dams\nEngineers inspect the dams every spring, officials said.\n")
+
+
+@pytest.mark.parametrize("value, published", [("2025-02-24", "2025-02-24"), ("'2025-02-24'", "2025-02-24"),
+                                              ("2025-02-24T23:30:00-05:00", "2025-02-24"),
+                                              ("2025-02-24T17:30:00Z", "2025-02-24"),
+                                              ("'2025-02-24T17:30:00+01:00'", "2025-02-24")])
+def test_iso_dates_and_datetimes_with_offset_are_accepted(tmp_path, value, published):
+    article = read_one(tmp_path, "a.md", b"---\npublished: %s\n---\n\n" % value.encode() + BODY)
+    assert article.published == published
+
+
+# --- (13) urls ----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("url, message", [
+    ("javascript:alert(1)", "url 'javascript:alert(1)' is not an http(s) address"),
+    ("JaVaScRiPt:alert(1)", "url 'JaVaScRiPt:alert(1)' is not an http(s) address"),
+    ("data:text/html,<script>x</script>", "url 'data:text/html,<script>x</script>' is not an http(s) address"),
+    ("//evil.example/x", "url '//evil.example/x' is not an http(s) address"),
+    ('"java\\tscript:alert(1)"', "url contains spaces or control characters"),
+    ("https://u:p@host.example/", "url carries a user name or password"),
+    ("https://[::1", "url is malformed: Invalid IPv6 URL"),
+])
+def test_unsafe_urls_are_rejected(tmp_path, url, message):
+    p = problem_for(tmp_path, "a.md", b"---\ntitle: Dams\nurl: %s\n---\n\n" % url.encode() + BODY)
+    assert (p.line, p.message) == (3, message)
+
+
+# --- (14) links out of the folder, (15) clashing ids ----------------------------------------------------------
+
+def test_links_out_of_the_seeds_folder_are_rejected_and_not_read(tmp_path):
+    outside = tmp_path / "outside"
+    write(outside, "secret.txt", b"Secret dams inspected by engineers every spring.\n")
+    seeds = tmp_path / "seeds"
+    write(seeds, "ok.txt", b"Dams\n\n" + BODY)
+    (seeds / "file.txt").symlink_to(outside / "secret.txt")
+    (seeds / "folder").symlink_to(outside, target_is_directory=True)
+    (seeds / "dangling.txt").symlink_to(tmp_path / "missing.txt")
+    result = reader.read_folder(seeds, DEFAULT)
+    assert [a.path for a in result.articles] == ["ok.txt"]
+    assert [str(p) for p in result.problems] == [
+        "dangling.txt: is a link to a file outside the seeds folder, which is never followed "
+        "(copy the file into the seeds folder instead of linking to it)",
+        "file.txt: is a link to a file outside the seeds folder, which is never followed "
+        "(copy the file into the seeds folder instead of linking to it)",
+        "folder: is a link to a folder outside the seeds folder, which is never followed "
+        "(copy the folder into the seeds folder instead of linking to it)"]
+
+
+@pytest.mark.parametrize("first, second", [("dams.md", "dams.txt"), ("Dams.txt", "dams.txt"),
+                                           ("a--b.txt", "a/b.txt")])
+def test_two_files_with_one_id_are_an_error_naming_both(tmp_path, first, second):
+    seeds = tmp_path / "seeds"
+    write(seeds, first, FRONT + BODY)
+    write(seeds, second, FRONT + BODY)
+    result = reader.read_folder(seeds, DEFAULT)
+    assert len(result.articles) == 1 and len(result.problems) == 1
+    p = result.problems[0]
+    assert str(p) == (f"{second}: gives the same article id {reader.article_id(second)!r} as {first} (rename {second} "
+                      f"or {first}: ids must differ beyond case, accents and Unicode normalisation)")
+
+
+def test_names_differing_only_in_unicode_normalisation_are_both_refused(tmp_path):
+    seeds = tmp_path / "seeds"
+    write(seeds, "caf\u00e9.txt", b"Dams\n\n" + BODY)
+    write(seeds, "cafe\u0301.txt", b"Dams\n\n" + BODY)
+    result = reader.read_folder(seeds, DEFAULT)
+    assert not result.articles
+    assert [p.message for p in result.problems] == [
+        "file name gives the id 'cafe\u0301', which is not a plain name: '\u0301' (U+0301) not allowed",
+        "gives the same article id 'caf\u00e9' as cafe\u0301.txt"]
+
+
+# --- through the command line: errors collected, --skip-invalid lists them ------------------------------------
+
+def _story(tmp_path: Path) -> list[str]:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(FIXTURE / "seeds", seeds)
+    return ["--seeds", str(seeds), "--topics", str(FIXTURE / "topics.yml"), "--templates", str(ROOT / "templates"),
+            "--briefings", str(tmp_path / "briefings"), "--site", str(tmp_path / "site"),
+            "--config", str(ROOT / "mkdocs.yml")]
+
+
+def test_default_build_reports_every_bad_file_and_writes_nothing(tmp_path, capsys):
+    args = _story(tmp_path)
+    write(tmp_path / "seeds", "bad-date.md", b"---\npublished: 03/05/2024\n---\n\n" + BODY)
+    write(tmp_path / "seeds", "bad-title.md", b"---\ntitle: yes\n---\n\n" + BODY)
+    write(tmp_path / "seeds", "empty.txt", b"")
+    assert cli.main(["build", "--no-site", *args]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "Error: bad-date.md:2: published '03/05/2024' is not an ISO 8601 date "
+        "(write the date as YYYY-MM-DD, e.g. 2025-02-24)",
+        "Error: bad-title.md:2: field 'title' must be text, not bool (True) (put the value in quotes: title: \"...\")",
+        "Error: empty.txt: is empty (add the article text or remove the file)"]
+    assert not (tmp_path / "briefings").exists()
+
+
+def test_skip_invalid_builds_the_rest_and_lists_the_rejected(tmp_path, capsys):
+    args = _story(tmp_path)
+    write(tmp_path / "seeds", "bad-date.md", b"---\npublished: 03/05/2024\n---\n\n" + BODY)
+    assert cli.main(["build", "--no-site", "--skip-invalid", *args]) == 0
+    ledger = json.loads((tmp_path / "briefings" / "ledger.json").read_text(encoding="utf-8"))
+    entry = next(f for f in ledger["files"] if f["path"] == "bad-date.md")
+    assert entry["status"] == "rejected"
+    assert entry["reason"] == ("line 2: published '03/05/2024' is not an ISO 8601 date "
+                               "(write the date as YYYY-MM-DD, e.g. 2025-02-24)")
+    sources = (tmp_path / "briefings" / "sources.md").read_text(encoding="utf-8")
+    assert "published '03/05/2024' is not an ISO 8601 date" in sources
+    assert "Rejected: bad-date.md:2: published" in capsys.readouterr().out
+
+
+# --- (5) fuzz: the only exception out of read_file is ArticleError ------------------------------------------
+
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
+YAMLISH = st.lists(st.sampled_from(["---", "...", "title:", "url:", "published:", " ", "\n", "&a", "*a", "!!", "[",
+                                    "]", "{", "}", "'", '"', "-", ":", "?", "|", ">", "2025-02-30", "2025-02-24T17:30",
+                                    "!!binary", "!!python/name:os.system", "<<:", "\t", "#", "\x00", "\ufeff", "%YAML",
+                                    "\r", "é", "\ud7ff", "1e999", "0x", "null", "~"]), max_size=40).map("".join)
+
+
+@hsettings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.one_of(st.binary(max_size=400), YAMLISH.map(lambda s: s.encode("utf-8", "surrogatepass")),
+                      YAMLISH.map(lambda s: ("---\n" + s + "\n---\nBody text.\n").encode("utf-8", "surrogatepass"))),
+       suffix=st.sampled_from([".md", ".txt"]))
+def test_fuzz_read_file_raises_only_article_errors(tmp_path_factory, data, suffix):
+    folder = tmp_path_factory.mktemp("fuzz")
+    path = folder / f"a{suffix}"
+    path.write_bytes(data)
+    try:
+        article = reader.read_file(path, path.name, folder, DEFAULT)
+    except reader.ArticleError as err:
+        assert err.problem.path == path.name and err.problem.message
+        return
+    assert article.paragraphs or article.title is not None or data.strip()
