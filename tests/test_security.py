@@ -220,3 +220,109 @@ def test_check_site_names_every_bad_page(tmp_path):
     with pytest.raises(GeneratorError) as err:
         htmlcheck.check_site(tmp_path)
     assert [p.path for p in err.value.problems] == ["bad/index.html"]
+
+
+# --- hostile article text through the real build ---------------------------------------------------------
+
+HOSTILE = {
+    "html": ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<!-- hidden -->"],
+    "links": ["[c](javascript:alert(1))", "[c](JaVaScRiPt:alert(1))", "javascript&#58;alert(1)",
+              "![x](javascript:alert(1))"],
+    "references": ["[^1]: injected", "[src1]: https://evil.example", "[^gazette-treaty]: forged"],
+    "attributes": ['{: onclick="x" }', "{: style=color:red }", '--8<-- ".git/config"', "{{ 7*7 }}", "{% raw %}"],
+    # `# ` and `* ` followed by a space at a line start are read as the article's own heading or bullet (pasted
+    # pages carry them); these forms are not, and must come out literally.
+    "syntax": ["*star*", "_under_", "#hashtag", "#1", "| a | b |", "> quote", "1986. year", "---", "!!! note", "??? tip",
+               "{++ added ++}", "    indented code"],
+}
+# One paragraph per payload, each on the dam-safety topic so it is printed on that page.
+HOSTILE_BODY = "\n\n".join(f"{p} The dam inspection report {i} for {group} was published on Monday."
+                           for group, payloads in HOSTILE.items() for i, p in enumerate(payloads))
+BRACKETS = "The dam inspection teams logged " + "[" * 20000 + "]" * 20000 + " during the spillway checks."
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    import shutil
+    import time
+
+    from generator import cli
+
+    from .helpers import FIXTURE
+
+    tmp = tmp_path_factory.mktemp("hostile")
+    seeds = tmp / "seeds"
+    shutil.copytree(FIXTURE / "seeds", seeds)
+    (seeds / "hostile.md").write_text(
+        '---\ntitle: "<b>Bold</b> [x](javascript:alert(1)) {{ 7*7 }} #"\noutlet: "Evil & Co <i>"\n'
+        'published: 2025-03-05\nurl: "https://e.com/a)(x)"\n---\n\n' + HOSTILE_BODY + "\n", encoding="utf-8")
+    (seeds / "brackets.txt").write_text(f"Brackets\n\n{BRACKETS}\n", encoding="utf-8")
+    start = time.perf_counter()
+    code = cli.main(["build", "--seeds", str(seeds), "--topics", str(FIXTURE / "topics.yml"),
+                     "--templates", str(ROOT / "templates"), "--briefings", str(tmp / "briefings"),
+                     "--site", str(tmp / "site"), "--config", str(ROOT / "mkdocs.yml"), "--skip-invalid"])
+    assert code == 0
+    return tmp / "site", time.perf_counter() - start
+
+
+def _content(page) -> Tree:
+    tree = Tree()
+    text = page.read_text(encoding="utf-8")
+    start = text.index('<article class="md-content__inner')
+    tree.feed(text[start:text.index("</article>", start)])
+    return tree
+
+
+def test_hostile_text_is_shown_as_text_on_the_built_page(hostile_site):
+    site, _ = hostile_site
+    tree = _content(site / "dam-safety" / "index.html")
+    shown = " ".join("".join(d for _, d in tree.text).split())
+    for payloads in HOSTILE.values():
+        for payload in payloads:
+            assert " ".join(payload.split()) in shown
+    assert "<b>Bold</b> [x](javascript:alert(1)) {{ 7*7 }} #" in tree.inside("h3")
+    for tag, attrs in tree.tags:
+        assert tag not in ("img", "script", "iframe", "blockquote", "pre", "code", "strong", "table", "h4", "del"), tag
+        assert not any(k.startswith("on") or k == "style" for k, _ in attrs)
+        href = dict(attrs).get("href") or ""
+        assert not href.lower().startswith(("javascript", "data")) and "evil" not in href
+
+
+def test_hostile_text_adds_no_footnote_and_changes_none(hostile_site):
+    site, _ = hostile_site
+    tree = _content(site / "dam-safety" / "index.html")
+    notes = [dict(a)["id"] for t, a in tree.tags if t == "li" and dict(a).get("id", "").startswith("fn:")]
+    refs = {dict(a)["href"][1:] for t, a in tree.tags if t == "a" and "footnote-ref" in (dict(a).get("class") or "")}
+    assert set(notes) == refs and "fn:1" not in notes and "fn:src1" not in notes
+    assert "forged" not in "".join(tree.inside("li", id="fn:gazette-treaty"))
+    assert "https://e.com/a%29%28x%29" in [dict(a).get("href") for t, a in tree.tags if t == "a"]
+
+
+def test_pathological_brackets_build_in_seconds(hostile_site):
+    site, seconds = hostile_site
+    assert seconds < 30
+    assert "[" * 20000 + "]" * 20000 in "".join(d for _, d in _content(site / "dam-safety" / "index.html").text)
+
+
+def test_every_page_of_the_real_build_passes_the_content_check(tmp_path):
+    from generator import output
+
+    docs = ROOT / "briefings"
+    output.build_site(ROOT / "mkdocs.yml", docs, tmp_path / "site", [{"Home": "index.md"}], "Check")
+    assert (tmp_path / "site" / "index.html").is_file()
+    htmlcheck.check_site(tmp_path / "site")
+
+
+def test_build_refuses_a_page_with_active_content(tmp_path):
+    from generator import output
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Home\n\n<p onclick=\"x()\">raw html from a template</p>\n", encoding="utf-8")
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "old.html").write_text("previous", encoding="utf-8")
+    with pytest.raises(GeneratorError) as err:
+        output.build_site(ROOT / "mkdocs.yml", docs, tmp_path / "site", [{"Home": "index.md"}], "Check")
+    assert str(err.value).startswith("index.html:")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "site"], "temporary folder left behind"
+    assert [p.name for p in (tmp_path / "site").iterdir()] == ["old.html"]
