@@ -1,0 +1,211 @@
+"""What a reader sees: the built site served over HTTP and driven in headless Chromium with Selenium.
+
+Needs selenium (the `test` extra), Chromium and chromedriver. The browser is found via CHROME_BIN /
+CHROMEDRIVER or on PATH. Without them the tests skip locally, but fail in CI (CI=true).
+"""
+import base64
+import functools
+import http.server
+import os
+import re
+import shutil
+import struct
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+
+from .helpers import ROOT
+
+WAIT = 20  # seconds for any one explicit wait
+SEED_FILES = {p.name for p in (ROOT / "seeds").iterdir()}
+SCREENSHOT_COPY = Path(tempfile.gettempdir()) / "briefings-peacekeeping-force.png"
+FULL_PAGE_COPY = Path(tempfile.gettempdir()) / "briefings-peacekeeping-force-full.png"
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
+        pytest.fail(f"browser tests cannot run in CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _executable(env: str, *names: str) -> str | None:
+    if os.environ.get(env):
+        return os.environ[env] if os.access(os.environ[env], os.X_OK) else None
+    return next((found for name in names if (found := shutil.which(name))), None)
+
+
+try:
+    from selenium import webdriver
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+except ImportError:  # pragma: no cover - depends on the environment
+    webdriver = None
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(built):
+    """The built site served on 127.0.0.1 with an ephemeral port, for this module only."""
+    _, site, _ = built
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    if webdriver is None:
+        _unavailable("selenium is not installed (pip install -e '.[test]')")
+    chrome = _executable("CHROME_BIN", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+    driver_path = _executable("CHROMEDRIVER", "chromedriver")
+    if not chrome:
+        _unavailable("no Chromium/Chrome found (set CHROME_BIN or put chromium on PATH)")
+    if not driver_path:
+        _unavailable("no chromedriver found (set CHROMEDRIVER or put chromedriver on PATH)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chrome
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--window-size=1280,1000",
+                f"--user-data-dir={tmp_path_factory.mktemp('chrome-profile')}"):
+        options.add_argument(arg)
+    try:
+        driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=driver_path), options=options)
+    except (WebDriverException, OSError) as err:
+        _unavailable(f"Chromium did not start: {getattr(err, 'msg', None) or err}")
+    driver.set_page_load_timeout(WAIT)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def wait(driver):
+    return WebDriverWait(driver, WAIT)
+
+
+def in_viewport(driver, element) -> bool:
+    return driver.execute_script(
+        "const r = arguments[0].getBoundingClientRect();"
+        "return r.height > 0 && r.bottom > 0 && r.top < window.innerHeight;", element)
+
+
+def test_home_page_shows_title_counts_and_topic_links(browser, base_url, built):
+    _, _, ledger = built
+    browser.get(base_url)
+    h1 = wait(browser).until(EC.visibility_of_element_located((By.CSS_SELECTOR, "article h1")))
+    assert h1.text.strip() == ledger["story"]
+    assert ledger["story"] in browser.title
+    text = browser.find_element(By.CSS_SELECTOR, "article").text
+    counts = ledger["counts"]
+    assert re.search(rf"\b{counts['used']} articles?\b", text), text
+    assert re.search(rf"\b{counts['files']} files?\b", text), text
+    links = {a.get_attribute("href"): a.text.strip() for a in browser.find_elements(By.CSS_SELECTOR, "article a")}
+    for topic in ledger["topics"]:
+        url = f"{base_url}{topic['slug']}/"
+        assert links.get(url) == topic["title"], f"no link to {url} titled {topic['title']!r}"
+    browser.get(f"{base_url}{ledger['topics'][0]['slug']}/")  # and the links lead to a real page
+    h1 = wait(browser).until(EC.visibility_of_element_located((By.CSS_SELECTOR, "article h1")))
+    assert h1.text.strip() == ledger["topics"][0]["title"]
+
+
+def test_footnote_names_the_seed_file_and_leads_to_its_source_entry(browser, base_url):
+    browser.get(f"{base_url}peacekeeping-force/")
+    para = wait(browser).until(EC.visibility_of_element_located(
+        (By.XPATH, "//article//p[contains(., 'fewer than 30,000')]")))
+    ref = para.find_element(By.CSS_SELECTOR, "a.footnote-ref")
+    target = ref.get_attribute("href").split("#", 1)[1]
+    assert target.startswith("fn:"), target
+    note = browser.find_element(By.ID, target)
+    named = set(re.findall(r"[\w.-]+\.txt", note.get_attribute("textContent"))) & SEED_FILES
+    assert len(named) == 1, f"footnote {target} should name one seed file: {note.get_attribute('textContent')!r}"
+    seed = named.pop()
+
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", ref)
+    ref.click()
+    wait(browser).until(lambda d: d.current_url.endswith(f"#{target}"))
+    wait(browser).until(lambda d: in_viewport(d, note))
+
+    link = note.find_element(By.LINK_TEXT, seed)
+    wait(browser).until(EC.element_to_be_clickable(link)).click()
+    entry_id = Path(seed).stem
+    wait(browser).until(lambda d: "/sources/" in d.current_url and d.current_url.endswith(f"#{entry_id}"))
+    entry = wait(browser).until(EC.visibility_of_element_located((By.ID, entry_id)))
+    wait(browser).until(lambda d: in_viewport(d, entry))
+    details = entry.find_element(By.XPATH, "following-sibling::ul[1]")
+    assert f"File: {seed}" in details.text
+
+
+@pytest.mark.parametrize("query, slug", [("rare earth", "minerals-deal"), ("30,000", "peacekeeping-force")])
+def test_search_finds_the_topic_page(browser, base_url, query, slug):
+    browser.get(base_url)
+    box = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".md-search__input")))
+    if not box.is_displayed():  # narrow window: the search sits behind the header's search button
+        browser.find_element(By.CSS_SELECTOR, "label.md-header__button[for='__search']").click()
+    wait(browser).until(EC.element_to_be_clickable(box)).click()
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(query)
+
+    def hit(driver):
+        for a in driver.find_elements(By.CSS_SELECTOR, ".md-search-result__item a.md-search-result__link"):
+            href = a.get_attribute("href") or ""
+            if href.startswith(f"{base_url}{slug}/"):
+                return a
+        return False
+
+    link = wait(browser).until(hit, f"no search result for {query!r} links to {slug}/")
+    assert link.is_displayed()
+
+
+def test_palette_toggle_switches_between_light_and_dark(browser, base_url):
+    browser.get(base_url)
+    body = browser.find_element(By.TAG_NAME, "body")
+    start = body.get_attribute("data-md-color-scheme")
+    assert start in ("default", "slate")
+    for _ in range(2):  # to the other scheme and back, so the stored choice ends where it began
+        before = body.get_attribute("data-md-color-scheme")
+        toggle = next(lbl for lbl in browser.find_elements(By.CSS_SELECTOR, "form[data-md-component='palette'] label")
+                      if lbl.is_displayed())
+        assert re.match(r"Switch to (dark|light) mode", toggle.get_attribute("title") or toggle.get_attribute("aria-label"))
+        toggle.click()
+        wait(browser).until(lambda d: body.get_attribute("data-md-color-scheme") != before)
+    assert body.get_attribute("data-md-color-scheme") == start
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    assert data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_screenshot_of_a_topic_page(browser, base_url, tmp_path):
+    browser.get(f"{base_url}peacekeeping-force/")
+    wait(browser).until(EC.visibility_of_element_located((By.CSS_SELECTOR, "article h1")))
+    wait(browser).until(lambda d: d.execute_script("return document.fonts.status") == "loaded")
+    shot = tmp_path / "peacekeeping-force.png"
+    assert browser.save_screenshot(str(shot))
+    data = shot.read_bytes()
+    width, height = _png_size(data)
+    assert width >= 800 and height >= 600, (width, height)
+    assert len(data) > 20_000, f"screenshot is only {len(data)} bytes: probably a blank page"
+    shutil.copyfile(shot, SCREENSHOT_COPY)
+    # The whole page too (footnotes included), through the DevTools protocol, for a person to look at.
+    full = browser.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
+    FULL_PAGE_COPY.write_bytes(base64.b64decode(full["data"]))
+    assert _png_size(FULL_PAGE_COPY.read_bytes())[1] > height
+    print(f"\nscreenshots: {SCREENSHOT_COPY} (window), {FULL_PAGE_COPY} (whole page)")
