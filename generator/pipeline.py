@@ -16,6 +16,9 @@ from .settings import Settings
 from .textnorm import sentences
 
 LEDGER = "ledger.json"
+# A sentence opening with a pronoun or link word reads wrongly out of its paragraph: not a key point.
+_DANGLING = re.compile(r"^[\"'“‘]?(he|she|they|it|this|that|these|those|his|her|their|its|but|however|also)\b",
+                       re.IGNORECASE)
 LEDGER_VERSION = 1
 UNDATED = "9999-99-99"
 
@@ -71,17 +74,23 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False) -> 
     by_id = {ca.id: ca for ca in without_repeats}
 
     # Assign topics: a passage may belong to several, or to none (counted, never hidden).
+    passages = assign_topics(story, merged.passages, settings)
+
+    return _assemble(story, env, settings, read.articles, by_id, fam, merged, passages, rejected,
+                     removed_only, tuple(read.problems) if skip_invalid else ())
+
+
+def assign_topics(story, passages, settings: Settings) -> list[Passage]:
+    """Each passage with the topics it belongs to and its score for each."""
     patterns = [topics_mod.matcher(t) for t in story.topics]
-    passages = []
-    for p in merged.passages:
+    out = []
+    for p in passages:
         text = topics_mod.stemmed(p.text)
         scored = [(t.slug, topics_mod.score(text, t, pat)) for t, pat in zip(story.topics, patterns)]
         hits = [(slug, s) for (slug, s), t in zip(scored, story.topics)
                 if s >= (t.min_score or settings.topic_min_score)]
-        passages.append(replace(p, topics=tuple(s for s, _ in hits), scores=tuple(v for _, v in hits)))
-
-    return _assemble(story, env, settings, read.articles, by_id, fam, merged, passages, rejected,
-                     removed_only, tuple(read.problems) if skip_invalid else ())
+        out.append(replace(p, topics=tuple(s for s, _ in hits), scores=tuple(v for _, v in hits)))
+    return out
 
 
 def _assemble(story, env, settings, articles, by_id, fam, merged, passages, rejected, removed_only, problems):
@@ -168,7 +177,8 @@ def _topic_page(story, summary, summaries, topic, mine: list[Passage], sources, 
         text = p.text
         if len(text) > settings.lead_sentence_max_chars:
             parts = sentences(text)
-            text = max(parts, key=lambda s: (topics_mod.score(topics_mod.stemmed(s), topic, pattern),
+            text = max(parts, key=lambda s: (not _DANGLING.match(s),
+                                             topics_mod.score(topics_mod.stemmed(s), topic, pattern),
                                              -parts.index(s)))
         key_points.append(cx.KeyPoint(text, tuple(sources[s] for s in p.sources)))
     shown = sorted(importance[:settings.topic_page_passages], key=lambda p: p.order)
