@@ -112,7 +112,7 @@ def _assemble(story, env, settings, articles, by_id, fam, merged, passages, reje
         m = fam.merges.get(a.id)
         status = DUPLICATE if m else USED if ca else REJECTED
         sources[a.id] = cx.Source(
-            label=Markdown(labels[a.id]), id=a.id, path=a.path, title=a.label, outlet=a.outlet, published=a.published,
+            label=Markdown(labels[a.id]), id=a.id, path=a.path, name=a.label, title=a.title, outlet=a.outlet, published=a.published,
             url=md_url(a.url) if a.url else None, status=status, anchor=Markdown(_anchor(a.id)),
             topics=tuple(topic_of[s].title for s in topic_order if s in topics_by_article[a.id]),
             duplicate_of=m.canonical_id if m else None,
@@ -129,7 +129,7 @@ def _assemble(story, env, settings, articles, by_id, fam, merged, passages, reje
         if r.path not in read_paths:
             rid = Path(r.path).with_suffix("").as_posix().replace("/", "--")
             sources[r.path] = cx.Source(
-                label=Markdown(_label(rid)), id=rid, path=r.path, title=r.path, outlet=None, published=None,
+                label=Markdown(_label(rid)), id=rid, path=r.path, name=r.path, title=None, outlet=None, published=None,
                 url=None, status=REJECTED, anchor=Markdown(_anchor(rid)), topics=(), duplicate_of=None, duplicate_title=None, duplicate_anchor=None,
                 similarity=None, via=None, reason=r.reason if r.line is None else f"line {r.line}: {r.reason}",
                 passages_kept=0, passages_merged=0, lines_removed=0, notes=())
@@ -222,7 +222,7 @@ def _ledger(all_sources, passages, totals, story, unassigned_by_article, by_id, 
         entries.append({
             "path": s.path, "id": s.id, "status": s.status, "duplicate_of": s.duplicate_of,
             "similarity": s.similarity, "via": s.via, "topics": [slug_of[t] for t in s.topics],
-            "reason": s.reason, "title": s.title if s.title != s.path else None, "outlet": s.outlet,
+            "reason": s.reason, "title": s.title, "outlet": s.outlet,
             "published": s.published, "url": str(s.url) if s.url else None,
             "passages_kept": s.passages_kept, "passages_merged": s.passages_merged,
             "passages_unassigned": unassigned_by_article.get(s.id, 0),
