@@ -80,12 +80,15 @@ def build(args) -> int:
             return 1
         print(f"{args.briefings} is up to date ({len(result.files)} files).")
         return 0
-    changed = output.sync(args.briefings, result.files)
-    print(_report(result, time.perf_counter() - start))
+    t = time.perf_counter()
+    if args.no_site:
+        changed = output.sync(args.briefings, result.files)
+    else:  # the site is built from the new briefings before either folder is touched
+        changed = output.publish(args.config, args.briefings, result.files, args.site, _nav(result),
+                                 result.ledger["story"])
+    print(_report(result, t - start))
     print(f"Wrote {len(changed)} changed files to {args.briefings}." if changed else f"{args.briefings} unchanged.")
     if not args.no_site:
-        t = time.perf_counter()
-        output.build_site(args.config, args.briefings, args.site, _nav(result), result.ledger["story"])
         print(f"Built {args.site} with MkDocs in {time.perf_counter() - t:.2f} s.")
     return 0
 

@@ -76,30 +76,73 @@ def _same(path: Path, text: str) -> bool:
 
 def build_site(config_file: Path, docs: Path, site: Path, nav: list, site_name: str) -> None:
     """Run the real MkDocs build (strict) into a temporary folder, check its pages, then swap it in for `site`."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
     site = site.resolve()
     site.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{site.name}-new-", dir=site.parent))
     try:
-        logging.getLogger("mkdocs").setLevel(logging.WARNING)
-        config = load_config(str(config_file), docs_dir=str(docs.resolve()), site_dir=str(tmp), strict=True,
-                             nav=nav, site_name=site_name)
-        build(config)
-        htmlcheck.check_site(tmp)
-    except (MkDocsException, SystemExit) as err:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise GeneratorError(Problem(str(config_file), f"MkDocs build failed: {err}",
-                                     "the warnings above name the page; fix the template or mkdocs.yml")) from None
+        _mkdocs(config_file, docs, tmp, nav, site_name)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    _swap(tmp, site)
+
+
+def publish(config_file: Path, briefings: Path, files: dict[str, str], site: Path, nav: list,
+            site_name: str) -> list[str]:
+    """Build and check the site from the new briefings first; only if that succeeds write `briefings` and `site`.
+
+    A failed build leaves both folders exactly as they were. Returns what `sync` changed in `briefings`.
+    """
+    site = site.resolve()
+    site.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{site.name}-docs-", dir=site.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{site.name}-new-", dir=site.parent))
+    try:
+        docs = stage / "docs"
+        if briefings.is_dir():
+            shutil.copytree(briefings, docs, symlinks=True)
+        sync(docs, files)
+        _mkdocs(config_file, docs, tmp, nav, site_name)
+        changed = sync(briefings, files)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    _swap(tmp, site)
+    return changed
+
+
+def _mkdocs(config_file: Path, docs: Path, out: Path, nav: list, site_name: str) -> None:
+    """The strict MkDocs build of `docs` into `out`, then the content check; failures are GeneratorErrors."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    try:
+        logging.getLogger("mkdocs").setLevel(logging.WARNING)
+        config = load_config(str(config_file), docs_dir=str(docs.resolve()), site_dir=str(out), strict=True,
+                             nav=nav, site_name=site_name)
+        build(config)
+    except (MkDocsException, SystemExit) as err:
+        raise GeneratorError(Problem(str(config_file), f"MkDocs build failed: {err}",
+                                     "the warnings above name the page; fix the template or mkdocs.yml")) from None
+    htmlcheck.check_site(out)
+
+
+def _swap(new: Path, site: Path) -> None:
+    """Put the finished `new` folder in place of `site`; if that is interrupted, the old site is put back."""
     old = None
     if site.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{site.name}-old-", dir=site.parent))
         os.replace(site, old / "site")
-    os.replace(tmp, site)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    try:
+        os.replace(new, site)
+    except BaseException:
+        if old is not None and not site.exists():
+            os.replace(old / "site", site)
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
