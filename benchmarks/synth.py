@@ -20,13 +20,17 @@ articles share short common phrases but not long runs.  Same seed -> same bytes.
 from __future__ import annotations
 
 import argparse
+import bisect
 import datetime as dt
 import functools
+import itertools
 import json
+import multiprocessing
 import os
 import re
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +48,7 @@ MASS_ENTITY = 0.004                # ... random named entities (background menti
 SYLLABLES_MIN, SYLLABLES_MAX = 1, 4
 SYLLABLE_PROBS = (0.22, 0.42, 0.26, 0.10)
 LENGTH_RANK_NOISE = 1.5            # how loosely word length follows frequency rank
+PSEUDO_WORD_SLACK = 1_000          # extra candidates drawn per batch (duplicates are dropped)
 SAMPLER_BITS = 22                  # inverse-CDF lookup table of 2**22 slots (resolution 2.4e-7)
 N_PERSONS, N_ORGS, N_PLACES = 1_500, 1_000, 600
 
@@ -95,34 +100,35 @@ FIRST_NAMES = (
 ORG_SUFFIXES = ("Group", "Holdings", "Council", "Institute", "Bank", "Energy", "University",
                 "Foundation", "Party", "Authority", "Health", "Motors", "Systems", "Union")
 PLACE_SUFFIXES = ("", "", "", " County", " Valley", " City", " Bay", " Heights")
-ENTITY_CONNECTOR = " "
 
 # --- outlets and chrome -----------------------------------------------------------
 N_OUTLETS = 120
 OUTLET_PLACE_MAX_CHARS = 12
 OUTLET_ZIPF_OFFSET = 5.0
+OUTLET_WEIGHTS = tuple(1.0 / (rank + OUTLET_ZIPF_OFFSET) for rank in range(1, N_OUTLETS + 1))
+OUTLET_WEIGHTS = tuple(w / sum(OUTLET_WEIGHTS) for w in OUTLET_WEIGHTS)   # Zipf-like popularity
 OUTLET_PREFIXES = ("The ", "The ", "", "")
 OUTLET_SUFFIXES = ("Herald", "Tribune", "Gazette", "Post", "Times", "Chronicle", "Courier",
                    "Observer", "Daily", "News", "Report", "Journal", "Wire", "Dispatch",
                    "Ledger", "Sentinel", "Examiner", "Record", "Star", "Press")
-CHROME_POOL = (
-    "Skip to main content", "Share on Facebook  Share on Twitter  Email",
-    "Subscribe to our newsletter for the latest updates.", "Leave a Reply",
-    "Your email address will not be published. Required fields are marked *",
-    "Previous Article Next Article", "Advertisement", "Sign in", "Menu  Search",
-    "Home | News | Business | Sport | Opinion", "Breaking News", "Trending Now",
-    "Listen to this article", "Reading time: 4 min", "Follow us on Twitter",
-    "Copy link", "Print this article", "Related Articles", "Most Read",
-    "You May Also Like", "Comments are closed.", "Continue reading below",
-    "Story continues below advertisement", "This article was originally published by {outlet}.",
+CHROME_TOP_POOL = (             # site chrome seen above an article
+    "Skip to main content", "Share on Facebook  Share on Twitter  Email", "Advertisement",
+    "Sign in", "Menu  Search", "Home | News | Business | Sport | Opinion", "Breaking News",
+    "Trending Now", "Listen to this article", "Reading time: 4 min", "Copy link",
+    "Print this article", "We use cookies to improve your experience. Accept",
+    "Sponsored Content", "Photo: File image", "Updated", "Click here to subscribe",
+    "Subscribe to our newsletter for the latest updates.", "Download our app",
+    "This article was originally published by {outlet}.",
+)
+CHROME_BOTTOM_POOL = (          # ... and below it
+    "Leave a Reply", "Your email address will not be published. Required fields are marked *",
+    "Previous Article Next Article", "Follow us on Twitter", "Related Articles", "Most Read",
+    "You May Also Like", "Comments are closed.", "Story continues below advertisement",
     "\u00a9 2024 {outlet}. All rights reserved.", "Read more from {outlet}",
     "Join the conversation", "Post a comment", "Tags: news, local, politics",
-    "Report an error", "Sponsored Content",
-    "We use cookies to improve your experience. Accept", "Privacy Policy | Terms of Use | Contact Us",
-    "Back to top", "Show comments", "Download our app",
-    "Get the latest headlines delivered to your inbox.",
-    "Support independent journalism. Donate today.", "Photo: File image",
-    "Click here to subscribe",
+    "Report an error", "Privacy Policy | Terms of Use | Contact Us", "Back to top",
+    "Show comments", "Get the latest headlines delivered to your inbox.",
+    "Support independent journalism. Donate today.",
 )
 CHROME_LINES_MIN, CHROME_LINES_MAX = 1, 3   # per outlet, at top and at bottom each
 
@@ -130,7 +136,7 @@ CHROME_LINES_MIN, CHROME_LINES_MAX = 1, 3   # per outlet, at top and at bottom e
 ARTICLE_MEDIAN_WORDS = 640
 ARTICLE_SIGMA = 0.3
 ARTICLE_MIN_WORDS, ARTICLE_MAX_WORDS = 310, 1400   # leaves room for a quote paragraph
-SENT_MIN_TARGET, SENT_MAX_TARGET = 10, 33          # +-2 after token rounding -> 8..35 words
+SENT_MIN_TARGET, SENT_MAX_TARGET = 11, 32          # +-3 after token rounding -> 8..35 words
 SENT_GAMMA_SHAPE, SENT_GAMMA_SCALE, SENT_GAMMA_SHIFT = 6.0, 2.3, 7.0
 PARA_SENTENCE_PROBS = np.array([0.2, 0.3, 0.25, 0.15, 0.1])   # 1..5 sentences a paragraph
 PARA_SENTENCE_CDF = np.cumsum(PARA_SENTENCE_PROBS)[:-1]
@@ -141,8 +147,8 @@ HEADLINE_LINK_RATE = 0.35
 SLUG_WORDS = 8
 
 # --- events -----------------------------------------------------------------------
-EVENT_SIZES = np.array([2, 3, 4])
-EVENT_SIZE_PROBS = np.array([0.45, 0.35, 0.2])
+EVENT_SIZES = (2, 3, 4)             # originals an event
+EVENT_SIZE_PROBS = (0.45, 0.35, 0.2)
 EVENT_PERSONS = (1, 2)
 EVENT_ORGS = (1, 2)
 EVENT_KEYWORDS = (8, 12)
@@ -152,11 +158,11 @@ QUOTE_EVENT_SHARE = 0.3
 QUOTE_MIN_WORDS, QUOTE_MAX_WORDS = 14, 28
 DATE_START = dt.date(2024, 1, 1)
 DATE_SPAN_DAYS = 730
-ORIGINAL_DAY_OFFSETS, ORIGINAL_DAY_PROBS = np.array([0, 1]), np.array([0.7, 0.3])
+ORIGINAL_DAY_PROBS = (0.7, 0.3)                    # published 0 or 1 days after the event
 
 # --- copies -----------------------------------------------------------------------
 COPY_POPULARITY_SIGMA = 1.0        # lognormal spread of how often an original is syndicated
-COPY_DAY_OFFSETS, COPY_DAY_PROBS = np.array([0, 1, 2, 3]), np.array([0.4, 0.3, 0.2, 0.1])
+COPY_DAY_PROBS = (0.4, 0.3, 0.2, 0.1)              # reprinted 0-3 days after the original
 EDIT_PROBS = {
     "outlet": 0.7, "chrome": 0.5, "trim": 0.3, "excerpt": 0.12, "resplit": 0.3,
     "house_style": 0.4, "straight_quotes": 0.3, "local_lead": 0.2,
@@ -167,7 +173,8 @@ SPLIT_RATE, MERGE_RATE = 0.3, 0.25
 REPLACE_MIN, REPLACE_MAX = 2, 6
 LOCAL_LEAD_MIN, LOCAL_LEAD_MAX = 25, 60
 
-# --- files ------------------------------------------------------------------------
+# --- files and workers ------------------------------------------------------------
+CHUNK_EVENTS = 400                 # events per worker task; fixed so output ignores worker count
 TXT_SHARE = 1 / 3
 URL_SHARE = 0.5
 NAME_DIGITS = 6
@@ -175,6 +182,8 @@ ENCODING = "utf-8"
 
 SENTENCE_SPLIT = re.compile(r"(?<=[.!?\u201d\"]) (?=[A-Z\u201c\"0-9])")
 SMALL_NUMBER = re.compile(r"(?<![\w.,])(10|[0-9])(?![\w]|[.,]\d)")
+SENTENCE_START = re.compile(r"(?:^|[.!?\u201d\"] |\n\n)$")
+BLOCKED = re.compile(r"fuck|shit|cunt|nigg|fag|slut|whore|cock|dick|twat|rape|nazi|piss|tits|wank|porn")
 STRAIGHTEN = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
 SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 
@@ -182,7 +191,7 @@ SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 # --- language construction ----------------------------------------------------------
 @dataclass(frozen=True, eq=False)
 class Language:
-    """Token table (base, Capitalised, period-final, comma-final) with a sampling CDF."""
+    """Token table (base, Capitalised, period-final, comma-final) with sampling tables."""
 
     table: np.ndarray            # object array of 4 * n_base strings
     n_words: np.ndarray          # words per base token
@@ -190,6 +199,7 @@ class Language:
     sampler: np.ndarray          # inverse-CDF lookup table of the background distribution
     vocab_start: int             # base index of the most frequent content word
     vocab: tuple[str, ...]       # content words, most frequent first
+    vocab_set: frozenset[str]
     content_sampler: np.ndarray  # inverse-CDF lookup table over content words (headlines)
     persons: np.ndarray          # base indices of person names
     orgs: np.ndarray
@@ -205,13 +215,19 @@ def capitalise(text: str) -> str:
 def pseudo_words(rng: np.random.Generator, count: int, exclude: set[str]) -> list[str]:
     """Distinct pronounceable pseudo-words, shorter ones first (roughly)."""
     words: dict[str, None] = {}
+    syllable_counts = np.arange(SYLLABLES_MIN, SYLLABLES_MAX + 1)
     while len(words) < count:
-        n_syl = rng.choice(np.arange(SYLLABLES_MIN, SYLLABLES_MAX + 1), p=SYLLABLE_PROBS)
-        parts = [ONSETS[rng.integers(len(ONSETS))] + NUCLEI[rng.integers(len(NUCLEI))]
-                 + CODAS[rng.integers(len(CODAS))] for _ in range(n_syl)]
-        word = "".join(parts)
-        if len(word) > 2 and word not in exclude:
-            words[word] = None
+        batch = count - len(words) + PSEUDO_WORD_SLACK
+        n_syl = rng.choice(syllable_counts, batch, p=SYLLABLE_PROBS)
+        total = int(n_syl.sum())
+        syllables = [ONSETS[a] + NUCLEI[b] + CODAS[c] for a, b, c in zip(
+            rng.integers(len(ONSETS), size=total).tolist(), rng.integers(len(NUCLEI), size=total).tolist(),
+            rng.integers(len(CODAS), size=total).tolist())]
+        bounds = np.concatenate(([0], np.cumsum(n_syl))).tolist()
+        for a, b in zip(bounds, bounds[1:]):
+            word = "".join(syllables[a:b])
+            if len(word) > 2 and word not in exclude and not BLOCKED.search(word) and len(words) < count:
+                words[word] = None
     out = list(words)
     keys = np.array([len(w) for w in out]) + rng.normal(0, LENGTH_RANK_NOISE, len(out))
     return [out[i] for i in np.argsort(keys, kind="stable")]
@@ -235,6 +251,23 @@ def draw(rng: np.random.Generator, table: np.ndarray, n: int | None = None) -> n
     return table[rng.integers(0, table.size, n)]
 
 
+def pick(rng: np.random.Generator, probs: tuple[float, ...]) -> int:
+    """One index drawn with the given probabilities (cheap scalar draw)."""
+    return min(bisect.bisect_right(cumulative(probs), rng.random()), len(probs) - 1)
+
+
+@functools.lru_cache(maxsize=None)
+def cumulative(probs: tuple[float, ...]) -> tuple[float, ...]:
+    """Running totals of probs, normalised to end at 1."""
+    total = sum(probs)
+    return tuple(itertools.accumulate(p / total for p in probs))
+
+
+def between(rng: np.random.Generator, bounds: tuple[int, int]) -> int:
+    """Uniform integer in the inclusive range bounds."""
+    return int(rng.integers(bounds[0], bounds[1] + 1))
+
+
 def number_tokens(rng: np.random.Generator) -> list[str]:
     """Number expressions in the "per cent" house style."""
     out = []
@@ -248,7 +281,8 @@ def number_tokens(rng: np.random.Generator) -> list[str]:
 def build_language() -> Language:
     """Build the fixed pseudo-English language shared by all corpora."""
     rng = np.random.default_rng(LANGUAGE_SEED)
-    reserved = set(FUNCTION_WORDS) | {w for p in COMMON_PHRASES for w in p.lower().split()}
+    reserved = set(FUNCTION_WORDS) | {w for p in COMMON_PHRASES + NUMBER_FORMS + (PERCENT,)
+                                      for w in p.lower().split()}
     names = pseudo_words(rng, VOCAB_SIZE + N_PERSONS + N_ORGS + N_PLACES, reserved)
     vocab, names = names[:VOCAB_SIZE], names[VOCAB_SIZE:]
     rng.shuffle(names)
@@ -294,6 +328,7 @@ def build_language() -> Language:
         sampler=inverse_cdf_table(np.concatenate(probs)),
         vocab_start=starts[4],
         vocab=tuple(vocab),
+        vocab_set=frozenset(vocab),
         content_sampler=inverse_cdf_table(zipf_weights(len(vocab))),
         persons=np.arange(ent_start, ent_start + N_PERSONS),
         orgs=np.arange(ent_start + N_PERSONS, ent_start + N_PERSONS + N_ORGS),
@@ -349,7 +384,7 @@ def compose(lang: Language, rng: np.random.Generator, n_words: int, style: int,
 def quote_paragraph(lang: Language, rng: np.random.Generator, speaker: str, style: int,
                     boost: np.ndarray) -> str:
     """One quoted sentence attributed to speaker, as shared by wire copy."""
-    idx = sample_tokens(lang, rng, int(rng.integers(QUOTE_MIN_WORDS, QUOTE_MAX_WORDS + 1)))
+    idx = sample_tokens(lang, rng, between(rng, (QUOTE_MIN_WORDS, QUOTE_MAX_WORDS)))
     hit = np.flatnonzero(rng.random(idx.size) < BOOST_RATE)
     idx[hit] = boost[rng.integers(0, boost.size, hit.size)]
     idx = lang.style_maps[style][idx]
@@ -359,7 +394,7 @@ def quote_paragraph(lang: Language, rng: np.random.Generator, speaker: str, styl
 
 def headline(lang: Language, rng: np.random.Generator, subject: str) -> str:
     """A title-cased headline mentioning subject."""
-    n = int(rng.integers(HEADLINE_MIN, HEADLINE_MAX + 1))
+    n = between(rng, (HEADLINE_MIN, HEADLINE_MAX))
     words = [capitalise(lang.vocab[i]) for i in draw(rng, lang.content_sampler, n)]
     if rng.random() < HEADLINE_LINK_RATE:
         words.insert(int(rng.integers(1, n)), HEADLINE_LINKS[rng.integers(len(HEADLINE_LINKS))])
@@ -421,9 +456,11 @@ def make_outlets(lang: Language, rng: np.random.Generator) -> list[Outlet]:
             continue
         slugs.add(slug)
         n_top, n_bottom = rng.integers(CHROME_LINES_MIN, CHROME_LINES_MAX + 1, 2)
-        picks = rng.choice(len(CHROME_POOL), n_top + n_bottom, replace=False)
-        lines = tuple(CHROME_POOL[i].format(outlet=name) for i in picks)
-        outlets.append(Outlet(name, slug, int(rng.integers(2)), lines[:n_top], lines[n_top:]))
+        top = tuple(CHROME_TOP_POOL[i].format(outlet=name)
+                    for i in rng.choice(len(CHROME_TOP_POOL), n_top, replace=False))
+        bottom = tuple(CHROME_BOTTOM_POOL[i].format(outlet=name)
+                       for i in rng.choice(len(CHROME_BOTTOM_POOL), n_bottom, replace=False))
+        outlets.append(Outlet(name, slug, int(rng.integers(2)), top, bottom))
     return outlets
 
 
@@ -432,7 +469,7 @@ def event_sizes(rng: np.random.Generator, n_originals: int) -> list[int]:
     sizes = []
     remaining = n_originals
     while remaining > 0:
-        size = remaining if remaining <= EVENT_SIZES[-1] else int(rng.choice(EVENT_SIZES, p=EVENT_SIZE_PROBS))
+        size = remaining if remaining <= EVENT_SIZES[-1] else EVENT_SIZES[pick(rng, EVENT_SIZE_PROBS)]
         if remaining - size == 1:
             size = size + 1 if size < EVENT_SIZES[-1] else size - 1
         sizes.append(size)
@@ -442,10 +479,10 @@ def event_sizes(rng: np.random.Generator, n_originals: int) -> list[int]:
 
 def make_event(lang: Language, rng: np.random.Generator, number: int, size: int) -> Event:
     """Pick the event's date, entities, keywords and quote holders."""
-    persons = rng.choice(lang.persons, int(rng.integers(EVENT_PERSONS[0], EVENT_PERSONS[1] + 1)), replace=False)
-    orgs = rng.choice(lang.orgs, int(rng.integers(EVENT_ORGS[0], EVENT_ORGS[1] + 1)), replace=False)
+    persons = rng.choice(lang.persons, between(rng, EVENT_PERSONS), replace=False)
+    orgs = rng.choice(lang.orgs, between(rng, EVENT_ORGS), replace=False)
     place = lang.places[rng.integers(lang.places.size)]
-    keywords = lang.vocab_start + rng.integers(*KEYWORD_RANK_RANGE, int(rng.integers(EVENT_KEYWORDS[0], EVENT_KEYWORDS[1] + 1)))
+    keywords = lang.vocab_start + rng.integers(*KEYWORD_RANK_RANGE, between(rng, EVENT_KEYWORDS))
     entities = np.concatenate((persons, orgs, [place]))
     subject = lang.table[rng.choice(entities)]
     holders: tuple[int, ...] = ()
@@ -469,7 +506,7 @@ def make_original(lang: Language, rng: np.random.Generator, event: Event, outlet
     paragraphs = compose(lang, rng, n_words, outlet.style, event.boost)
     if quote is not None:
         paragraphs.insert(int(rng.integers(1, len(paragraphs) + 1)), quote)
-    day = int(rng.choice(ORIGINAL_DAY_OFFSETS, p=ORIGINAL_DAY_PROBS))
+    day = pick(rng, ORIGINAL_DAY_PROBS)
     return Draft(outlet_id, headline(lang, rng, event.subject),
                  event.date + dt.timedelta(days=day), tuple(paragraphs))
 
@@ -492,18 +529,25 @@ def resplit(rng: np.random.Generator, paragraphs: list[str]) -> list[str]:
 
 def house_style(lang: Language, rng: np.random.Generator, body: str, to_percent: bool) -> str:
     """Swap a few words, switch per cent/percent and spell out small numbers."""
-    words = [w for w in body[: len(body) // 2].split() if w.isalpha() and w.islower() and len(w) > 3]
-    if words:
-        picks = rng.choice(len(words), min(len(words), int(rng.integers(REPLACE_MIN, REPLACE_MAX + 1))), replace=False)
-        for i in picks:
-            new = lang.vocab[rng.integers(len(lang.vocab))]
-            body = body.replace(f" {words[i]} ", f" {new} ")
     body = body.replace(PER_CENT, PERCENT) if to_percent else body.replace(PERCENT, PER_CENT)
-    return SMALL_NUMBER.sub(lambda m: NUMBER_WORDS[int(m.group(1))], body)
+    words = [w for w in body.split() if w in lang.vocab_set]
+    if words:
+        n_replace = min(len(words), between(rng, (REPLACE_MIN, REPLACE_MAX)))
+        for i in rng.choice(len(words), n_replace, replace=False):
+            new = lang.vocab[rng.integers(len(lang.vocab))]
+            body = body.replace(f" {words[i]} ", f" {new} ", 1)
+    return SMALL_NUMBER.sub(lambda m: spell_number(m, body), body)
+
+
+def spell_number(match: re.Match[str], text: str) -> str:
+    """Spell out a small number, capitalised at the start of a sentence."""
+    word = NUMBER_WORDS[int(match.group(1))]
+    start = match.start()
+    return capitalise(word) if SENTENCE_START.search(text, max(0, start - 3), start) else word
 
 
 def make_copy(lang: Language, rng: np.random.Generator, original: Draft, event: Event,
-              outlets: list[Outlet], outlet_p: np.ndarray) -> tuple[Draft, list[str]]:
+              outlets: list[Outlet]) -> tuple[Draft, list[str]]:
     """A syndicated copy of original with a random subset of realistic edits."""
     chosen = {e for e, p in EDIT_PROBS.items() if rng.random() < p}
     if "excerpt" in chosen:
@@ -513,7 +557,7 @@ def make_copy(lang: Language, rng: np.random.Generator, original: Draft, event: 
     outlet_id, title = original.outlet, original.headline
     if "outlet" in chosen:
         while outlet_id == original.outlet:
-            outlet_id = int(rng.choice(len(outlets), p=outlet_p))
+            outlet_id = pick(rng, OUTLET_WEIGHTS)
         title = headline(lang, rng, event.subject)
         edits.append("outlet")
     outlet = outlets[outlet_id]
@@ -543,13 +587,13 @@ def make_copy(lang: Language, rng: np.random.Generator, original: Draft, event: 
             paras, title = new, title.translate(STRAIGHTEN)
             edits.append("straight_quotes")
     if "local_lead" in chosen:
-        n_words = int(rng.integers(LOCAL_LEAD_MIN, LOCAL_LEAD_MAX + 1))
+        n_words = between(rng, (LOCAL_LEAD_MIN, LOCAL_LEAD_MAX))
         paras.insert(0, " ".join(compose(lang, rng, n_words, outlet.style, event.boost)))
         edits.append("local_lead")
     if "chrome" in chosen:
         paras = list(outlet.chrome_top) + paras + list(outlet.chrome_bottom)
         edits.append("chrome")
-    day = int(rng.choice(COPY_DAY_OFFSETS, p=COPY_DAY_PROBS))
+    day = pick(rng, COPY_DAY_PROBS)
     return Draft(outlet_id, title, original.date + dt.timedelta(days=day), tuple(paras)), edits
 
 
@@ -574,73 +618,126 @@ def render(draft: Draft, outlet: Outlet, as_txt: bool, with_url: bool) -> str:
     return "\n".join(lines) + "\n\n" + body + "\n"
 
 
-class CorpusWriter:
-    """Writes article files and collects their labels."""
+@dataclass(frozen=True, eq=False)
+class Chunk:
+    """A run of consecutive events generated from its own random stream (one worker task)."""
 
-    def __init__(self, out_dir: Path, n_articles: int, rng: np.random.Generator, outlets: list[Outlet]):
-        self.articles = out_dir / "articles"
-        self.articles.mkdir(parents=True, exist_ok=True)
-        if any(self.articles.iterdir()):
-            raise FileExistsError(f"{self.articles} is not empty")
-        self.base = str(self.articles)
-        self.out_dir = out_dir
-        self.numbers = rng.permutation(n_articles)   # file numbers reveal nothing about families
-        self.digits = max(NAME_DIGITS, len(str(n_articles)))
-        self.outlets = outlets
-        self.labels: dict[str, dict[str, str]] = {}
-
-    def write(self, rng: np.random.Generator, draft: Draft, family: str | None, event: str, kind: str) -> str:
-        """Render and write one article; return its file name."""
-        outlet = self.outlets[draft.outlet]
-        as_txt = rng.random() < TXT_SHARE
-        with_url = rng.random() < URL_SHARE
-        number = int(self.numbers[len(self.labels)])
-        name = f"{draft.date.isoformat()}-{outlet.slug}-{number:0{self.digits}d}.{'txt' if as_txt else 'md'}"
-        with open(os.path.join(self.base, name), "w", encoding=ENCODING, newline="\n") as fh:
-            fh.write(render(draft, outlet, as_txt, with_url))
-        self.labels[name] = {"family": family or name, "event": event, "outlet": outlet.name, "kind": kind}
-        return name
-
-    def close(self) -> None:
-        """Write labels.json, one file per line (fast C encoder, still diff-friendly)."""
-        encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
-        lines = (f"{encode(name)}: {encode(self.labels[name])}" for name in sorted(self.labels))
-        with open(self.out_dir / "labels.json", "w", encoding=ENCODING, newline="\n") as fh:
-            fh.write("{\n" + ",\n".join(lines) + "\n}\n")
+    number: int                  # chunk number, the spawn key of its random stream
+    first_event: int
+    sizes: tuple[int, ...]       # originals per event
+    copies: np.ndarray           # copies per original, in generation order
+    file_numbers: np.ndarray     # file-name numbers for the chunk's articles, in order
 
 
-def generate(out_dir: Path, n_articles: int, seed: int = 0, dup_share: float = 0.3) -> None:
-    """Write a labelled synthetic corpus of n_articles files into out_dir."""
-    if n_articles < 1:
-        raise ValueError("n_articles must be at least 1")
-    if not 0 <= dup_share < 1:
-        raise ValueError("dup_share must be in [0, 1)")
+@dataclass(frozen=True)
+class Plan:
+    """Everything a worker needs besides its chunk."""
+
+    articles_dir: str
+    seed: int
+    digits: int
+    outlets: tuple[Outlet, ...]
+
+
+def write_article(plan: Plan, rng: np.random.Generator, draft: Draft, number: int) -> str:
+    """Render and write one article; return its file name."""
+    outlet = plan.outlets[draft.outlet]
+    as_txt = rng.random() < TXT_SHARE
+    with_url = rng.random() < URL_SHARE
+    name = f"{draft.date.isoformat()}-{outlet.slug}-{number:0{plan.digits}d}.{'txt' if as_txt else 'md'}"
+    with open(os.path.join(plan.articles_dir, name), "wb", buffering=0) as fh:
+        fh.write(render(draft, outlet, as_txt, with_url).encode(ENCODING))
+    return name
+
+
+def write_chunk(plan: Plan, chunk: Chunk) -> list[tuple[str, dict[str, str]]]:
+    """Generate and write one chunk of events; return (file name, label) pairs."""
     lang = build_language()
-    rng = np.random.default_rng(seed)
-    outlets = make_outlets(lang, rng)
-    outlet_p = zipf_weights(N_OUTLETS, OUTLET_ZIPF_OFFSET, 1.0)
-    n_copies = min(round(dup_share * n_articles), n_articles - 1)
-    n_originals = n_articles - n_copies
-    popularity = rng.lognormal(0.0, COPY_POPULARITY_SIGMA, n_originals)
-    copies_of = np.bincount(rng.choice(n_originals, n_copies, p=popularity / popularity.sum()),
-                            minlength=n_originals)
-    writer = CorpusWriter(Path(out_dir), n_articles, rng, outlets)
+    rng = np.random.default_rng(np.random.SeedSequence(plan.seed, spawn_key=(chunk.number,)))
+    outlets = list(plan.outlets)
+    labels: list[tuple[str, dict[str, str]]] = []
     original_no = 0
-    for number, size in enumerate(event_sizes(rng, n_originals)):
-        event = make_event(lang, rng, number, size)
-        outlet_ids = rng.choice(N_OUTLETS, size, replace=False, p=outlet_p)
+    for offset, size in enumerate(chunk.sizes):
+        event = make_event(lang, rng, chunk.first_event + offset, size)
+        outlet_ids = rng.choice(N_OUTLETS, size, replace=False, p=OUTLET_WEIGHTS)
         quote = None
         if event.quote_holders:
             quote = quote_paragraph(lang, rng, event.speaker, outlets[outlet_ids[0]].style, event.boost)
         for pos, oid in enumerate(outlet_ids):
             draft = make_original(lang, rng, event, outlets[oid], int(oid),
                                   quote if pos in event.quote_holders else None)
-            family = writer.write(rng, draft, None, event.id, "original")
-            for _ in range(copies_of[original_no]):
-                copy, edits = make_copy(lang, rng, draft, event, outlets, outlet_p)
-                writer.write(rng, copy, family, event.id, "reprint:" + ("+".join(edits) or "none"))
+            family = write_article(plan, rng, draft, int(chunk.file_numbers[len(labels)]))
+            labels.append((family, {"family": family, "event": event.id, "outlet": outlets[oid].name,
+                                    "kind": "original"}))
+            for _ in range(int(chunk.copies[original_no])):
+                copy, edits = make_copy(lang, rng, draft, event, outlets)
+                name = write_article(plan, rng, copy, int(chunk.file_numbers[len(labels)]))
+                labels.append((name, {"family": family, "event": event.id,
+                                      "outlet": outlets[copy.outlet].name,
+                                      "kind": "reprint:" + ("+".join(edits) or "none")}))
             original_no += 1
-    writer.close()
+    return labels
+
+
+def plan_chunks(rng: np.random.Generator, n_articles: int, dup_share: float) -> list[Chunk]:
+    """Split the corpus into events and copies, then into fixed-size chunks of events."""
+    n_copies = min(round(dup_share * n_articles), n_articles - 1)
+    n_originals = n_articles - n_copies
+    popularity = rng.lognormal(0.0, COPY_POPULARITY_SIGMA, n_originals)
+    copies = np.bincount(rng.choice(n_originals, n_copies, p=popularity / popularity.sum()),
+                         minlength=n_originals)
+    file_numbers = rng.permutation(n_articles)   # numbers in names reveal nothing about families
+    sizes = event_sizes(rng, n_originals)
+    chunks = []
+    first_original = first_article = 0
+    for first_event in range(0, len(sizes), CHUNK_EVENTS):
+        chunk_sizes = tuple(sizes[first_event:first_event + CHUNK_EVENTS])
+        n_orig = sum(chunk_sizes)
+        chunk_copies = copies[first_original:first_original + n_orig]
+        n_files = n_orig + int(chunk_copies.sum())
+        chunks.append(Chunk(len(chunks), first_event, chunk_sizes, chunk_copies,
+                            file_numbers[first_article:first_article + n_files]))
+        first_original += n_orig
+        first_article += n_files
+    return chunks
+
+
+def write_labels(path: Path, labels: dict[str, dict[str, str]]) -> None:
+    """Write labels.json, one file per line (fast C encoder, still diff-friendly)."""
+    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+    lines = (f"{encode(name)}: {encode(labels[name])}" for name in sorted(labels))
+    with open(path, "w", encoding=ENCODING, newline="\n") as fh:
+        fh.write("{\n" + ",\n".join(lines) + "\n}\n")
+
+
+def generate(out_dir: Path, n_articles: int, seed: int = 0, dup_share: float = 0.3,
+             *, workers: int | None = None) -> None:
+    """Write a labelled synthetic corpus of n_articles files into out_dir (output ignores workers)."""
+    if n_articles < 1:
+        raise ValueError("n_articles must be at least 1")
+    if not 0 <= dup_share < 1:
+        raise ValueError("dup_share must be in [0, 1)")
+    if seed < 0:
+        raise ValueError("seed must be non-negative")
+    out_dir = Path(out_dir)
+    articles = out_dir / "articles"
+    articles.mkdir(parents=True, exist_ok=True)
+    if any(articles.iterdir()):
+        raise FileExistsError(f"{articles} is not empty")
+    lang = build_language()       # built before forking so workers inherit it
+    rng = np.random.default_rng(seed)
+    plan = Plan(str(articles), seed, max(NAME_DIGITS, len(str(n_articles))),
+                tuple(make_outlets(lang, rng)))
+    chunks = plan_chunks(rng, n_articles, dup_share)
+    workers = min(workers or os.cpu_count() or 1, len(chunks))
+    if workers <= 1:
+        parts = [write_chunk(plan, chunk) for chunk in chunks]
+    else:
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            parts = list(pool.map(write_chunk, itertools.repeat(plan), chunks))
+    write_labels(out_dir / "labels.json", {name: label for part in parts for name, label in part})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -650,9 +747,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, required=True, help="number of files to write")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--dup-share", type=float, default=0.3, help="share of files that are copies")
+    parser.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    generate(args.out_dir, args.articles, args.seed, args.dup_share)
+    generate(args.out_dir, args.articles, args.seed, args.dup_share, workers=args.workers)
     print(f"wrote {args.articles} articles to {args.out_dir} in {time.perf_counter() - started:.1f}s",
           file=sys.stderr)
     return 0
