@@ -31,6 +31,11 @@ DATE_PATTERNS = (
     re.compile(rf"\b(?P<d>\d{{1,2}})\s+(?P<mon>{_MONTH})\s+(?P<y>(?:19|20)\d\d)\b"),
 )
 HEADER_LINES = 6
+YAML_HINTS = {
+    "duplicate key": "keep one of the repeated lines",
+    "aliases": "write every value out in full, without '&name' or '*name'",
+    "constructor for the tag": "remove the '!!...' tag: front matter holds plain 'key: value' lines",
+}
 BINARY_SNIFF_BYTES = 8192
 OUTLET_MAX_WORDS = 6
 
@@ -232,7 +237,8 @@ def split_front_matter(text: str, rel: str) -> tuple[dict[str, str], str, int]:
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         line = mark.line + 2 if mark else 1
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        fail(f"front matter is not valid YAML: {problem}", "write plain 'key: value' lines", line)
+        hint = next((h for key, h in YAML_HINTS.items() if key in problem), "write plain 'key: value' lines")
+        fail(f"front matter is not valid YAML: {problem}", hint, line)
     except RecursionError:
         fail("front matter is nested too deeply", "write plain 'key: value' lines", 2)
     except (ValueError, TypeError, OverflowError) as err:

@@ -255,4 +255,5 @@ def test_fuzz_read_file_raises_only_article_errors(tmp_path_factory, data, suffi
     except reader.ArticleError as err:
         assert err.problem.path == path.name and err.problem.message
         return
-    assert article.paragraphs or article.title is not None or data.strip()
+    assert (article.id, article.path) == ("a", path.name)
+    assert all(p.line >= 1 and p.text == " ".join(p.text.split()) and p.text for p in article.paragraphs)
