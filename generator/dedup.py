@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import zlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,14 +28,23 @@ from rapidfuzz.process import cdist
 
 from .model import CleanArticle, Merge, Passage
 from .settings import Settings
-from .textnorm import normalise, sentences
+from .textnorm import _ABBREV_DOTS, _NON_WORD, normalise, sentences
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _BASE = np.uint64(1_000_003)
 _MIN_EXACT_WORDS = 3
 
 
-@dataclass(frozen=True)
+def normalise_fast(text: str) -> str:
+    """textnorm.normalise, skipping Unicode folding for ASCII text (NFKC and the quote map leave it as is)."""
+    if not text.isascii():
+        return normalise(text)
+    if "." in text:
+        text = _ABBREV_DOTS.sub(lambda m: m.group(1).replace(".", ""), text)
+    return _NON_WORD.sub(" ", text.lower()).strip()
+
+
+@dataclass(frozen=True, slots=True)
 class Sentence:
     """One sentence of one paragraph, normalised for matching."""
 
@@ -167,27 +176,41 @@ def canonical_key(ca: CleanArticle) -> tuple:
     return (ca.article.published or "9999-99-99", -ca.chars, ca.id)
 
 
-def find_families(articles: Sequence[CleanArticle], settings: Settings) -> Families:
-    """Group duplicate articles into families, each with its canonical article."""
+def find_families(articles: Sequence[CleanArticle], settings: Settings,
+                  prepared: Mapping[str, object] | None = None) -> Families:
+    """Group duplicate articles into families, each with its canonical article.
+
+    `prepared` maps article ids to generator.prepare.Prepared records (normalised sentences and shingle
+    sample of exactly these cleaned paragraphs), so that the per-article work is not done again.
+    """
     articles = sorted(articles, key=lambda ca: ca.id)
+    prepared = prepared or {}
     sents: list[Sentence] = []
     by_article: list[list[int]] = []
     by_paragraph: list[list[list[int]]] = []
+    samples: list[np.ndarray | None] = []
     for ai, ca in enumerate(articles):
+        prep = prepared.get(ca.id)
+        if prep is not None and prep.cleaned is not None and prep.cleaned.paragraphs == ca.paragraphs:
+            per_para, sample = prep.sentences, prep.sample
+        else:
+            per_para = [[(normalise_fast(s), len(s)) for s in sentences(p.text)] for p in ca.paragraphs]
+            sample = None
         ids_a, paras = [], []
-        for pi, p in enumerate(ca.paragraphs):
-            ids_p = []
-            for s in sentences(p.text):
-                ids_p.append(len(sents))
-                sents.append(Sentence(ai, pi, normalise(s), len(s)))
+        for pi, para in enumerate(per_para):
+            start = len(sents)
+            sents.extend(Sentence(ai, pi, norm, chars) for norm, chars in para)
+            ids_p = list(range(start, len(sents)))
             ids_a.extend(ids_p)
             paras.append(ids_p)
         by_article.append(ids_a)
         by_paragraph.append(paras)
+        samples.append(sample)
 
     # 1. candidates from the sampled shingle index
     vocab: dict[str, int] = {}
-    samples = [shingle_sample(" ".join(sents[s].norm for s in ids), settings, vocab) for ids in by_article]
+    samples = [shingle_sample(" ".join(sents[s].norm for s in ids), settings, vocab) if sample is None else sample
+               for ids, sample in zip(by_article, samples)]
     pairs = candidate_pairs(samples, settings)
 
     # 2. align sentences: candidate pairs, then identical sentences anywhere

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import clean, context as cx, dedup, reader, render, topics as topics_mod
+from . import clean, context as cx, dedup, prepare, render, topics as topics_mod
 from .errors import GeneratorError, Problem
 from .escape import Markdown, md_url
 from .model import DUPLICATE, REJECTED, USED, Article, CleanArticle, Passage, Rejection
@@ -30,6 +31,7 @@ class Inputs:
     seeds: Path
     topics: Path
     templates: Path
+    cache: Path | None = None  # per-article cache folder (generator/prepare.py); None: $BRIEFINGS_CACHE or none
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,10 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False) -> 
     env = render.environment(inputs.templates)
 
     # Read every file; a file that cannot be read is an error unless the user asked to skip it.
-    read = reader.read_folder(inputs.seeds, settings)
+    # Per-article work (read, clean, sentences, shingles) runs in parallel and is cached by content.
+    cache = inputs.cache or (Path(os.environ["BRIEFINGS_CACHE"]) if os.environ.get("BRIEFINGS_CACHE") else None)
+    folder = prepare.read_folder(inputs.seeds, settings, cache)
+    read = folder.read
     if read.problems and not skip_invalid:
         raise GeneratorError(list(read.problems))
     rejected = list(read.rejected) + [Rejection(p.path, f"{p.message} ({p.hint})", p.line) for p in read.problems]
@@ -57,7 +62,7 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False) -> 
     cleaned: list[CleanArticle] = []
     removed_only: dict[str, CleanArticle] = {}
     for article in read.articles:
-        ca = clean.clean_article(article, settings)
+        ca = folder.prepared[article.id].cleaned
         if ca.paragraphs:
             cleaned.append(ca)
         else:
@@ -66,7 +71,7 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False) -> 
                                                     "lines of boilerplate, headings and filler"))
 
     # Deduplicate articles, then drop lines repeated across unrelated families, then merge passages.
-    fam = dedup.find_families(cleaned, settings)
+    fam = dedup.find_families(cleaned, settings, folder.prepared)
     without_repeats = clean.remove_repeated_lines(fam.articles, fam.family_of, settings)
     skip = frozenset((ca.id, r.line) for ca in without_repeats for r in ca.removed
                      if r.reason == clean.REPEATED)

@@ -1,0 +1,183 @@
+"""Time and memory of every stage before MkDocs, on synthetic corpora of growing size.
+
+Usage::
+
+    python -m benchmarks.bench_scale --sizes 1000 10000 100000 [--seed 7] [--workdir DIR] [--profile]
+
+For each size, benchmarks.synth writes a labelled corpus into a temporary folder (or `--workdir`,
+kept for reuse), and a topics file is made from the corpus' own frequent words (synthetic text is
+pseudo-English, so the project's topics would match nothing). Then a fresh Python process runs the
+stages one by one, as generator.pipeline.generate does (skip-invalid, no cache):
+
+    read+clean -> dedup (families, repeated lines, passages) -> topics -> render (pages, ledger)
+
+(read+clean is generator.prepare.read_folder: reading, cleaning, sentence normalisation and shingling
+of every file, in one worker process per core; no cache) and reports per-stage seconds and the process' peak resident memory after each stage
+(resource.getrusage ru_maxrss; the peak can only grow, so the stage that raised it is the one that
+needed it; worker processes are reported apart). Finally it prints time(10k)/time(1k) when both sizes were run. `--profile` writes a
+cProfile dump per size next to the corpus.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+TOPIC_COUNT = 5
+TERMS_PER_TOPIC = 3
+
+
+def make_topics(articles: Path, out: Path, sample: int = 300) -> None:
+    """A topics file whose terms are mid-frequency words of the corpus (deterministic)."""
+    counts: Counter[str] = Counter()
+    for p in sorted(articles.iterdir())[:sample]:
+        counts.update(w for w in re.findall(r"[a-z]+", p.read_text(encoding="utf-8").lower()) if len(w) >= 6)
+    ranked = [w for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    words = ranked[20:20 + TOPIC_COUNT * TERMS_PER_TOPIC]
+    lines = ["story:", "  title: Synthetic story", "  description: A generated corpus for benchmarks.", "topics:"]
+    for t in range(TOPIC_COUNT):
+        lines += [f"  - slug: topic-{t + 1}", f"    title: Topic {t + 1}", "    description: Generated.",
+                  "    terms:"]
+        lines += [f"      - {w}" for w in words[t::TOPIC_COUNT]]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def stages(seeds: Path, topics: Path, templates: Path, cache: Path | None = None) -> dict:
+    """Run every stage in this process; per-stage seconds and peak RSS (MiB) after it."""
+    import resource
+
+    sys.path.insert(0, str(REPO))
+    from generator import clean, dedup, pipeline, prepare, render, topics as topics_mod
+    from generator.model import Rejection
+    from generator.settings import DEFAULT
+
+    def peak() -> float:
+        return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+    out: dict = {"stages": {}}
+    clock = time.perf_counter()
+
+    def mark(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        out["stages"][name] = {"seconds": round(now - clock, 3), "peak_mib": peak(),
+                               "worker_peak_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)}
+        clock = now
+
+    mark("startup")
+    settings = DEFAULT
+    inputs = pipeline.Inputs(seeds, topics, templates)
+    story = topics_mod.load(inputs.topics)
+    env = render.environment(inputs.templates)
+    folder = prepare.read_folder(inputs.seeds, settings, cache)
+    read = folder.read
+    rejected = list(read.rejected) + [Rejection(p.path, p.message, p.line) for p in read.problems]
+    cleaned, removed_only = [], {}
+    for article in read.articles:
+        ca = folder.prepared[article.id].cleaned
+        if ca.paragraphs:
+            cleaned.append(ca)
+        else:
+            removed_only[article.path] = ca
+            rejected.append(Rejection(article.path, "no news text left"))
+    mark("read+clean")
+    fam = dedup.find_families(cleaned, settings, folder.prepared)
+    without_repeats = clean.remove_repeated_lines(fam.articles, fam.family_of, settings)
+    skip = frozenset((ca.id, r.line) for ca in without_repeats for r in ca.removed if r.reason == clean.REPEATED)
+    merged = dedup.merge_passages(fam, settings, skip)
+    by_id = {ca.id: ca for ca in without_repeats}
+    mark("dedup")
+    passages = pipeline.assign_topics(story, merged.passages, settings)
+    mark("topics")
+    result = pipeline._assemble(story, env, settings, read.articles, by_id, fam, merged, passages, rejected,
+                                removed_only, tuple(read.problems))
+    mark("render")
+    out["files"] = len(result.files)
+    out["bytes"] = sum(len(t.encode()) for t in result.files.values())
+    out["counts"] = result.ledger["counts"]
+    return out
+
+
+def run_size(n: int, seed: int, workdir: Path, profile: bool) -> dict:
+    corpus = workdir / f"synth-{n}-{seed}"
+    if not (corpus / "labels.json").is_file():
+        shutil.rmtree(corpus, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "benchmarks.synth", str(corpus), "--articles", str(n),
+                        "--seed", str(seed)], cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+    topics = corpus / "topics.yml"
+    if not topics.is_file():
+        make_topics(corpus / "articles", topics)
+    cmd = [sys.executable]
+    if profile:
+        cmd += ["-m", "cProfile", "-o", str(corpus / "profile.out")]
+    cmd += [str(Path(__file__).resolve()), "--child", str(corpus / "articles"), str(topics),
+            str(REPO / "templates")]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=REPO, check=True, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    res = json.loads(proc.stdout.strip().splitlines()[-1])
+    res["size"] = n
+    res["total_seconds"] = round(sum(s["seconds"] for k, s in res["stages"].items() if k != "startup"), 3)
+    res["wall_seconds"] = round(wall, 3)
+    res["peak_mib"] = max(s["peak_mib"] for s in res["stages"].values())
+    res["worker_peak_mib"] = max(s["worker_peak_mib"] for s in res["stages"].values())
+    return res
+
+
+def report(res: dict) -> str:
+    parts = "  ".join(f"{k} {v['seconds']:.2f}s/{v['peak_mib']:.0f}MiB" for k, v in res["stages"].items()
+                      if k != "startup")
+    return (f"{res['size']:>7} articles: {parts}\n"
+            f"{'':>17}total {res['total_seconds']:.2f} s (process {res['wall_seconds']:.2f} s), "
+            f"peak {res['peak_mib']:.0f} MiB (each worker <= {res['worker_peak_mib']:.0f} MiB), {res['files']} pages, {res['bytes'] / 1e6:.1f} MB")
+
+
+def main(argv: list[str] | None = None) -> int:
+    if argv is None:
+        argv = sys.argv[1:]
+    if argv and argv[0] == "--child":
+        print(json.dumps(stages(Path(argv[1]), Path(argv[2]), Path(argv[3]))))
+        return 0
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--workdir", type=Path, default=None, help="keep corpora here (default: a temporary folder)")
+    ap.add_argument("--profile", action="store_true", help="write a cProfile dump per size into its corpus folder")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    tmp = None
+    workdir = args.workdir
+    if workdir is None:
+        tmp = tempfile.mkdtemp(prefix="bench-scale-")
+        workdir = Path(tmp)
+    workdir.mkdir(parents=True, exist_ok=True)
+    results = {}
+    try:
+        for n in args.sizes:
+            results[n] = run_size(n, args.seed, workdir, args.profile)
+            if not args.json:
+                print(report(results[n]), flush=True)
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+    ratio = None
+    if 1000 in results and 10000 in results:
+        ratio = round(results[10000]["total_seconds"] / results[1000]["total_seconds"], 2)
+    if args.json:
+        print(json.dumps({"results": list(results.values()), "ratio_10k_1k": ratio}, indent=2))
+    elif ratio is not None:
+        print(f"time(10k)/time(1k) = {ratio}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

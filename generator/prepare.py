@@ -1,0 +1,236 @@
+"""Per-article work, done once per file and cached: read, clean, split into normalised sentences, shingle.
+
+Everything here depends on one file's bytes, its path in the seeds folder, the settings and the
+code, never on the other files, so it can run in worker processes and be cached. The cache key is
+the SHA-256 of (code version, settings.key(), path, file bytes); the code version is a hash of the
+generator's source files, so an edited rule or a changed setting invalidates every entry.
+
+The cache is one pickle per (code version, settings) in the cache folder, read whole at the start
+of a build and rewritten (atomically) when entries were added or dropped; entries of files no
+longer in the folder are dropped. It is safe to delete the folder at any time.
+
+`read_folder` mirrors generator.reader.read_folder (same listing, same checks, same order), with
+the per-file part replaced by a cached, possibly parallel, `prepare_file`.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import stat
+import tempfile
+import unicodedata
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import clean, dedup, reader
+from .errors import Problem
+from .model import Article, CleanArticle, Rejection
+from .settings import Settings
+from .textnorm import sentences
+
+PARALLEL_MIN_FILES = 400
+CHUNK = 256
+_SOURCES = ("reader.py", "clean.py", "textnorm.py", "dedup.py", "model.py", "settings.py", "errors.py",
+            "prepare.py")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One file's per-article results: the article (or the problem), its cleaned form and dedup input."""
+
+    article: Article | None
+    problem: Problem | None
+    cleaned: CleanArticle | None
+    sentences: tuple[tuple[tuple[str, int], ...], ...]   # per kept paragraph: (normalised sentence, chars)
+    sample: np.ndarray                                    # sampled shingle hashes of the cleaned text
+
+
+@dataclass(frozen=True)
+class Folder:
+    """What reading a folder gave, as reader.ReadResult, plus the prepared dedup input by article id."""
+
+    read: reader.ReadResult
+    prepared: dict[str, Prepared]
+    cache_hits: int = 0
+    cache_misses: int = 0
+
+
+def code_version() -> str:
+    """Hash of the source of every module whose rules shape a prepared article."""
+    h = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for name in _SOURCES:
+        h.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def sentence_data(ca: CleanArticle) -> tuple[tuple[tuple[str, int], ...], ...]:
+    """Normalised sentences with their lengths, per kept paragraph."""
+    return tuple(tuple((dedup.normalise_fast(s), len(s)) for s in sentences(p.text)) for p in ca.paragraphs)
+
+
+def prepare_file(path: Path, rel: str, folder: Path, settings: Settings) -> Prepared:
+    """Read, clean and prepare one file (no cache)."""
+    try:
+        article = reader.read_file(path, rel, folder, settings)
+    except reader.ArticleError as err:
+        return Prepared(None, err.problem, None, (), np.empty(0, dtype=np.uint64))
+    ca = clean.clean_article(article, settings)
+    sents = sentence_data(ca)
+    text = " ".join(n for para in sents for n, _ in para)
+    return Prepared(article, None, ca, sents, dedup.shingle_sample(text, settings, {}))
+
+
+def _prepare_chunk(args) -> list[Prepared]:
+    jobs, folder, settings = args
+    return [prepare_file(Path(p), rel, folder, settings) for p, rel in jobs]
+
+
+def _key(version: str, settings_key: str, rel: str, raw: bytes) -> str:
+    h = hashlib.sha256()
+    for part in (version.encode(), settings_key.encode(), rel.encode()):
+        h.update(len(part).to_bytes(8, "little") + part)
+    h.update(raw)
+    return h.hexdigest()
+
+
+def _raw(path: Path, settings: Settings) -> bytes | None:
+    """The bytes of a regular file within the size limit, else None (read_file will say why)."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > settings.max_file_bytes:
+            return None
+        with path.open("rb") as fh:
+            return fh.read(settings.max_file_bytes + 1)
+    except OSError:
+        return None
+
+
+class Cache:
+    """Prepared articles by content key, for one code version and one set of settings."""
+
+    def __init__(self, folder: Path | None, settings: Settings):
+        self.folder = folder
+        self.version = code_version()
+        self.settings_key = settings.key()
+        tag = hashlib.sha256(f"{self.version}\0{self.settings_key}".encode()).hexdigest()[:16]
+        self.file = folder / f"prepared-{tag}.pickle" if folder else None
+        self.entries: dict[str, Prepared] = {}
+        self.dirty = False
+        if self.file and self.file.is_file():
+            try:
+                with self.file.open("rb") as fh:
+                    self.entries = pickle.load(fh)
+            except Exception:  # a damaged cache is rebuilt, never trusted
+                self.entries = {}
+
+    def key(self, rel: str, raw: bytes) -> str:
+        return _key(self.version, self.settings_key, rel, raw)
+
+    def save(self, used: set[str]) -> None:
+        if not self.file:
+            return
+        stale = set(self.entries) - used
+        if not self.dirty and not stale:
+            return
+        for k in stale:
+            del self.entries[k]
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".prepared-", suffix=".tmp", dir=self.folder)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(self.entries, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.file)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        for old in self.folder.glob("prepared-*.pickle"):  # other versions or settings: never read again
+            if old != self.file:
+                old.unlink(missing_ok=True)
+
+
+def read_folder(folder: Path, settings: Settings, cache_dir: Path | None = None,
+                workers: int | None = None) -> Folder:
+    """reader.read_folder with the per-file work prepared in parallel and cached."""
+    if not folder.is_dir():
+        problem = Problem(str(folder), "seeds folder not found", "pass --seeds DIR with your articles")
+        return Folder(reader.ReadResult((), (), (problem,)), {})
+    rejected: list[Rejection] = []
+    slots: list[tuple[str, object]] = []   # ("problem", Problem) or ("file", index into jobs)
+    jobs: list[tuple[str, str]] = []
+    seen_ids: dict[str, str] = {}
+    for path in reader.list_inputs(folder):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_symlink() and (path.is_dir() or not path.resolve().is_relative_to(folder.resolve())):
+            where = "inside" if path.resolve().is_relative_to(folder.resolve()) else "outside"
+            kind = "folder" if path.is_dir() else "file"
+            slots.append(("problem", Problem(
+                rel, f"is a link to a {kind} {where} the seeds folder, which is never followed",
+                f"copy the {kind} into the seeds folder instead of linking to it")))
+            continue
+        if path.suffix.lower() not in reader.ARTICLE_SUFFIXES:
+            rejected.append(Rejection(rel, f"not an article file: only {', '.join(reader.ARTICLE_SUFFIXES)} are read"))
+            continue
+        aid = reader.article_id(rel)
+        fold = unicodedata.normalize("NFKC", aid).casefold()
+        if fold in seen_ids:
+            slots.append(("problem", Problem(
+                rel, f"gives the same article id {aid!r} as {seen_ids[fold]}",
+                f"rename {rel} or {seen_ids[fold]}: ids must differ beyond case, accents and "
+                "Unicode normalisation")))
+            continue
+        seen_ids[fold] = rel
+        slots.append(("file", len(jobs)))
+        jobs.append((str(path), rel))
+
+    cache = Cache(cache_dir, settings)
+    results: list[Prepared | None] = [None] * len(jobs)
+    keys: list[str | None] = [None] * len(jobs)
+    todo: list[int] = []
+    used: set[str] = set()
+    for i, (p, rel) in enumerate(jobs):
+        if cache.file:
+            raw = _raw(Path(p), settings)
+            if raw is not None:
+                keys[i] = cache.key(rel, raw)
+                hit = cache.entries.get(keys[i])
+                if hit is not None:
+                    results[i] = hit
+                    used.add(keys[i])
+                    continue
+        todo.append(i)
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers > 1 and len(todo) >= PARALLEL_MIN_FILES:
+        chunks = [todo[s:s + CHUNK] for s in range(0, len(todo), CHUNK)]
+        with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
+            done = pool.map(_prepare_chunk, [([jobs[i] for i in c], folder, settings) for c in chunks])
+            for c, out in zip(chunks, done):
+                for i, prep in zip(c, out):
+                    results[i] = prep
+    else:
+        for i in todo:
+            results[i] = prepare_file(Path(jobs[i][0]), jobs[i][1], folder, settings)
+    for i in todo:
+        if keys[i] is not None:
+            cache.entries[keys[i]] = results[i]
+            cache.dirty = True
+            used.add(keys[i])
+    cache.save(used)
+
+    articles, problems, prepared = [], [], {}
+    for kind, value in slots:
+        if kind == "problem":
+            problems.append(value)
+            continue
+        prep = results[value]
+        if prep.problem is not None:
+            problems.append(prep.problem)
+        else:
+            articles.append(prep.article)
+            prepared[prep.article.id] = prep
+    return Folder(reader.ReadResult(tuple(articles), tuple(rejected), tuple(problems)), prepared,
+                  len(jobs) - len(todo), len(todo))
