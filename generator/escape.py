@@ -14,7 +14,9 @@ from urllib.parse import quote, urlsplit
 # Characters Python-Markdown (with the project's extensions) may read as syntax anywhere in a line;
 # all are in its ESCAPED_CHARS, so a backslash before them vanishes from the output.
 _INLINE = re.compile(r"([\\`*_\[\]{}|])")
-_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# `<` starts raw HTML and autolinks, `>` a quote; `&` only matters where it would start a character reference.
+_ANGLES = str.maketrans({"<": "&lt;", ">": "&gt;"})
+_ENTITY_AMP = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z0-9]+;)")
 # Block syntax that only counts at the start of a line: lists, headings, quotes, setext, numbers.
 _LINE_START = re.compile(r"^([#+\-*]|\d+(?=[.)]))")
 # A heading drops a closing run of `#`; escaping the last one keeps them all.
@@ -48,7 +50,7 @@ def md_text(text: str) -> Markdown:
     """Escape text for a Markdown paragraph, list item, table cell, footnote or heading."""
     if isinstance(text, Markdown):
         return text
-    text = visible_text(text).translate(_HTML)
+    text = _ENTITY_AMP.sub("&amp;", visible_text(text)).translate(_ANGLES)
     text = _INLINE.sub(r"\\\1", text)
     for marker, broken in _MARKERS.items():
         text = text.replace(marker, broken)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 import string
 import unicodedata
@@ -131,7 +132,7 @@ def _shape(tags, context: str):
 
 
 @pytest.mark.parametrize("context", sorted(WRAPPERS))
-@hsettings(max_examples=150, deadline=None)
+@hsettings(max_examples=int(os.environ.get("ESCAPE_EXAMPLES", "150")), deadline=None)
 @given(text=TEXT)
 @example(text="[TOC]")
 @example(text="///Footnotes Go Here///")
