@@ -229,7 +229,7 @@ def find_families(articles: Sequence[CleanArticle], settings: Settings,
             article_uf.union(i, j)
     first_seen: dict[str, int] = {}
     for sid, s in enumerate(sents):
-        if len(s.norm.split()) >= _MIN_EXACT_WORDS:
+        if s.norm.count(" ") >= _MIN_EXACT_WORDS - 1:  # normalised: single spaces, no ends
             sentence_uf.union(first_seen.setdefault(s.norm, sid), sid)
 
     # 3a. article families and their canonical member

@@ -110,6 +110,9 @@ def _assemble(story, env, settings, articles, by_id, fam, merged, passages, reje
         if not p.topics:
             unassigned_by_article[p.article_id] += 1
     labels = _labels(sorted(article_of))
+    reason_of: dict[str, str] = {}
+    for r in rejected:
+        reason_of.setdefault(r.path, r.reason)
     sources: dict[str, cx.Source] = {}
     topic_order = [t.slug for t in story.topics]
     for a in articles:
@@ -124,7 +127,7 @@ def _assemble(story, env, settings, articles, by_id, fam, merged, passages, reje
             duplicate_title=article_of[m.canonical_id].label if m else None,
             duplicate_anchor=Markdown(_anchor(m.canonical_id)) if m else None,
             similarity=m.similarity if m else None, via=m.via if m else None,
-            reason=None if ca else next((r.reason for r in rejected if r.path == a.path), None),
+            reason=None if ca else reason_of.get(a.path),
             passages_kept=merged.kept_paragraphs.get(a.id, 0),
             passages_merged=merged.merged_paragraphs.get(a.id, 0),
             lines_removed=len((ca or removed_only.get(a.path)).removed) if (ca or removed_only.get(a.path)) else 0,
@@ -153,18 +156,24 @@ def _assemble(story, env, settings, articles, by_id, fam, merged, passages, reje
     story_cx = cx.Story(story.title, story.description)
 
     rank_of = {ca.id: fam.rank[i] for i, ca in enumerate(fam.articles)}
-    summaries, pages = [], {}
+    summaries, by_topic = [], {t.slug: [] for t in story.topics}
+    for p in passages:
+        for slug in p.topics:
+            by_topic[slug].append(p)
     for topic in story.topics:
-        mine = [p for p in passages if topic.slug in p.topics]
+        mine = by_topic[topic.slug]
         arts = {a for p in mine for a in p.sources}
         latest = max((sources[a].published for a in arts if sources[a].published), default=None)
         summaries.append(cx.TopicSummary(topic.slug, topic.title, topic.description, len(mine), len(arts), latest))
     summaries = tuple(summaries)
     files: dict[str, str] = {}
+    by_label = sorted(sources.values(), key=lambda s: s.label)
     for topic, summary in zip(story.topics, summaries):
-        mine = [p for p in passages if topic.slug in p.topics]
-        page = _topic_page(story_cx, summary, summaries, topic, mine, sources, rank_of, settings)
+        page, archive = _topic_page(story_cx, summary, summaries, topic, by_topic[topic.slug], sources, by_label,
+                                    rank_of, settings)
         files[f"{topic.slug}.md"] = render.render(env, "topic.md.j2", page)
+        if archive is not None:
+            files[f"{page.archive}.md"] = render.render(env, "topic.md.j2", archive)
     files["index.md"] = render.render(env, "index.md.j2", cx.IndexPage(story_cx, summaries, totals))
     files["sources.md"] = render.render(env, "sources.md.j2", cx.SourcesPage(story_cx, all_sources, totals))
     ledger = _ledger(all_sources, passages, totals, story, unassigned_by_article, by_id, removed_only, settings)
@@ -172,8 +181,13 @@ def _assemble(story, env, settings, articles, by_id, fam, merged, passages, reje
     return Result(files, ledger, problems)
 
 
-def _topic_page(story, summary, summaries, topic, mine: list[Passage], sources, rank_of, settings) -> cx.TopicPage:
-    """Key points first (widely reported, relevant), then passages grouped by article, oldest first."""
+def _topic_page(story, summary, summaries, topic, mine: list[Passage], sources, by_label, rank_of,
+                settings) -> tuple[cx.TopicPage, cx.TopicPage | None]:
+    """Key points first (widely reported, relevant), then passages grouped by article, oldest first.
+
+    At most `topic_page_passages` passages (the most important) are shown; the others go to an archive
+    page, `<slug>-archive`, rendered by the same template without key points (None when none are left).
+    """
     score_of = {p.key: p.scores[p.topics.index(topic.slug)] for p in mine}
     importance = sorted(mine, key=lambda p: (-len(p.sources), -score_of[p.key], p.order))
     pattern = topics_mod.matcher(topic)
@@ -186,18 +200,34 @@ def _topic_page(story, summary, summaries, topic, mine: list[Passage], sources, 
                                              topics_mod.score(topics_mod.stemmed(s), topic, pattern),
                                              -parts.index(s)))
         key_points.append(cx.KeyPoint(text, tuple(sources[s] for s in p.sources)))
-    shown = sorted(importance[:settings.topic_page_passages], key=lambda p: p.order)
+    shown = importance[:settings.topic_page_passages]
+    rest = importance[settings.topic_page_passages:]
+    groups, footnotes = _groups(shown, sources, by_label, rank_of, score_of, key_points)
+    archive = topic.slug + topics_mod.ARCHIVE_SUFFIX if rest else None
+    page = cx.TopicPage(story, summary, tuple(key_points), groups, footnotes, archive, len(rest), summaries)
+    if not rest:
+        return page, None
+    groups, footnotes = _groups(rest, sources, by_label, rank_of, score_of, [])
+    arts = {a for p in rest for a in p.sources}
+    archived = replace(
+        summary, title=f"{summary.title}: archive",
+        description=f"The passages on this topic that the topic page ({topic.title}) does not show, "
+                    "grouped by article, oldest first.",
+        passages=len(rest), articles=len(arts),
+        latest=max((sources[a].published for a in arts if sources[a].published), default=None))
+    return page, cx.TopicPage(story, archived, (), groups, footnotes, None, 0, summaries)
+
+
+def _groups(chosen: list[Passage], sources, by_label, rank_of, score_of, key_points):
+    """Passages grouped by article (oldest article first, article order within), and the footnotes they need."""
     groups: dict[str, list[cx.PassageView]] = defaultdict(list)
-    for p in shown:
+    for p in sorted(chosen, key=lambda p: p.order):
         groups[p.article_id].append(cx.PassageView(p.text, tuple(sources[s] for s in p.sources), p.line,
                                                    score_of[p.key]))
     group_order = sorted(groups, key=lambda a: (sources[a].published or UNDATED, rank_of[a]))
-    cited = {s for p in shown for s in p.sources} | {s.id for k in key_points for s in k.sources}
-    footnotes = tuple(s for s in sorted(sources.values(), key=lambda s: s.label) if s.id in cited
-                      and s.status != REJECTED)
-    return cx.TopicPage(story, summary, tuple(key_points),
-                        tuple(cx.ArticleGroup(sources[a], tuple(groups[a])) for a in group_order),
-                        footnotes, None, len(mine) - len(shown), summaries)
+    cited = {s for p in chosen for s in p.sources} | {s.id for k in key_points for s in k.sources}
+    footnotes = tuple(s for s in by_label if s.id in cited and s.status != REJECTED)
+    return tuple(cx.ArticleGroup(sources[a], tuple(groups[a])) for a in group_order), footnotes
 
 
 def _lead(importance: list[Passage], settings: Settings) -> list[Passage]:
@@ -214,12 +244,16 @@ def _lead(importance: list[Passage], settings: Settings) -> list[Passage]:
             break
         if p not in picked:
             picked.append(p)
-    return sorted(picked, key=importance.index)
+    position = {id(p): n for n, p in enumerate(importance)}
+    return sorted(picked, key=lambda p: position[id(p)])
 
 
 def _ledger(all_sources, passages, totals, story, unassigned_by_article, by_id, removed_only, settings) -> dict:
     """One entry per input file, machine-readable, in a stable order."""
-    per_topic = {t.slug: sum(t.slug in p.topics for p in passages) for t in story.topics}
+    per_topic = dict.fromkeys((t.slug for t in story.topics), 0)
+    for p in passages:
+        for slug in p.topics:
+            per_topic[slug] += 1
     slug_of = {t.title: t.slug for t in story.topics}
     entries = []
     for s in all_sources:

@@ -26,6 +26,7 @@ from pathlib import Path
 import yaml
 
 from .errors import GeneratorError, Problem
+from .dedup import normalise_fast
 from .textnorm import normalise
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -204,9 +205,16 @@ def _term(item, slug: str, bad) -> Term | None:
     return parse_term(text, weight)
 
 
+# `stem` applied to every word of a normalised text at once (same rules, no Python call per word):
+# "-ies" -> "-y" for words over 4 letters, else a final "s" goes unless the word ends ss/us/is.
+_STEM_IES = re.compile(r"(?<![a-z0-9])([a-z0-9]{2,})ies(?![a-z0-9])")
+_STEM_S = re.compile(r"(?<![a-z0-9])([a-z0-9]{2,}[a-hj-rtv-z0-9])s(?![a-z0-9])")
+
+
 def stemmed(text: str) -> str:
     """Normalised, stemmed words of a text joined by single spaces: what terms are matched against."""
-    return " ".join(stem(w) for w in normalise(text).split())
+    norm = " ".join(normalise_fast(text).split())
+    return _STEM_S.sub(r"\1", _STEM_IES.sub(r"\1y", norm))
 
 
 def matcher(topic: Topic) -> re.Pattern[str]:
@@ -221,4 +229,6 @@ def matcher(topic: Topic) -> re.Pattern[str]:
 def score(text: str, topic: Topic, pattern: re.Pattern[str] | None = None) -> float:
     """Weighted count of term occurrences in a text (pass `stemmed(text)` and a `matcher` to go fast)."""
     pattern = pattern or matcher(topic)
+    if pattern.search(text) is None:
+        return 0
     return sum(topic.terms[m.lastindex - 1].weight for m in pattern.finditer(text))
