@@ -1,0 +1,221 @@
+"""Deduplication rules, order independence, the per-article cache, archive pages and a quality floor."""
+from __future__ import annotations
+
+import random
+import shutil
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings as hsettings, strategies as st
+
+from generator import clean, dedup, pipeline, prepare, reader, topics
+from generator.model import CleanArticle
+from generator.settings import DEFAULT
+from generator.textnorm import normalise
+
+from .helpers import FIXTURE, ROOT, article
+
+# An original report: six paragraphs, each long enough to be a passage.
+ORIGINAL = [
+    "The city council voted on Tuesday to close the old river bridge to heavy traffic from the first of March.",
+    "Engineers found cracks in two of the steel girders during an inspection last autumn, the council said in a statement.",
+    "Lorries will be sent along the ring road, which adds about eleven kilometres to the journey between the port and the industrial estate.",
+    "\"We cannot take any risk with a structure that carries forty thousand vehicles a day,\" the mayor, Anna Berg, told reporters.",
+    "Repairs are expected to cost 14 million euros and to take at least two years, according to the transport department.",
+    "Local businesses have asked for compensation, saying the detour will raise their delivery costs by a fifth.",
+]
+# The same event, told independently in other words (a hard negative).
+REWRITE = [
+    "Heavy vehicles will no longer be allowed on the old river bridge from March, after a council vote this week.",
+    "An inspection in the autumn revealed fractures in the steel beams, officials explained.",
+    "Freight traffic faces a detour of roughly eleven kilometres via the ring road to reach the industrial estate.",
+    "The mayor said the town could not gamble with a bridge used by tens of thousands of cars every day.",
+    "The transport department puts the bill for repairs at 14 million euros over two or more years.",
+    "Shop owners want to be compensated for the higher cost of deliveries during the works.",
+]
+QUOTE = ORIGINAL[3]
+OTHER = [
+    "A new library opened in the northern district on Saturday, with room for sixty thousand books and a cafe.",
+    "The building was designed by a local architecture firm and paid for partly by a regional grant.",
+    QUOTE,
+    "Visitors queued for an hour before the doors opened at ten in the morning, organisers said.",
+]
+
+
+def clean_of(a) -> CleanArticle:
+    return clean.clean_article(a, DEFAULT)
+
+
+def families(*arts):
+    return dedup.find_families([clean_of(a) for a in arts], DEFAULT)
+
+
+def test_exact_copy_is_merged_into_the_earlier_article():
+    fam = families(article("orig", *ORIGINAL, published="2025-01-02"),
+                   article("copy", *ORIGINAL, published="2025-01-03"))
+    assert fam.family_of == {"orig": "orig", "copy": "orig"}
+    assert fam.merges["copy"].similarity == 1.0
+
+
+def test_trimmed_copy_is_merged():
+    fam = families(article("orig", *ORIGINAL, published="2025-01-02"),
+                   article("trim", *ORIGINAL[:4], published="2025-01-03"))
+    assert fam.family_of["trim"] == "orig"
+
+
+def test_excerpt_is_merged():
+    fam = families(article("orig", *ORIGINAL, published="2025-01-02"),
+                   article("excerpt", *ORIGINAL[2:5], published="2025-01-02"))
+    assert fam.family_of["excerpt"] == "orig"
+
+
+def test_copy_with_house_style_edits_is_merged():
+    edited = [p.replace("\"", "“", 1).replace("euros", "euro") for p in ORIGINAL]
+    edited[0] = "LOCAL NEWS: " + edited[0]
+    fam = families(article("orig", *ORIGINAL, published="2025-01-02"), article("edited", *edited))
+    assert fam.family_of["edited"] == "orig"
+
+
+def test_same_event_rewrite_is_not_merged():
+    fam = families(article("orig", *ORIGINAL, published="2025-01-02"),
+                   article("rewrite", *REWRITE, published="2025-01-02"))
+    assert fam.family_of == {"orig": "orig", "rewrite": "rewrite"}
+    assert not fam.merges
+
+
+def test_shared_quote_is_one_passage_citing_both_articles_which_stay_separate():
+    fam = families(article("orig", *ORIGINAL, published="2025-01-02"),
+                   article("library", *OTHER, published="2025-01-03"))
+    assert not fam.merges
+    merged = dedup.merge_passages(fam, DEFAULT)
+    quoted = [p for p in merged.passages if normalise(p.text) == normalise(QUOTE)]
+    assert len(quoted) == 1
+    assert quoted[0].article_id == "orig"
+    assert quoted[0].sources == ("orig", "library")
+    assert merged.merged_paragraphs == {"orig": 0, "library": 1}
+    assert merged.kept_paragraphs == {"orig": len(ORIGINAL), "library": len(OTHER) - 1}
+
+
+def test_canonical_is_earliest_then_most_complete_then_by_id():
+    def canon(*arts):
+        return families(*arts).family_of[arts[0].id]
+
+    assert canon(article("b", *ORIGINAL, published="2025-01-05"),
+                 article("a", *ORIGINAL[:4], published="2025-01-04")) == "a"      # earliest wins over longer
+    assert canon(article("a", *ORIGINAL[:4], published="2025-01-04"),
+                 article("b", *ORIGINAL, published="2025-01-04")) == "b"          # same day: most complete
+    assert canon(article("b", *ORIGINAL, published="2025-01-04"),
+                 article("a", *ORIGINAL, published="2025-01-04")) == "a"          # same: first by id
+    assert canon(article("a", *ORIGINAL), article("b", *ORIGINAL[:5], published="2025-01-09")) == "b"  # dated first
+
+
+def _decisions(arts):
+    fam = dedup.find_families(arts, DEFAULT)
+    return fam.family_of, fam.merges, dedup.merge_passages(fam, DEFAULT)
+
+
+def test_input_order_does_not_change_decisions():
+    arts = [clean_of(a) for a in (
+        article("orig", *ORIGINAL, published="2025-01-02"), article("trim", *ORIGINAL[:4]),
+        article("excerpt", *ORIGINAL[1:4], published="2025-01-02"), article("rewrite", *REWRITE),
+        article("library", *OTHER, published="2025-01-03"), article("copy", *ORIGINAL, published="2025-01-02"))]
+    expected = _decisions(arts)
+    rng = random.Random(5)
+    for _ in range(5):
+        rng.shuffle(arts)
+        assert _decisions(arts) == expected
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    from benchmarks.synth import generate
+    root = tmp_path_factory.mktemp("synth") / "corpus"
+    generate(root, 200, seed=11, workers=1)
+    return root
+
+
+def test_synthetic_corpus_quality_floor(synthetic):
+    import json
+
+    from benchmarks.bench_dedup import ours, score
+    labels = json.loads((synthetic / "labels.json").read_text(encoding="utf-8"))
+    result = score(labels, ours(synthetic / "articles"))
+    assert result["precision"] >= 0.99 and result["f1"] >= 0.98, result
+
+
+def _inputs(seeds, cache=None):
+    return pipeline.Inputs(seeds, FIXTURE / "topics.yml", ROOT / "templates", cache)
+
+
+def test_file_listing_order_does_not_change_the_output(synthetic, monkeypatch):
+    expected = pipeline.generate(_inputs(synthetic / "articles"), DEFAULT, skip_invalid=True).files
+    walk = reader.os.walk
+
+    def reversed_walk(*args, **kwargs):
+        for root, dirs, files in walk(*args, **kwargs):
+            dirs.reverse()
+            yield root, dirs, list(reversed(files))
+
+    monkeypatch.setattr(reader.os, "walk", reversed_walk)
+    assert pipeline.generate(_inputs(synthetic / "articles"), DEFAULT, skip_invalid=True).files == expected
+
+
+def test_parallel_cached_reading_matches_the_reader():
+    seeds = FIXTURE / "seeds"
+    plain = reader.read_folder(seeds, DEFAULT)
+    for workers in (1, 2):
+        got = prepare.read_folder(seeds, DEFAULT, None, workers=workers)
+        assert got.read == plain
+        assert {a: p.cleaned for a, p in got.prepared.items()} == {
+            a.id: clean.clean_article(a, DEFAULT) for a in plain.articles}
+
+
+def test_cache_gives_the_same_output_and_is_invalidated(tmp_path, monkeypatch):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(FIXTURE / "seeds", seeds)
+    cache = tmp_path / "cache"
+    expected = pipeline.generate(_inputs(seeds), DEFAULT, skip_invalid=True).files
+    first = prepare.read_folder(seeds, DEFAULT, cache)
+    assert first.cache_hits == 0 and first.cache_misses > 0
+    assert list(cache.glob("prepared-*.pickle"))
+    again = prepare.read_folder(seeds, DEFAULT, cache)
+    assert again.cache_misses == 0 and again.read == first.read
+    assert pipeline.generate(_inputs(seeds, cache), DEFAULT, skip_invalid=True).files == expected
+    # one edited file is read again, the others come from the cache
+    victim = sorted(p for p in seeds.iterdir() if p.suffix == ".md")[0]
+    victim.write_text(victim.read_text(encoding="utf-8") + "\nA new closing paragraph with enough words in it.\n",
+                      encoding="utf-8")
+    edited = prepare.read_folder(seeds, DEFAULT, cache)
+    assert edited.cache_misses == 1
+    # a changed setting invalidates everything
+    other = replace(DEFAULT, min_passage_words=7)
+    changed = prepare.read_folder(seeds, other, cache)
+    assert changed.cache_hits == 0
+    assert len(list(cache.glob("prepared-*.pickle"))) == 1
+
+
+def test_large_topic_is_capped_and_the_rest_is_on_the_archive_page(synthetic, tmp_path):
+    tiny = replace(DEFAULT, topic_page_passages=5)
+    story = tmp_path / "topics.yml"
+    story.write_text("story:\n  title: T\n  description: D\ntopics:\n  - slug: all\n    title: All\n"
+                     "    description: Every passage with a common word.\n    terms: [the, and, of]\n",
+                     encoding="utf-8")
+    inputs = pipeline.Inputs(synthetic / "articles", story, ROOT / "templates")
+    result = pipeline.generate(inputs, tiny, skip_invalid=True)
+    page, archive = result.files["all.md"], result.files["all-archive.md"]
+    assert page.index("## Key points") < page.index("## In detail")
+    assert "(all-archive.md)" in page and "## Key points" not in archive
+    total = result.ledger["counts"]["per_topic"]["all"]
+    assert total > 5
+    assert f"{total - 5} further passages are on the [archive page](all-archive.md)" in page
+    assert f"*{total - 5} passages from " in archive
+    shown = [line for line in page.split("## In detail", 1)[1].split("\n") if line.endswith("]") and "[^" in line
+             and not line.startswith("*")]
+    assert len(shown) == 5
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aeiousyz19 .-'U“’é\u00a0ﬁ")), max_size=40))
+def test_fast_normalising_and_stemming_match_the_reference(text):
+    assert dedup.normalise_fast(text) == normalise(text)
+    assert topics.stemmed(text) == " ".join(topics.stem(w) for w in normalise(text).split())
