@@ -14,6 +14,10 @@ How it works, in three steps that never compare all pairs:
    original). Duplicates form families; the canonical article of a family is the earliest published,
    then the longest, then the first by id. A paragraph is merged when `passage_covered` of its text
    is already in a kept passage; every kept passage cites every article that carries that share of it.
+
+The per-article part of step 1 (normalised sentences, sampled shingles) depends on one article only;
+generator/prepare.py computes it in worker processes and caches it, and `find_families` takes it ready.
+Results never depend on the order articles are given in: everything is sorted by article id first.
 """
 from __future__ import annotations
 
