@@ -32,20 +32,11 @@ from rapidfuzz.process import cdist
 
 from .model import CleanArticle, Merge, Passage
 from .settings import Settings
-from .textnorm import _ABBREV_DOTS, _NON_WORD, normalise, sentences
+from .textnorm import normalise, sentences
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _BASE = np.uint64(1_000_003)
 _MIN_EXACT_WORDS = 3
-
-
-def normalise_fast(text: str) -> str:
-    """textnorm.normalise, skipping Unicode folding for ASCII text (NFKC and the quote map leave it as is)."""
-    if not text.isascii():
-        return normalise(text)
-    if "." in text:
-        text = _ABBREV_DOTS.sub(lambda m: m.group(1).replace(".", ""), text)
-    return _NON_WORD.sub(" ", text.lower()).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +189,7 @@ def find_families(articles: Sequence[CleanArticle], settings: Settings,
         if prep is not None and prep.cleaned is not None and prep.cleaned.paragraphs == ca.paragraphs:
             per_para, sample = prep.sentences, prep.sample
         else:
-            per_para = [[(normalise_fast(s), len(s)) for s in sentences(p.text)] for p in ca.paragraphs]
+            per_para = [[(normalise(s), len(s)) for s in sentences(p.text)] for p in ca.paragraphs]
             sample = None
         ids_a, paras = [], []
         for pi, para in enumerate(per_para):

@@ -30,7 +30,7 @@ from . import clean, dedup, reader
 from .errors import Problem
 from .model import Article, CleanArticle, Rejection
 from .settings import Settings
-from .textnorm import sentences
+from .textnorm import normalise, sentences
 
 PARALLEL_MIN_FILES = 400
 CHUNK = 256
@@ -70,7 +70,7 @@ def code_version() -> str:
 
 def sentence_data(ca: CleanArticle) -> tuple[tuple[tuple[str, int], ...], ...]:
     """Normalised sentences with their lengths, per kept paragraph."""
-    return tuple(tuple((dedup.normalise_fast(s), len(s)) for s in sentences(p.text)) for p in ca.paragraphs)
+    return tuple(tuple((normalise(s), len(s)) for s in sentences(p.text)) for p in ca.paragraphs)
 
 
 def prepare_file(path: Path, rel: str, folder: Path, settings: Settings) -> Prepared:

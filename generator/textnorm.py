@@ -22,7 +22,10 @@ def fold(text: str) -> str:
 
 def normalise(text: str) -> str:
     """Lower-case words and digits only, abbreviations closed up (U.S. -> us), for comparison."""
-    text = _ABBREV_DOTS.sub(lambda m: m.group(1).replace(".", ""), fold(text))
+    if not text.isascii():  # NFKC and the quote map leave ASCII as it is: skip them when they cannot matter
+        text = fold(text)
+    if "." in text:
+        text = _ABBREV_DOTS.sub(lambda m: m.group(1).replace(".", ""), text)
     return _NON_WORD.sub(" ", text.lower()).strip()
 
 

@@ -26,7 +26,6 @@ from pathlib import Path
 import yaml
 
 from .errors import GeneratorError, Problem
-from .dedup import normalise_fast
 from .textnorm import normalise
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -213,7 +212,7 @@ _STEM_S = re.compile(r"(?<![a-z0-9])([a-z0-9]{2,}[a-hj-rtv-z0-9])s(?![a-z0-9])")
 
 def stemmed(text: str) -> str:
     """Normalised, stemmed words of a text joined by single spaces: what terms are matched against."""
-    norm = " ".join(normalise_fast(text).split())
+    norm = " ".join(normalise(text).split())
     return _STEM_S.sub(r"\1", _STEM_IES.sub(r"\1y", norm))
 
 
