@@ -12,7 +12,7 @@ from pathlib import Path
 from . import clean, context as cx, dedup, prepare, render, topics as topics_mod
 from .errors import GeneratorError, Problem
 from .escape import Markdown, md_url
-from .model import DUPLICATE, REJECTED, USED, Article, CleanArticle, Passage, Rejection
+from .model import DUPLICATE, REJECTED, USED, CleanArticle, Passage, Rejection
 from .settings import Settings
 from .textnorm import sentences
 

@@ -9,8 +9,8 @@ The cache is one pickle per (code version, settings) in the cache folder, read w
 of a build and rewritten (atomically) when entries were added or dropped; entries of files no
 longer in the folder are dropped. It is safe to delete the folder at any time.
 
-`read_folder` mirrors generator.reader.read_folder (same listing, same checks, same order), with
-the per-file part replaced by a cached, possibly parallel, `prepare_file`.
+`read_folder` is generator.reader.read_folder (the same `reader.triage` of the folder, in the same
+order) with the per-file part replaced by a cached, possibly parallel, `prepare_file`.
 """
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ import os
 import pickle
 import stat
 import tempfile
-import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,36 +155,17 @@ class Cache:
 def read_folder(folder: Path, settings: Settings, cache_dir: Path | None = None,
                 workers: int | None = None) -> Folder:
     """reader.read_folder with the per-file work prepared in parallel and cached."""
-    if not folder.is_dir():
-        problem = Problem(str(folder), "seeds folder not found", "pass --seeds DIR with your articles")
-        return Folder(reader.ReadResult((), (), (problem,)), {})
     rejected: list[Rejection] = []
-    slots: list[tuple[str, object]] = []   # ("problem", Problem) or ("file", index into jobs)
+    slots: list[Problem | int] = []   # a problem, or an index into jobs, in listing order
     jobs: list[tuple[str, str]] = []
-    seen_ids: dict[str, str] = {}
-    for path in reader.list_inputs(folder):
-        rel = path.relative_to(folder).as_posix()
-        if path.is_symlink() and (path.is_dir() or not path.resolve().is_relative_to(folder.resolve())):
-            where = "inside" if path.resolve().is_relative_to(folder.resolve()) else "outside"
-            kind = "folder" if path.is_dir() else "file"
-            slots.append(("problem", Problem(
-                rel, f"is a link to a {kind} {where} the seeds folder, which is never followed",
-                f"copy the {kind} into the seeds folder instead of linking to it")))
-            continue
-        if path.suffix.lower() not in reader.ARTICLE_SUFFIXES:
-            rejected.append(Rejection(rel, f"not an article file: only {', '.join(reader.ARTICLE_SUFFIXES)} are read"))
-            continue
-        aid = reader.article_id(rel)
-        fold = unicodedata.normalize("NFKC", aid).casefold()
-        if fold in seen_ids:
-            slots.append(("problem", Problem(
-                rel, f"gives the same article id {aid!r} as {seen_ids[fold]}",
-                f"rename {rel} or {seen_ids[fold]}: ids must differ beyond case, accents and "
-                "Unicode normalisation")))
-            continue
-        seen_ids[fold] = rel
-        slots.append(("file", len(jobs)))
-        jobs.append((str(path), rel))
+    for item in reader.triage(folder):
+        if isinstance(item, Rejection):
+            rejected.append(item)
+        elif isinstance(item, Problem):
+            slots.append(item)
+        else:
+            slots.append(len(jobs))
+            jobs.append((str(item[0]), item[1]))
 
     cache = Cache(cache_dir, settings)
     results: list[Prepared | None] = [None] * len(jobs)
@@ -222,11 +202,11 @@ def read_folder(folder: Path, settings: Settings, cache_dir: Path | None = None,
     cache.save(used)
 
     articles, problems, prepared = [], [], {}
-    for kind, value in slots:
-        if kind == "problem":
-            problems.append(value)
+    for slot in slots:
+        if isinstance(slot, Problem):
+            problems.append(slot)
             continue
-        prep = results[value]
+        prep = results[slot]
         if prep.problem is not None:
             problems.append(prep.problem)
         else:

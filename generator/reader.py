@@ -76,44 +76,57 @@ class _StrictLoader(yaml.SafeLoader):
 
 
 def list_inputs(folder: Path) -> list[Path]:
-    """Every entry below `folder` except hidden ones, in a stable order; links to folders are listed, not followed."""
+    """Every entry below `folder` but hidden folders, in a stable order; links to folders are listed, not followed."""
     out = []
     for root, dirs, files in os.walk(folder, followlinks=False):
         out.extend(Path(root, d) for d in dirs if not d.startswith(".") and Path(root, d).is_symlink())
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not Path(root, d).is_symlink())
-        out.extend(Path(root, f) for f in files if not f.startswith("."))
+        out.extend(Path(root, f) for f in files)
     return sorted(out, key=lambda p: p.relative_to(folder).as_posix())
 
 
-def read_folder(folder: Path, settings: Settings) -> ReadResult:
-    """Read every input file; nothing is skipped without a rejection or a problem saying why."""
+def triage(folder: Path) -> list[Problem | Rejection | tuple[Path, str]]:
+    """Each entry of a seeds folder, in order: a problem to fix, a rejection, or (path, name) to read."""
     if not folder.is_dir():
-        problem = Problem(str(folder), "seeds folder not found", "pass --seeds DIR with your articles")
-        return ReadResult((), (), (problem,))
-    articles, rejected, problems = [], [], []
+        return [Problem(str(folder), "seeds folder not found", "pass --seeds DIR with your articles")]
+    out: list[Problem | Rejection | tuple[Path, str]] = []
     seen_ids: dict[str, str] = {}
     for path in list_inputs(folder):
         rel = path.relative_to(folder).as_posix()
         if path.is_symlink() and (path.is_dir() or not path.resolve().is_relative_to(folder.resolve())):
             where = "inside" if path.resolve().is_relative_to(folder.resolve()) else "outside"
             kind = "folder" if path.is_dir() else "file"
-            problems.append(Problem(rel, f"is a link to a {kind} {where} the seeds folder, which is never followed",
-                                    f"copy the {kind} into the seeds folder instead of linking to it"))
-            continue
-        if path.suffix.lower() not in ARTICLE_SUFFIXES:
-            rejected.append(Rejection(rel, f"not an article file: only {', '.join(ARTICLE_SUFFIXES)} are read"))
-            continue
-        fold = unicodedata.normalize("NFKC", article_id(rel)).casefold()
-        if fold in seen_ids:
-            problems.append(Problem(rel, f"gives the same article id {article_id(rel)!r} as {seen_ids[fold]}",
-                                    f"rename {rel} or {seen_ids[fold]}: ids must differ beyond case, accents and "
-                                    "Unicode normalisation"))
-            continue
-        seen_ids[fold] = rel
-        try:
-            articles.append(read_file(path, rel, folder, settings))
-        except ArticleError as err:
-            problems.append(err.problem)
+            out.append(Problem(rel, f"is a link to a {kind} {where} the seeds folder, which is never followed",
+                               f"copy the {kind} into the seeds folder instead of linking to it"))
+        elif path.name.startswith("."):
+            out.append(Rejection(rel, "hidden file: not read (remove the leading '.' if it is an article)"))
+        elif path.suffix.lower() not in ARTICLE_SUFFIXES:
+            out.append(Rejection(rel, f"not an article file: only {', '.join(ARTICLE_SUFFIXES)} are read"))
+        else:
+            fold = unicodedata.normalize("NFKC", article_id(rel)).casefold()
+            if fold in seen_ids:
+                out.append(Problem(rel, f"gives the same article id {article_id(rel)!r} as {seen_ids[fold]}",
+                                   f"rename {rel} or {seen_ids[fold]}: ids must differ beyond case, accents and "
+                                   "Unicode normalisation"))
+                continue
+            seen_ids[fold] = rel
+            out.append((path, rel))
+    return out
+
+
+def read_folder(folder: Path, settings: Settings) -> ReadResult:
+    """Read every input file; nothing is skipped without a rejection or a problem saying why."""
+    articles, rejected, problems = [], [], []
+    for item in triage(folder):
+        if isinstance(item, Problem):
+            problems.append(item)
+        elif isinstance(item, Rejection):
+            rejected.append(item)
+        else:
+            try:
+                articles.append(read_file(item[0], item[1], folder, settings))
+            except ArticleError as err:
+                problems.append(err.problem)
     return ReadResult(tuple(articles), tuple(rejected), tuple(problems))
 
 

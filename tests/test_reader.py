@@ -257,3 +257,14 @@ def test_fuzz_read_file_raises_only_article_errors(tmp_path_factory, data, suffi
         return
     assert (article.id, article.path) == ("a", path.name)
     assert all(p.line >= 1 and p.text == " ".join(p.text.split()) and p.text for p in article.paragraphs)
+
+
+def test_hidden_and_foreign_files_are_listed_as_rejected_not_skipped(tmp_path):
+    (tmp_path / ".draft.txt").write_text("A hidden draft of an article, never published anywhere.\n")
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config").write_text("[core]\n")
+    result = reader.read_folder(tmp_path, DEFAULT)
+    assert {r.path: r.reason.split(":")[0] for r in result.rejected} == {
+        ".draft.txt": "hidden file", "photo.jpg": "not an article file"}
+    assert not result.articles and not result.problems
