@@ -23,6 +23,9 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="where the Markdown briefings go; MkDocs' docs_dir (default: briefings)")
     p.add_argument("--site", type=Path, default=Path("site"), help="where the built site goes (default: site)")
     p.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs configuration (default: mkdocs.yml)")
+    p.add_argument("--cache", type=Path, default=None,
+                   help="folder for the per-article cache that makes rebuilds fast, e.g. .cache/briefings "
+                        "(default: $BRIEFINGS_CACHE, else no cache)")
     p.add_argument("--skip-invalid", action="store_true",
                    help="build from the valid files and list the invalid ones as rejected, instead of failing")
 
@@ -48,7 +51,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _inputs(args) -> pipeline.Inputs:
-    return pipeline.Inputs(args.seeds, args.topics or args.templates / "topics.yml", args.templates)
+    return pipeline.Inputs(args.seeds, args.topics or args.templates / "topics.yml", args.templates, args.cache)
 
 
 def _nav(result: pipeline.Result) -> list:

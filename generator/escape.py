@@ -24,6 +24,9 @@ _TRAILING_HASH = re.compile(r"(?<=.)#$")
 # Marker strings the extensions search for in raw text; one character as an entity breaks the match.
 _MARKERS = {"///Footnotes Go Here///": "&#47;//Footnotes Go Here///"}
 _SHOWN_AS_CODE = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Exactly the characters `_visible` shows as a code point (control characters that are not white space,
+# and the bidi controls): text without any of them only needs its white space collapsed.
+_NEEDS_CODE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
 _SAFE_URL_CHARS = "/:?#@!$&+,;=%~-._"
 URL_SCHEMES = ("http", "https")
 
@@ -43,7 +46,10 @@ def _visible(ch: str) -> str:
 
 def visible_text(text: str) -> str:
     """The text as it will be shown: the documented normalisation, without any escaping."""
-    return " ".join("".join(_visible(c) for c in str(text)).split())
+    text = str(text)
+    if not _NEEDS_CODE.search(text):
+        return " ".join(text.split())
+    return " ".join("".join(_visible(c) for c in text).split())
 
 
 def md_text(text: str) -> Markdown:

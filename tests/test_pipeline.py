@@ -160,3 +160,12 @@ def test_every_command_has_help():
         assert p.description, name
         for action in p._actions:
             assert action.help, f"{name} {action.dest}"
+
+
+def test_cache_option_fills_a_cache_and_changes_no_output(tmp_path):
+    common = ["--seeds", FIXTURE / "seeds", "--topics", FIXTURE / "topics.yml", "--skip-invalid", "--no-site"]
+    assert run("build", *common, "--briefings", tmp_path / "plain") == 0
+    for _ in range(2):  # cold, then warm
+        assert run("build", *common, "--briefings", tmp_path / "cached", "--cache", tmp_path / "cache") == 0
+    assert list((tmp_path / "cache").glob("prepared-*.pickle"))
+    assert committed(tmp_path / "cached") == committed(tmp_path / "plain")

@@ -327,3 +327,10 @@ def test_build_refuses_a_page_with_active_content(tmp_path):
     assert str(err.value).startswith("index.html:")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "site"], "temporary folder left behind"
     assert [p.name for p in (tmp_path / "site").iterdir()] == ["old.html"]
+
+
+def test_fast_path_of_visible_text_covers_exactly_the_characters_shown_as_code():
+    from generator.escape import _NEEDS_CODE, _visible
+    for i in range(0x110000):
+        ch = chr(i)
+        assert (_visible(ch) not in (ch, " ")) == bool(_NEEDS_CODE.match(ch)), hex(i)
