@@ -56,8 +56,7 @@ def stages(seeds: Path, topics: Path, templates: Path, cache: Path | None = None
     import resource
 
     sys.path.insert(0, str(REPO))
-    from generator import clean, dedup, pipeline, prepare, render, topics as topics_mod
-    from generator.model import Rejection
+    from generator import pipeline
     from generator.settings import DEFAULT
 
     def peak() -> float:
@@ -74,32 +73,8 @@ def stages(seeds: Path, topics: Path, templates: Path, cache: Path | None = None
         clock = now
 
     mark("startup")
-    settings = DEFAULT
-    inputs = pipeline.Inputs(seeds, topics, templates)
-    story = topics_mod.load(inputs.topics)
-    env = render.environment(inputs.templates)
-    folder = prepare.read_folder(inputs.seeds, settings, cache)
-    read = folder.read
-    rejected = list(read.rejected) + [Rejection(p.path, p.message, p.line) for p in read.problems]
-    cleaned, removed_only = [], {}
-    for article in read.articles:
-        ca = folder.prepared[article.id].cleaned
-        if ca.paragraphs:
-            cleaned.append(ca)
-        else:
-            removed_only[article.path] = ca
-            rejected.append(Rejection(article.path, "no news text left"))
-    mark("read+clean")
-    fam = dedup.find_families(cleaned, settings, folder.prepared)
-    without_repeats = clean.remove_repeated_lines(fam.articles, fam.family_of, settings)
-    skip = frozenset((ca.id, r.line) for ca in without_repeats for r in ca.removed if r.reason == clean.REPEATED)
-    merged = dedup.merge_passages(fam, settings, skip)
-    by_id = {ca.id: ca for ca in without_repeats}
-    mark("dedup")
-    passages = pipeline.assign_topics(story, merged.passages, settings)
-    mark("topics")
-    result = pipeline._assemble(story, env, settings, read.articles, by_id, fam, merged, passages, rejected,
-                                removed_only, tuple(read.problems))
+    inputs = pipeline.Inputs(seeds, topics, templates, cache)
+    result = pipeline.generate(inputs, DEFAULT, skip_invalid=True, stage=mark)
     mark("render")
     out["files"] = len(result.files)
     out["bytes"] = sum(len(t.encode()) for t in result.files.values())

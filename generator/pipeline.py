@@ -6,6 +6,7 @@ import math
 import os
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -43,8 +44,12 @@ class Result:
     problems: tuple[Problem, ...]
 
 
-def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False) -> Result:
-    """Run every stage and return the briefings as {file name: text}; raise GeneratorError on problems."""
+def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
+             stage: Callable[[str], None] = lambda name: None) -> Result:
+    """Run every stage and return the briefings as {file name: text}; raise GeneratorError on problems.
+
+    `stage(name)` is called as each stage ends ("read+clean", "dedup", "topics"), for benchmarks.
+    """
     # Check the editor's inputs first: they fail fast and need no article work.
     story = topics_mod.load(inputs.topics)
     env = render.environment(inputs.templates)
@@ -70,6 +75,8 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False) -> 
             rejected.append(Rejection(article.path, f"no news text left after removing {len(ca.removed)} "
                                                     "lines of boilerplate, headings and filler"))
 
+    stage("read+clean")
+
     # Deduplicate articles, then drop lines repeated across unrelated families, then merge passages.
     fam = dedup.find_families(cleaned, settings, folder.prepared)
     del folder  # the prepared sentences now live in `fam`; free the rest before the next stages
@@ -78,9 +85,11 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False) -> 
                      if r.reason == clean.REPEATED)
     merged = dedup.merge_passages(fam, settings, skip)
     by_id = {ca.id: ca for ca in without_repeats}
+    stage("dedup")
 
     # Assign topics: a passage may belong to several, or to none (counted, never hidden).
     passages = assign_topics(story, merged.passages, settings)
+    stage("topics")
 
     return _assemble(story, env, settings, read.articles, by_id, fam, merged, passages, rejected,
                      removed_only, tuple(read.problems) if skip_invalid else ())
