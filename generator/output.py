@@ -74,19 +74,6 @@ def _same(path: Path, text: str) -> bool:
         return False
 
 
-def build_site(config_file: Path, docs: Path, site: Path, nav: list, site_name: str) -> None:
-    """Run the real MkDocs build (strict) into a temporary folder, check its pages, then swap it in for `site`."""
-    site = site.resolve()
-    site.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{site.name}-new-", dir=site.parent))
-    try:
-        _mkdocs(config_file, docs, tmp, nav, site_name)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    _swap(tmp, site)
-
-
 def publish(config_file: Path, briefings: Path, files: dict[str, str], site: Path, nav: list,
             site_name: str) -> list[str]:
     """Build and check the site from the new briefings first; only if that succeeds write `briefings` and `site`.

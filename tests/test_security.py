@@ -1,9 +1,7 @@
 """Article text is text: escaped Markdown renders as exactly that text, and the built pages stay inert."""
 from __future__ import annotations
 
-import html
 import os
-import re
 import string
 import unicodedata
 from html.parser import HTMLParser
@@ -308,8 +306,10 @@ def test_pathological_brackets_build_in_seconds(hostile_site):
 def test_every_page_of_the_real_build_passes_the_content_check(tmp_path):
     from generator import output
 
-    docs = ROOT / "briefings"
-    output.build_site(ROOT / "mkdocs.yml", docs, tmp_path / "site", [{"Home": "index.md"}], "Check")
+    files = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "briefings").iterdir()
+             if not p.name.startswith(".")}
+    output.publish(ROOT / "mkdocs.yml", tmp_path / "docs", files, tmp_path / "site", [{"Home": "index.md"}],
+                   "Check")
     assert (tmp_path / "site" / "index.html").is_file()
     htmlcheck.check_site(tmp_path / "site")
 
@@ -317,15 +317,14 @@ def test_every_page_of_the_real_build_passes_the_content_check(tmp_path):
 def test_build_refuses_a_page_with_active_content(tmp_path):
     from generator import output
 
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "index.md").write_text("# Home\n\n<p onclick=\"x()\">raw html from a template</p>\n", encoding="utf-8")
+    files = {"index.md": "# Home\n\n<p onclick=\"x()\">raw html from a template</p>\n"}
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "old.html").write_text("previous", encoding="utf-8")
     with pytest.raises(GeneratorError) as err:
-        output.build_site(ROOT / "mkdocs.yml", docs, tmp_path / "site", [{"Home": "index.md"}], "Check")
+        output.publish(ROOT / "mkdocs.yml", tmp_path / "docs", files, tmp_path / "site", [{"Home": "index.md"}],
+                       "Check")
     assert str(err.value).startswith("index.html:")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "site"], "temporary folder left behind"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"], "docs written or temporary folder left behind"
     assert [p.name for p in (tmp_path / "site").iterdir()] == ["old.html"]
 
 
