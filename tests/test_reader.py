@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from generator import cli, reader
-from generator.errors import GeneratorError, Problem
+from generator.errors import Problem
 from generator.settings import DEFAULT, Settings
 
 from .helpers import FIXTURE, ROOT
