@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import stat
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -97,18 +96,6 @@ def _key(version: str, settings_key: str, rel: str, raw: bytes) -> str:
     return h.hexdigest()
 
 
-def _raw(path: Path, settings: Settings) -> bytes | None:
-    """The bytes of a regular file within the size limit, else None (read_file will say why)."""
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode) or info.st_size > settings.max_file_bytes:
-            return None
-        with path.open("rb") as fh:
-            return fh.read(settings.max_file_bytes + 1)
-    except OSError:
-        return None
-
-
 class Cache:
     """Prepared articles by content key, for one code version and one set of settings."""
 
@@ -174,7 +161,10 @@ def read_folder(folder: Path, settings: Settings, cache_dir: Path | None = None,
     used: set[str] = set()
     for i, (p, rel) in enumerate(jobs):
         if cache.file:
-            raw = _raw(Path(p), settings)
+            try:
+                raw = reader.read_bytes(Path(p), rel, folder, settings)
+            except reader.ArticleError:  # prepare_file reports it; nothing to cache
+                raw = None
             if raw is not None:
                 keys[i] = cache.key(rel, raw)
                 hit = cache.entries.get(keys[i])

@@ -138,8 +138,8 @@ class ArticleError(Exception):
         super().__init__(str(self.problem))
 
 
-def read_file(path: Path, rel: str, folder: Path, settings: Settings) -> Article:
-    """Read one article file, or raise ArticleError naming the line and the fix."""
+def read_bytes(path: Path, rel: str, folder: Path, settings: Settings) -> bytes:
+    """The bytes of a regular file inside the seeds folder and within the size limit, else ArticleError."""
     fail = _failer(rel)
     if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
         fail("is a link to a file outside the seeds folder, which is never followed",
@@ -158,6 +158,13 @@ def read_file(path: Path, rel: str, folder: Path, settings: Settings) -> Article
     if len(raw) > settings.max_file_bytes:
         fail(f"grew past the {settings.max_file_bytes:,}-byte limit (max_file_bytes) while being read",
              "split it or check that it is really an article")
+    return raw
+
+
+def read_file(path: Path, rel: str, folder: Path, settings: Settings) -> Article:
+    """Read one article file, or raise ArticleError naming the line and the fix."""
+    fail = _failer(rel)
+    raw = read_bytes(path, rel, folder, settings)
     text = decode(raw, rel)
     aid = article_id(rel)
     if not ID_PATTERN.match(aid):
