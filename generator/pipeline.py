@@ -173,7 +173,7 @@ def _assemble(story, env, settings, articles, by_id, fam, merged, passages, reje
     for topic in story.topics:
         mine = by_topic[topic.slug]
         arts = {a for p in mine for a in p.sources}
-        latest = max((sources[a].published for a in arts if sources[a].published), default=None)
+        latest = _latest(arts, sources)
         summaries.append(cx.TopicSummary(topic.slug, topic.title, topic.description, len(mine), len(arts), latest))
     summaries = tuple(summaries)
     files: dict[str, str] = {}
@@ -224,8 +224,13 @@ def _topic_page(story, summary, summaries, topic, mine: list[Passage], sources, 
         description=f"The passages on this topic that the topic page ({topic.title}) does not show, "
                     "grouped by article, oldest first.",
         passages=len(rest), articles=len(arts),
-        latest=max((sources[a].published for a in arts if sources[a].published), default=None))
+        latest=_latest(arts, sources))
     return page, cx.TopicPage(story, archived, (), groups, footnotes, None, 0, summaries)
+
+
+def _latest(article_ids, sources) -> str | None:
+    """The newest known publication date among these articles."""
+    return max((sources[a].published for a in article_ids if sources[a].published), default=None)
 
 
 def _groups(chosen: list[Passage], sources, by_label, rank_of, score_of, key_points):

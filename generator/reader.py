@@ -15,6 +15,7 @@ import yaml
 
 from . import clean
 from .errors import Problem
+from .escape import URL_SCHEMES
 from .model import Article, Paragraph, Rejection
 from .settings import Settings
 
@@ -330,7 +331,7 @@ def check_url(value: str, rel: str, line: int) -> str:
         port = parts.port
     except ValueError as err:
         fail(f"url is malformed: {err}", "write a full https://… address", line)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    if parts.scheme.lower() not in URL_SCHEMES or not parts.hostname:
         fail(f"url {value!r} is not an http(s) address", "write a full https://… address", line)
     if parts.username is not None or parts.password is not None:
         fail("url carries a user name or password", "remove the 'user:password@' part", line)
