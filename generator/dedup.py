@@ -7,11 +7,14 @@ How it works, in three steps that never compare all pairs:
    sharing at least `candidate_min_shared` sampled shingles are candidates. Shingles found in more than
    `shingle_max_df` articles are common phrases and ignored.
 2. Alignment. For each candidate pair, sentences are matched: first exactly (after normalisation),
-   then the rest with rapidfuzz `fuzz.ratio` >= `sentence_match`. Identical sentences anywhere in the
-   corpus are matched through a hash table too, so a quote shared by any two articles is found.
+   then the rest with rapidfuzz `fuzz.ratio` >= `sentence_match`, then what is left as a word-for-word
+   run inside the other article's text (a piece of a sentence that a reprint cut in two). Identical
+   sentences anywhere in the corpus are matched through a hash table too, so a quote shared by any two
+   articles is found.
 3. Decisions. An article is a duplicate of another when at least `article_duplicate` of the smaller
    one's text is found in the larger (containment: a trimmed copy or an excerpt is wholly inside its
-   original). Duplicates form families; the canonical article of a family is the earliest published,
+   original). In that share, quoted speech weighs `quote_weight` against the reporter's own words:
+   independent reports of one event quote the same people, copies share the narrative too. Duplicates form families; the canonical article of a family is the earliest published,
    then the longest, then the first by id. A paragraph is merged when `passage_covered` of its text
    is already in a kept passage; every kept passage cites every article that carries that share of it.
 
@@ -21,6 +24,7 @@ Results never depend on the order articles are given in: everything is sorted by
 """
 from __future__ import annotations
 
+import bisect
 import zlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -32,7 +36,7 @@ from rapidfuzz.process import cdist
 
 from .model import CleanArticle, Merge, Passage
 from .settings import Settings
-from .textnorm import normalise, sentences
+from .textnorm import normalise, quoted_chars, sentences
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _BASE = np.uint64(1_000_003)
@@ -47,6 +51,7 @@ class Sentence:
     paragraph: int
     norm: str
     chars: int
+    quoted: int  # characters inside quotation marks
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,11 @@ class _UnionFind:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def sentence_data(ca: CleanArticle) -> tuple[tuple[tuple[str, int, int], ...], ...]:
+    """(normalised sentence, characters, quoted characters) for each sentence, per kept paragraph."""
+    return tuple(tuple((normalise(s), len(s), quoted_chars(s)) for s in sentences(p.text)) for p in ca.paragraphs)
 
 
 def shingle_sample(norm_text: str, settings: Settings, vocab: dict[str, int]) -> np.ndarray:
@@ -155,15 +165,55 @@ def align(a: list[int], b: list[int], sents: list[Sentence], settings: Settings)
     if rest_a and rest_b:
         scores = cdist([sents[s].norm for s in rest_a], [sents[s].norm for s in rest_b],
                        scorer=fuzz.ratio, score_cutoff=settings.sentence_match, dtype=np.uint8)
-        for i, j in zip(*np.nonzero(scores)):
+        hit_a, hit_b = np.nonzero(scores)
+        for i, j in zip(hit_a, hit_b):
             pairs.append((rest_a[i], rest_b[j]))
+        done_a, done_b = set(hit_a.tolist()), set(hit_b.tolist())
+        pairs += _fragments([s for i, s in enumerate(rest_a) if i not in done_a], b, sents)
+        pairs += [(s, t) for t, s in _fragments([s for i, s in enumerate(rest_b) if i not in done_b], a, sents)]
     return pairs
+
+
+def _fragments(ids: list[int], other: list[int], sents: Sequence[Sentence]) -> list[tuple[int, int]]:
+    """(sentence, containing sentence) for sentences found word for word inside the other article's text.
+
+    A paragraph split in the middle of a sentence (after "U.S." or a comma) leaves two pieces that
+    match no whole sentence; each is still a run of the other article's words.
+    """
+    if not ids:
+        return []
+    text, starts = " ", []
+    for t in other:
+        starts.append(len(text))
+        text += sents[t].norm + " "
+    found = []
+    for s in ids:
+        at = text.find(" " + sents[s].norm + " ")
+        if at >= 0:
+            found.append((s, other[bisect.bisect_right(starts, at + 1) - 1]))
+    return found
 
 
 def coverage(ids: Sequence[int], matched: set[int], sents: Sequence[Sentence]) -> float:
     """Share of the characters of these sentences that are in `matched`."""
     total = sum(sents[s].chars for s in ids)
     return sum(sents[s].chars for s in ids if s in matched) / total if total else 0.0
+
+
+def copy_evidence(ids: Sequence[int], matched: set[int], sents: Sequence[Sentence], settings: Settings) -> float:
+    """Share of an article's text found in another, with quoted speech counting `quote_weight`.
+
+    Independent reports of one event quote the same people word for word; a copy also shares the
+    reporter's own sentences. So quotes are weak evidence of copying, and narrative text strong.
+    """
+    total = found = 0.0
+    for s in ids:
+        sent = sents[s]
+        w = sent.chars - (1.0 - settings.quote_weight) * sent.quoted
+        total += w
+        if s in matched:
+            found += w
+    return found / total if total else 0.0
 
 
 def canonical_key(ca: CleanArticle) -> tuple:
@@ -189,12 +239,12 @@ def find_families(articles: Sequence[CleanArticle], settings: Settings,
         if prep is not None and prep.cleaned is not None and prep.cleaned.paragraphs == ca.paragraphs:
             per_para, sample = prep.sentences, prep.sample
         else:
-            per_para = [[(normalise(s), len(s)) for s in sentences(p.text)] for p in ca.paragraphs]
+            per_para = sentence_data(ca)
             sample = None
         ids_a, paras = [], []
         for pi, para in enumerate(per_para):
             start = len(sents)
-            sents.extend(Sentence(ai, pi, norm, chars) for norm, chars in para)
+            sents.extend(Sentence(ai, pi, norm, chars, quoted) for norm, chars, quoted in para)
             ids_p = list(range(start, len(sents)))
             ids_a.extend(ids_p)
             paras.append(ids_p)
@@ -216,8 +266,8 @@ def find_families(articles: Sequence[CleanArticle], settings: Settings,
         matched = align(by_article[i], by_article[j], sents, settings)
         for s, t in matched:
             sentence_uf.union(s, t)
-        cov_i = coverage(by_article[i], {s for s, _ in matched}, sents)
-        cov_j = coverage(by_article[j], {t for _, t in matched}, sents)
+        cov_i = copy_evidence(by_article[i], {s for s, _ in matched}, sents, settings)
+        cov_j = copy_evidence(by_article[j], {t for _, t in matched}, sents, settings)
         smaller_cov = cov_i if articles[i].chars <= articles[j].chars else cov_j
         similarity[(i, j)] = smaller_cov
         if smaller_cov >= settings.article_duplicate:

@@ -43,7 +43,7 @@ class Prepared:
     article: Article | None
     problem: Problem | None
     cleaned: CleanArticle | None
-    sentences: tuple[tuple[tuple[str, int], ...], ...]   # per kept paragraph: (normalised sentence, chars)
+    sentences: tuple[tuple[tuple[str, int, int], ...], ...]   # per kept paragraph: dedup.sentence_data
     sample: np.ndarray                                    # sampled shingle hashes of the cleaned text
 
 
@@ -66,11 +66,6 @@ def code_version() -> str:
     return h.hexdigest()[:16]
 
 
-def sentence_data(ca: CleanArticle) -> tuple[tuple[tuple[str, int], ...], ...]:
-    """Normalised sentences with their lengths, per kept paragraph."""
-    return tuple(tuple((normalise(s), len(s)) for s in sentences(p.text)) for p in ca.paragraphs)
-
-
 def prepare_file(path: Path, rel: str, folder: Path, settings: Settings) -> Prepared:
     """Read, clean and prepare one file (no cache)."""
     try:
@@ -78,8 +73,8 @@ def prepare_file(path: Path, rel: str, folder: Path, settings: Settings) -> Prep
     except reader.ArticleError as err:
         return Prepared(None, err.problem, None, (), np.empty(0, dtype=np.uint64))
     ca = clean.clean_article(article, settings)
-    sents = sentence_data(ca)
-    text = " ".join(n for para in sents for n, _ in para)
+    sents = dedup.sentence_data(ca)
+    text = " ".join(n for para in sents for n, _, _ in para)
     return Prepared(article, None, ca, sents, dedup.shingle_sample(text, settings, {}))
 
 

@@ -7,6 +7,7 @@ import unicodedata
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"',
                          "–": "-", "—": "-", "\u00a0": " "})
 _ABBREV_DOTS = re.compile(r"\b((?:[A-Za-z]\.){2,})")
+_QUOTED = re.compile(r'["“„«][^"”‟»“]*(?:["”‟»]|$)')
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _WORD = re.compile(r"[a-z0-9]+")
 _SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’)\]]*(\s+)(?=[\"'“‘(\[]?[A-Z0-9])")
@@ -47,3 +48,8 @@ def sentences(text: str) -> list[str]:
     if tail:
         out.append(tail)
     return [s for s in out if s]
+
+
+def quoted_chars(text: str) -> int:
+    """Characters of a sentence inside double quotation marks (an unclosed quote runs to its end)."""
+    return sum(m.end() - m.start() for m in _QUOTED.finditer(text)) if '"' in text or "“" in text or "„" in text or "«" in text else 0

@@ -96,6 +96,39 @@ def test_shared_quote_is_one_passage_citing_both_articles_which_stay_separate():
     assert merged.kept_paragraphs == {"orig": len(ORIGINAL), "library": len(OTHER) - 1}
 
 
+def test_copy_with_paragraphs_split_inside_sentences_is_merged():
+    # reprints re-break paragraphs anywhere, e.g. after a comma: no piece is a whole sentence of the original
+    pieces = []
+    for p in ORIGINAL:
+        words = p.split()
+        pieces += [" ".join(words[:7]), " ".join(words[7:])]
+    fam = families(article("orig", *ORIGINAL, published="2025-01-02"), article("resplit", *pieces))
+    assert fam.family_of["resplit"] == "orig"
+    assert fam.merges["resplit"].similarity >= DEFAULT.article_duplicate
+
+
+SPEECH = [
+    "\"This bridge has served the city for ninety years and it deserves a proper repair, not a patch,\" Berg said.",
+    "\"Every lorry we send around the ring road costs a haulier time and money, and we know that,\" she added.",
+    "\"The council will review the compensation requests one by one before the summer holidays,\" Berg said.",
+]
+
+
+def test_excerpt_of_shared_quotes_joins_its_original_not_another_report_quoting_them():
+    # two outlets quote the mayor word for word; an excerpt of one is mostly those quotes
+    fam = families(article("orig", *ORIGINAL[:3], *SPEECH, *ORIGINAL[3:], published="2025-01-02"),
+                   article("rewrite", *REWRITE[:2], *SPEECH, *REWRITE[2:], published="2025-01-02"),
+                   article("excerpt", ORIGINAL[2], *SPEECH, published="2025-01-03"))
+    assert fam.family_of == {"orig": "orig", "rewrite": "rewrite", "excerpt": "orig"}
+
+
+def test_quoted_characters_are_counted_inside_double_quotes():
+    assert textnorm.quoted_chars('He said "no way" today.') == len('"no way"')
+    assert textnorm.quoted_chars("“For the record, I love my sister,\" she wrote.") == len("“For the record, I love my sister,\"")
+    assert textnorm.quoted_chars('"An unclosed quote runs on') == len('"An unclosed quote runs on')
+    assert textnorm.quoted_chars("It's Berg's bridge.") == 0
+
+
 def test_canonical_is_earliest_then_most_complete_then_by_id():
     def canon(*arts):
         return families(*arts).family_of[arts[0].id]
