@@ -11,9 +11,10 @@ How it works, in three steps that never compare all pairs:
    run inside the other article's text (a piece of a sentence that a reprint cut in two). Identical
    sentences anywhere in the corpus are matched through a hash table too, so a quote shared by any two
    articles is found.
-3. Decisions. An article is a duplicate of another when at least `article_duplicate` of the smaller
-   one's text is found in the larger (containment: a trimmed copy or an excerpt is wholly inside its
-   original). In that share, quoted speech weighs `quote_weight` against the reporter's own words:
+3. Decisions. An article is a copy of another when at least `article_duplicate` of its text is found
+   in the other (containment: a trimmed copy or an excerpt is wholly inside its original). Each article
+   joins one source, the one holding most of it, and families are trees, so one excerpt cannot tie
+   together two reports that both contain it. In that share, quoted speech weighs `quote_weight` against the reporter's own words:
    independent reports of one event quote the same people, copies share the narrative too. Duplicates form families; the canonical article of a family is the earliest published,
    then the longest, then the first by id. A paragraph is merged when `passage_covered` of its text
    is already in a kept passage; every kept passage cites every article that carries that share of it.
@@ -260,24 +261,32 @@ def find_families(articles: Sequence[CleanArticle], settings: Settings,
 
     # 2. align sentences: candidate pairs, then identical sentences anywhere
     sentence_uf = _UnionFind(len(sents))
-    article_uf = _UnionFind(len(articles))
-    similarity: dict[tuple[int, int], float] = {}
+    keys = [canonical_key(ca) for ca in articles]
+    links: list[tuple[float, int, int]] = []  # (share of the copy found in the source, copy, source)
     for i, j in pairs:
         matched = align(by_article[i], by_article[j], sents, settings)
         for s, t in matched:
             sentence_uf.union(s, t)
-        cov_i = copy_evidence(by_article[i], {s for s, _ in matched}, sents, settings)
-        cov_j = copy_evidence(by_article[j], {t for _, t in matched}, sents, settings)
-        smaller_cov = cov_i if articles[i].chars <= articles[j].chars else cov_j
-        similarity[(i, j)] = smaller_cov
-        if smaller_cov >= settings.article_duplicate:
-            article_uf.union(i, j)
+        for copy, other, share in ((i, j, copy_evidence(by_article[i], {s for s, _ in matched}, sents, settings)),
+                                   (j, i, copy_evidence(by_article[j], {t for _, t in matched}, sents, settings))):
+            if share >= settings.article_duplicate:
+                links.append((share, copy, other))
     first_seen: dict[str, int] = {}
     for sid, s in enumerate(sents):
         if s.norm.count(" ") >= _MIN_EXACT_WORDS - 1:  # normalised: single spaces, no ends
             sentence_uf.union(first_seen.setdefault(s.norm, sid), sid)
 
-    # 3a. article families and their canonical member
+    # 3a. article families: strongest links first, each article takes one source, and a family is a
+    # tree (a link inside a family is skipped). So an excerpt that two different reports both contain
+    # joins only the one that holds most of it, and two near-identical copies still reach their original.
+    article_uf = _UnionFind(len(articles))
+    source: dict[int, tuple[float, int]] = {}
+    copies_of: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for share, copy, original in sorted(links, key=lambda l: (-l[0], keys[l[2]], keys[l[1]])):
+        if copy not in source and article_uf.find(copy) != article_uf.find(original):
+            article_uf.union(copy, original)
+            source[copy] = (share, original)
+            copies_of[original].append((share, copy))
     families: dict[int, list[int]] = defaultdict(list)
     for i in range(len(articles)):
         families[article_uf.find(i)].append(i)
@@ -285,19 +294,16 @@ def find_families(articles: Sequence[CleanArticle], settings: Settings,
     family_of: dict[str, str] = {}
     rank: dict[int, tuple] = {}
     for members in families.values():
-        canon = min(members, key=lambda m: canonical_key(articles[m]))
+        canon = min(members, key=keys.__getitem__)
         for m in members:
             family_of[articles[m].id] = articles[canon].id
-            rank[m] = (canonical_key(articles[canon]), m != canon, canonical_key(articles[m]))
+            rank[m] = (keys[canon], m != canon, keys[m])
             if m == canon:
                 continue
-            direct = similarity.get((min(m, canon), max(m, canon)))
-            if direct is not None and direct >= settings.article_duplicate:
-                merges[articles[m].id] = Merge(articles[m].id, articles[canon].id, round(direct, 3))
-            else:
-                best = max(((similarity.get((min(m, o), max(m, o)), 0.0), o) for o in members if o != m))
-                merges[articles[m].id] = Merge(articles[m].id, articles[canon].id, round(best[0], 3),
-                                               via=articles[best[1]].id)
+            # the link that brought m in: its own source, or else its closest copy
+            share, other = source[m] if m in source else max(copies_of[m], key=lambda c: (c[0], -c[1]))
+            merges[articles[m].id] = Merge(articles[m].id, articles[canon].id, round(share, 3),
+                                           via=None if other == canon else articles[other].id)
 
     return Families(merges, family_of, tuple(articles), tuple(sents),
                     tuple(tuple(tuple(p) for p in paras) for paras in by_paragraph),

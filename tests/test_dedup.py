@@ -122,6 +122,30 @@ def test_excerpt_of_shared_quotes_joins_its_original_not_another_report_quoting_
     assert fam.family_of == {"orig": "orig", "rewrite": "rewrite", "excerpt": "orig"}
 
 
+WIRE = [
+    "The regional transport authority confirmed that the bridge had been inspected four times since 2019, with no structural faults reported before last autumn.",
+    "Under national rules, any bridge with cracked load-bearing girders must be closed to vehicles over seven and a half tonnes until it is repaired.",
+]
+
+
+def test_excerpt_found_in_two_reports_joins_only_the_one_holding_most_of_it():
+    # both outlets ran the same two wire paragraphs; the excerpt also has one paragraph only "orig" has
+    fam = families(article("orig", *ORIGINAL[:3], *WIRE, *ORIGINAL[3:], published="2025-01-02"),
+                   article("rewrite", *REWRITE[:3], *WIRE, *REWRITE[3:], published="2025-01-02"),
+                   article("excerpt", ORIGINAL[2], *WIRE, published="2025-01-03"))
+    assert fam.family_of == {"orig": "orig", "rewrite": "rewrite", "excerpt": "orig"}
+    assert fam.merges["excerpt"].similarity == 1.0
+
+
+def test_two_copies_of_each_other_still_join_their_original():
+    lead = "Readers in the valley have written to us about the bridge closure for weeks, and here is the latest."
+    fam = families(article("orig", *ORIGINAL, published="2025-01-02"),
+                   article("copy-a", lead, *ORIGINAL[:4], published="2025-01-03"),
+                   article("copy-b", lead, *ORIGINAL[:4], published="2025-01-03"))
+    assert fam.family_of == {"orig": "orig", "copy-a": "orig", "copy-b": "orig"}
+    assert {m.via for m in fam.merges.values()} == {None, "copy-a"}  # one joins orig, one joins it
+
+
 def test_quoted_characters_are_counted_inside_double_quotes():
     assert textnorm.quoted_chars('He said "no way" today.') == len('"no way"')
     assert textnorm.quoted_chars("“For the record, I love my sister,\" she wrote.") == len("“For the record, I love my sister,\"")
