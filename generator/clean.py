@@ -101,19 +101,24 @@ def remove_repeated_lines(articles: Sequence[CleanArticle], family_of: Mapping[s
                           settings: Settings) -> list[CleanArticle]:
     """Drop short lines that recur across several duplicate families: boilerplate by repetition."""
     families_with: dict[str, set[str]] = defaultdict(set)
-    for ca in articles:
-        for p in ca.paragraphs:
+    short: dict[tuple[int, int], str] = {}  # (article, paragraph) -> normalised text, for short lines only
+    for ai, ca in enumerate(articles):
+        for pi, p in enumerate(ca.paragraphs):
             if len(p.text.split()) <= settings.boilerplate_max_words:
-                families_with[normalise(p.text)].add(family_of.get(ca.id, ca.id))
+                short[ai, pi] = norm = normalise(p.text)
+                families_with[norm].add(family_of.get(ca.id, ca.id))
     n_families = len(set(family_of.get(ca.id, ca.id) for ca in articles)) or 1
     need = max(settings.boilerplate_min_families, settings.boilerplate_min_share * n_families)
     repeated = {line for line, fams in families_with.items() if len(fams) >= need}
     if not repeated:
         return list(articles)
     out = []
-    for ca in articles:
-        keep = tuple(p for p in ca.paragraphs if normalise(p.text) not in repeated)
-        gone = tuple(Removed(p.line, REPEATED)
-                     for p in ca.paragraphs if normalise(p.text) in repeated)
+    for ai, ca in enumerate(articles):
+        drop = [short.get((ai, pi)) in repeated for pi in range(len(ca.paragraphs))]
+        if not any(drop):
+            out.append(ca)
+            continue
+        keep = tuple(p for p, d in zip(ca.paragraphs, drop) if not d)
+        gone = tuple(Removed(p.line, REPEATED) for p, d in zip(ca.paragraphs, drop) if d)
         out.append(CleanArticle(ca.article, keep, tuple(sorted(ca.removed + gone, key=lambda r: r.line))))
     return out

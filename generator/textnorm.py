@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"',
                          "–": "-", "—": "-", "\u00a0": " "})
+_PLAIN = tuple((chr(code), plain) for code, plain in _QUOTES.items())
+_ASCII_LETTERS = frozenset(string.ascii_letters)
+_WORD_BYTES = bytes(c if 0x61 <= c <= 0x7A or 0x30 <= c <= 0x39 else 0x20 for c in range(256))  # a-z 0-9 kept
 _ABBREV_DOTS = re.compile(r"\b((?:[A-Za-z]\.){2,})")
 _QUOTED = re.compile(r'["“„«][^"”‟»“]*(?:["”‟»]|$)')
-_NON_WORD = re.compile(r"[^a-z0-9]+")
 _WORD = re.compile(r"[a-z0-9]+")
 _SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’)\]]*(\s+)(?=[\"'“‘(\[]?[A-Z0-9])")
 _NO_BREAK_AFTER = re.compile(
@@ -18,16 +21,34 @@ _NO_BREAK_AFTER = re.compile(
 
 def fold(text: str) -> str:
     """Unicode-compatible form with typographic quotes and dashes made plain."""
-    return unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = unicodedata.normalize("NFKC", text)
+    for char, plain in _PLAIN:  # str.replace per character present: many times faster than str.translate
+        if char in text:
+            text = text.replace(char, plain)
+    return text
+
+
+def _may_have_abbreviation(text: str) -> bool:
+    """Cheap test: is there a letter between two dots ("U.S.")? Only then is the regex worth running."""
+    i, end = text.find("."), len(text) - 2
+    while 0 <= i < end:
+        if text[i + 2] == "." and text[i + 1] in _ASCII_LETTERS:
+            return True
+        i = text.find(".", i + 1)
+    return False
 
 
 def normalise(text: str) -> str:
-    """Lower-case words and digits only, abbreviations closed up (U.S. -> us), for comparison."""
+    """Lower-case words and digits only, abbreviations closed up (U.S. -> us), for comparison.
+
+    The same as `re.sub("[^a-z0-9]+", " ", text.lower()).strip()` after folding and closing abbreviations,
+    done with a byte table, which is several times faster on the millions of sentences of a big corpus.
+    """
     if not text.isascii():  # NFKC and the quote map leave ASCII as it is: skip them when they cannot matter
         text = fold(text)
-    if "." in text:
+    if "." in text and _may_have_abbreviation(text):
         text = _ABBREV_DOTS.sub(lambda m: m.group(1).replace(".", ""), text)
-    return _NON_WORD.sub(" ", text.lower()).strip()
+    return b" ".join(text.lower().encode("ascii", "replace").translate(_WORD_BYTES).split()).decode("ascii")
 
 
 def words(text: str) -> list[str]:
