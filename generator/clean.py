@@ -20,9 +20,12 @@ SOCIAL_WORDS = frozenset(
     "share shares sharing this article story post page on to via with facebook twitter x email e-mail mail "
     "linkedin whatsapp reddit pinterest telegram print copy link tweet messenger flipboard comment comments "
     "and or".split())
+SHARE_BUTTONS = frozenset("share facebook twitter email tweet linkedin whatsapp print".split())
+_SOCIAL_WORD = re.compile(r"[\w'-]+")
 
+# Matched against the lower-cased line (faster than re.IGNORECASE): write patterns in lower case.
 CHROME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (reason, re.compile(pattern, re.IGNORECASE)) for reason, pattern in (
+    (reason, re.compile(pattern)) for reason, pattern in (
         ("navigation", r"^(table of contents|contents|skip to (main )?content|menu|home|search|back to top"
                        r"|(previous|next|prev)( article| post| story)?(\s+(previous|next|prev)( article| post| story)?)?"
                        r"|trending( now)?|advertisement|sponsored( content)?|loading\W*|load more|read more"
@@ -61,13 +64,14 @@ REPEATED = "repeated across unrelated articles"
 
 def chrome_reason(text: str) -> str | None:
     """Which kind of site chrome a line is, or None when it may be news."""
-    stripped = text.strip()
-    words = re.findall(r"[\w'-]+", stripped.lower())
-    if words and all(w in SOCIAL_WORDS for w in words) and {"share", "facebook", "twitter", "email", "tweet",
-                                                           "linkedin", "whatsapp", "print"} & set(words):
-        return "share buttons"
+    line = text.strip().lower()
+    first = _SOCIAL_WORD.search(line)
+    if first is not None and first.group() in SOCIAL_WORDS:  # else not all words are social: skip the split
+        words = _SOCIAL_WORD.findall(line)
+        if all(w in SOCIAL_WORDS for w in words) and SHARE_BUTTONS & set(words):
+            return "share buttons"
     for reason, pattern in CHROME_PATTERNS:
-        if pattern.search(stripped):
+        if pattern.search(line):
             return reason
     return None
 
