@@ -268,3 +268,14 @@ def test_hidden_and_foreign_files_are_listed_as_rejected_not_skipped(tmp_path):
     assert {r.path: r.reason.split(":")[0] for r in result.rejected} == {
         ".draft.txt": "hidden file", "photo.jpg": "not an article file"}
     assert not result.articles and not result.problems
+
+
+@given(st.lists(st.tuples(st.sampled_from(["title", "outlet", "url", "published", "Title", "x-y"]),
+                          st.text(max_size=30)), max_size=4))
+def test_plain_front_matter_reads_as_yaml_does(fields):
+    # the fast path for `key: "text"` lines must give exactly what the YAML parser gives, or step aside
+    import yaml
+    lines = [f'{key}: "{value}"' for key, value in fields]
+    fast = reader._plain_fields(lines)
+    if fast is not None:
+        assert fast == yaml.safe_load("\n".join(lines)) or (fast == {} and not lines)
