@@ -104,13 +104,9 @@ def shingle_sample(norm_text: str, settings: Settings, vocab: dict[str, int]) ->
     toks = norm_text.split()
     if not toks:
         return np.empty(0, dtype=np.uint64)
-    ids = []
-    for t in toks:
-        h = vocab.get(t)
-        if h is None:
-            h = vocab[t] = zlib.crc32(t.encode())
-        ids.append(h)
-    arr = np.array(ids, dtype=np.uint64)
+    for t in set(toks).difference(vocab):
+        vocab[t] = zlib.crc32(t.encode())
+    arr = np.fromiter(map(vocab.__getitem__, toks), dtype=np.uint64, count=len(toks))
     k = min(settings.shingle_words, len(arr))
     n = len(arr) - k + 1
     h = np.zeros(n, dtype=np.uint64)

@@ -66,6 +66,12 @@ def code_version() -> str:
     return h.hexdigest()[:16]
 
 
+# word -> its hash for shingling, kept across the files one process prepares (a pure function of the
+# word, so sharing it changes no result); emptied when it grows past _VOCAB_MAX words
+_VOCAB: dict[str, int] = {}
+_VOCAB_MAX = 500_000
+
+
 def prepare_file(path: Path, rel: str, folder: Path, settings: Settings) -> Prepared:
     """Read, clean and prepare one file (no cache)."""
     try:
@@ -75,7 +81,9 @@ def prepare_file(path: Path, rel: str, folder: Path, settings: Settings) -> Prep
     ca = clean.clean_article(article, settings)
     sents = dedup.sentence_data(ca)
     text = " ".join(n for para in sents for n, _, _ in para)
-    return Prepared(article, None, ca, sents, dedup.shingle_sample(text, settings, {}))
+    if len(_VOCAB) > _VOCAB_MAX:
+        _VOCAB.clear()
+    return Prepared(article, None, ca, sents, dedup.shingle_sample(text, settings, _VOCAB))
 
 
 def _prepare_chunk(args) -> list[Prepared]:
