@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import zlib
+from array import array
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -44,15 +45,31 @@ _BASE = np.uint64(1_000_003)
 _MIN_EXACT_WORDS = 3
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
-    """One sentence of one paragraph, normalised for matching."""
+@dataclass(frozen=True)
+class Sentences:
+    """Every sentence of every article, normalised for matching, stored column by column (a corpus of
+    100k articles has millions of sentences; one object each would cost gigabytes)."""
 
-    article: int
-    paragraph: int
-    norm: str
-    chars: int
-    quoted: int  # characters inside quotation marks
+    norm: list[str]
+    chars: array            # characters of the sentence as written
+    quoted: array           # ... of them inside quotation marks
+    para_start: array       # sentences of paragraph g (counted over all articles): para_start[g]:para_start[g + 1]
+    article_para: array     # paragraphs of article i: article_para[i]:article_para[i + 1]
+
+    def of_article(self, i: int) -> range:
+        return range(self.para_start[self.article_para[i]], self.para_start[self.article_para[i + 1]])
+
+    def of_paragraph(self, i: int, p: int) -> range:
+        g = self.article_para[i] + p
+        return range(self.para_start[g], self.para_start[g + 1])
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """What passage merging reuses from deduplication: the sentences and which ones are the same."""
+
+    sentences: Sentences
+    root: array             # sentences with the same root are the same sentence (in some article)
 
 
 @dataclass(frozen=True)
@@ -62,10 +79,8 @@ class Families:
     merges: dict[str, Merge]
     family_of: dict[str, str]
     articles: tuple[CleanArticle, ...]
-    sents: tuple[Sentence, ...]
-    by_paragraph: tuple[tuple[tuple[int, ...], ...], ...]
-    sentence_root: tuple[int, ...]
     rank: tuple[tuple, ...]
+    alignment: Alignment | None
 
 
 @dataclass(frozen=True)
@@ -78,8 +93,10 @@ class PassageMerge:
 
 
 class _UnionFind:
+    """Union-find whose every set's root is its smallest member (so the result is order-independent)."""
+
     def __init__(self, n: int):
-        self.parent = list(range(n))
+        self.parent = array("q", range(n))
 
     def find(self, x: int) -> int:
         parent = self.parent
@@ -144,23 +161,24 @@ def candidate_pairs(samples: Sequence[np.ndarray], settings: Settings) -> list[t
     return [(int(c // n), int(c % n)) for c in keep]
 
 
-def align(a: list[int], b: list[int], sents: list[Sentence], settings: Settings) -> list[tuple[int, int]]:
-    """Matched sentence id pairs between two articles' sentence id lists."""
+def align(a: Sequence[int], b: Sequence[int], sents: Sentences, settings: Settings) -> list[tuple[int, int]]:
+    """Matched sentence id pairs between two articles' sentence ids."""
+    norm, chars, min_chars = sents.norm, sents.chars, settings.sentence_min_chars
     exact: dict[str, int] = {}
     for s in b:
-        exact.setdefault(sents[s].norm, s)
+        exact.setdefault(norm[s], s)
     pairs, rest_a = [], []
     matched_b = set()
     for s in a:
-        t = exact.get(sents[s].norm)
-        if t is not None and len(sents[s].norm.split()) >= _MIN_EXACT_WORDS:
+        t = exact.get(norm[s])
+        if t is not None and norm[s].count(" ") >= _MIN_EXACT_WORDS - 1:
             pairs.append((s, t))
             matched_b.add(t)
-        elif sents[s].chars >= settings.sentence_min_chars:
+        elif chars[s] >= min_chars:
             rest_a.append(s)
-    rest_b = [s for s in b if s not in matched_b and sents[s].chars >= settings.sentence_min_chars]
+    rest_b = [s for s in b if s not in matched_b and chars[s] >= min_chars]
     if rest_a and rest_b:
-        scores = cdist([sents[s].norm for s in rest_a], [sents[s].norm for s in rest_b],
+        scores = cdist([norm[s] for s in rest_a], [norm[s] for s in rest_b],
                        scorer=fuzz.ratio, score_cutoff=settings.sentence_match, dtype=np.uint8)
         hit_a, hit_b = np.nonzero(scores)
         for i, j in zip(hit_a, hit_b):
@@ -171,7 +189,7 @@ def align(a: list[int], b: list[int], sents: list[Sentence], settings: Settings)
     return pairs
 
 
-def _fragments(ids: list[int], other: list[int], sents: Sequence[Sentence]) -> list[tuple[int, int]]:
+def _fragments(ids: list[int], other: Sequence[int], sents: Sentences) -> list[tuple[int, int]]:
     """(sentence, containing sentence) for sentences found word for word inside the other article's text.
 
     A paragraph split in the middle of a sentence (after "U.S." or a comma) leaves two pieces that
@@ -179,34 +197,36 @@ def _fragments(ids: list[int], other: list[int], sents: Sequence[Sentence]) -> l
     """
     if not ids:
         return []
+    norm = sents.norm
     text, starts = " ", []
     for t in other:
         starts.append(len(text))
-        text += sents[t].norm + " "
+        text += norm[t] + " "
     found = []
     for s in ids:
-        at = text.find(" " + sents[s].norm + " ")
+        at = text.find(" " + norm[s] + " ")
         if at >= 0:
             found.append((s, other[bisect.bisect_right(starts, at + 1) - 1]))
     return found
 
 
-def coverage(ids: Sequence[int], matched: set[int], sents: Sequence[Sentence]) -> float:
+def coverage(ids: Sequence[int], matched: set[int], sents: Sentences) -> float:
     """Share of the characters of these sentences that are in `matched`."""
-    total = sum(sents[s].chars for s in ids)
-    return sum(sents[s].chars for s in ids if s in matched) / total if total else 0.0
+    chars = sents.chars
+    total = sum(chars[s] for s in ids)
+    return sum(chars[s] for s in ids if s in matched) / total if total else 0.0
 
 
-def copy_evidence(ids: Sequence[int], matched: set[int], sents: Sequence[Sentence], settings: Settings) -> float:
+def copy_evidence(ids: Sequence[int], matched: set[int], sents: Sentences, settings: Settings) -> float:
     """Share of an article's text found in another, with quoted speech counting `quote_weight`.
 
     Independent reports of one event quote the same people word for word; a copy also shares the
     reporter's own sentences. So quotes are weak evidence of copying, and narrative text strong.
     """
     total = found = 0.0
+    chars, quoted, discount = sents.chars, sents.quoted, 1.0 - settings.quote_weight
     for s in ids:
-        sent = sents[s]
-        w = sent.chars - (1.0 - settings.quote_weight) * sent.quoted
+        w = chars[s] - discount * quoted[s]
         total += w
         if s in matched:
             found += w
@@ -227,36 +247,36 @@ def find_families(articles: Sequence[CleanArticle], settings: Settings,
     """
     articles = sorted(articles, key=lambda ca: ca.id)
     prepared = prepared or {}
-    sents: list[Sentence] = []
-    by_article: list[list[int]] = []
-    by_paragraph: list[list[list[int]]] = []
+    norm: list[str] = []
+    chars, quoted = array("q"), array("q")
+    para_start, article_para = array("q", [0]), array("q", [0])
     samples: list[np.ndarray | None] = []
-    for ai, ca in enumerate(articles):
+    for ca in articles:
         prep = prepared.get(ca.id)
         if prep is not None and prep.cleaned is not None and prep.cleaned.paragraphs == ca.paragraphs:
             per_para, sample = prep.sentences, prep.sample
         else:
-            per_para = sentence_data(ca)
-            sample = None
-        ids_a, paras = [], []
-        for pi, para in enumerate(per_para):
-            start = len(sents)
-            sents.extend(Sentence(ai, pi, norm, chars, quoted) for norm, chars, quoted in para)
-            ids_p = list(range(start, len(sents)))
-            ids_a.extend(ids_p)
-            paras.append(ids_p)
-        by_article.append(ids_a)
-        by_paragraph.append(paras)
+            per_para, sample = sentence_data(ca), None
+        for para in per_para:
+            for n, c, q in para:
+                norm.append(n)
+                chars.append(c)
+                quoted.append(q)
+            para_start.append(len(norm))
+        article_para.append(len(para_start) - 1)
         samples.append(sample)
+    sents = Sentences(norm, chars, quoted, para_start, article_para)
+    by_article = [sents.of_article(i) for i in range(len(articles))]
 
     # 1. candidates from the sampled shingle index
     vocab: dict[str, int] = {}
-    samples = [shingle_sample(" ".join(sents[s].norm for s in ids), settings, vocab) if sample is None else sample
+    samples = [shingle_sample(" ".join(norm[s] for s in ids), settings, vocab) if sample is None else sample
                for ids, sample in zip(by_article, samples)]
     pairs = candidate_pairs(samples, settings)
+    del samples, vocab
 
     # 2. align sentences: candidate pairs, then identical sentences anywhere
-    sentence_uf = _UnionFind(len(sents))
+    sentence_uf = _UnionFind(len(norm))
     keys = [canonical_key(ca) for ca in articles]
     links: list[tuple[float, int, int]] = []  # (share of the copy found in the source, copy, source)
     for i, j in pairs:
@@ -267,10 +287,9 @@ def find_families(articles: Sequence[CleanArticle], settings: Settings,
                                    (j, i, copy_evidence(by_article[j], {t for _, t in matched}, sents, settings))):
             if share >= settings.article_duplicate:
                 links.append((share, copy, other))
-    first_seen: dict[str, int] = {}
-    for sid, s in enumerate(sents):
-        if s.norm.count(" ") >= _MIN_EXACT_WORDS - 1:  # normalised: single spaces, no ends
-            sentence_uf.union(first_seen.setdefault(s.norm, sid), sid)
+    for group in _identical(norm):
+        for sid in group[1:]:
+            sentence_uf.union(group[0], sid)
 
     # 3a. article families: strongest links first, each article takes one source, and a family is a
     # tree (a link inside a family is skipped). So an excerpt that two different reports both contain
@@ -301,10 +320,37 @@ def find_families(articles: Sequence[CleanArticle], settings: Settings,
             merges[articles[m].id] = Merge(articles[m].id, articles[canon].id, round(share, 3),
                                            via=None if other == canon else articles[other].id)
 
-    return Families(merges, family_of, tuple(articles), tuple(sents),
-                    tuple(tuple(tuple(p) for p in paras) for paras in by_paragraph),
-                    tuple(sentence_uf.find(i) for i in range(len(sents))),
-                    tuple(rank[i] for i in range(len(articles))))
+    root = array("q", map(sentence_uf.find, range(len(norm))))
+    return Families(merges, family_of, tuple(articles), tuple(rank[i] for i in range(len(articles))),
+                    Alignment(sents, root))
+
+
+def _identical(norm: list[str]) -> list[list[int]]:
+    """Groups (two or more, ascending) of sentence ids with the same text of at least three words.
+
+    Sorting 64-bit hashes with numpy keeps this to a few bytes a sentence; texts are compared to be sure.
+    """
+    hashes = np.fromiter((hash(n) if n.count(" ") >= _MIN_EXACT_WORDS - 1 else 0 for n in norm),
+                         dtype=np.int64, count=len(norm))
+    order = np.argsort(hashes, kind="stable")
+    ordered = hashes[order]
+    same = np.flatnonzero((ordered[1:] == ordered[:-1]) & (ordered[1:] != 0))
+    if not len(same):
+        return []
+    runs: dict[int, list[int]] = {}
+    starts = same[np.r_[True, same[1:] != same[:-1] + 1]]
+    for start in starts.tolist():
+        end = start + 1
+        while end < len(ordered) and ordered[end] == ordered[start]:
+            end += 1
+        runs[start] = order[start:end].tolist()
+    groups = []
+    for ids in runs.values():
+        by_text: dict[str, list[int]] = {}
+        for sid in ids:
+            by_text.setdefault(norm[sid], []).append(sid)
+        groups += [g for g in by_text.values() if len(g) > 1]
+    return groups
 
 
 def merge_passages(fam: Families, settings: Settings, skip: frozenset[tuple[str, int]] = frozenset()) -> PassageMerge:
@@ -312,12 +358,17 @@ def merge_passages(fam: Families, settings: Settings, skip: frozenset[tuple[str,
 
     `skip` names (article id, line) paragraphs removed after alignment (corpus boilerplate).
     """
-    articles, sents, by_paragraph = fam.articles, fam.sents, fam.by_paragraph
-    root = fam.sentence_root
+    articles, sents, root = fam.articles, fam.alignment.sentences, fam.alignment.root
+    # articles carrying each sentence that more than one article has (any other is only its own article's)
+    roots = np.frombuffer(root, dtype=np.int64)
+    shared = np.flatnonzero(np.bincount(roots, minlength=len(roots))[roots] > 1)
+    paragraph = np.searchsorted(np.frombuffer(sents.para_start, dtype=np.int64), shared, side="right") - 1
+    article = np.searchsorted(np.frombuffer(sents.article_para, dtype=np.int64), paragraph, side="right") - 1
     carriers: dict[int, set[int]] = defaultdict(set)
-    for sid, s in enumerate(sents):
-        if (articles[s.article].id, articles[s.article].paragraphs[s.paragraph].line) not in skip:
-            carriers[root[sid]].add(s.article)
+    for sid, g, ai in zip(shared.tolist(), paragraph.tolist(), article.tolist()):
+        ca = articles[ai]
+        if not skip or (ca.id, ca.paragraphs[g - sents.article_para[ai]].line) not in skip:
+            carriers[root[sid]].add(ai)
     owned: set[int] = set()
     passages: list[Passage] = []
     kept = dict.fromkeys((ca.id for ca in articles), 0)
@@ -329,7 +380,7 @@ def merge_passages(fam: Families, settings: Settings, skip: frozenset[tuple[str,
         for pi, p in enumerate(ca.paragraphs):
             if (ca.id, p.line) in skip:
                 continue
-            ids = by_paragraph[ai][pi]
+            ids = sents.of_paragraph(ai, pi)
             roots = [root[s] for s in ids]
             covered = {s for s, r in zip(ids, roots) if r in owned}
             if ids and coverage(ids, covered, sents) >= settings.passage_covered:
@@ -346,11 +397,12 @@ def merge_passages(fam: Families, settings: Settings, skip: frozenset[tuple[str,
 
 
 def _sources(own: int, ids: Sequence[int], roots: list[int], carriers: dict[int, set[int]],
-             sents: Sequence[Sentence], settings: Settings) -> set[int]:
+             sents: Sentences, settings: Settings) -> set[int]:
     """Articles carrying at least `passage_covered` of a paragraph's text (always its own)."""
-    total = sum(sents[s].chars for s in ids) or 1
+    chars = sents.chars
+    total = sum(chars[s] for s in ids) or 1
     weight: dict[int, int] = defaultdict(int)
     for s, r in zip(ids, roots):
-        for a in carriers[r]:
-            weight[a] += sents[s].chars
+        for a in carriers.get(r, ()):
+            weight[a] += chars[s]
     return {own} | {a for a, w in weight.items() if w / total >= settings.passage_covered}

@@ -84,6 +84,7 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
     skip = frozenset((ca.id, r.line) for ca in without_repeats for r in ca.removed
                      if r.reason == clean.REPEATED)
     merged = dedup.merge_passages(fam, settings, skip)
+    fam = replace(fam, alignment=None)  # millions of sentences at scale: not needed from here on
     by_id = {ca.id: ca for ca in without_repeats}
     stage("dedup")
 
