@@ -38,7 +38,7 @@ def _executable(env: str, *names: str) -> str | None:
 
 try:
     from selenium import webdriver
-    from selenium.common.exceptions import WebDriverException
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as EC
@@ -161,15 +161,14 @@ def test_search_finds_the_topic_page(browser, base_url, query, slug):
     box.send_keys(Keys.CONTROL, "a")
     box.send_keys(query)
 
-    def hit(driver):
+    def shown_hit(driver):  # the result list is re-rendered as the index loads: elements can go stale
         for a in driver.find_elements(By.CSS_SELECTOR, ".md-search-result__item a.md-search-result__link"):
-            href = a.get_attribute("href") or ""
-            if href.startswith(f"{base_url}{slug}/"):
-                return a
+            if (a.get_attribute("href") or "").startswith(f"{base_url}{slug}/") and a.is_displayed():
+                return True
         return False
 
-    link = wait(browser).until(hit, f"no search result for {query!r} links to {slug}/")
-    assert link.is_displayed()
+    WebDriverWait(browser, WAIT, ignored_exceptions=(StaleElementReferenceException,)).until(
+        shown_hit, f"no search result for {query!r} links to {slug}/")
 
 
 def test_palette_toggle_switches_between_light_and_dark(browser, base_url):
