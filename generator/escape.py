@@ -7,6 +7,7 @@ which would hide text or reorder the page around them, are shown as `U+XXXX`.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from urllib.parse import quote, urlsplit
@@ -23,6 +24,8 @@ _LINE_START = re.compile(r"^([#+\-*]|\d+(?=[.)]))")
 _TRAILING_HASH = re.compile(r"(?<=.)#$")
 # Marker strings the extensions search for in raw text; one character as an entity breaks the match.
 _MARKERS = {"///Footnotes Go Here///": "&#47;//Footnotes Go Here///"}
+# Any character that a rule below changes, apart from the start of the line (markers contain "/").
+_SYNTAX_CHARS = re.compile(r"[\\`*_\[\]{}|<>&#/]")
 _SHOWN_AS_CODE = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # Exactly the characters `_visible` shows as a code point (control characters that are not white space,
 # and the bidi controls): text without any of them only needs its white space collapsed.
@@ -56,14 +59,30 @@ def md_text(text: str) -> Markdown:
     """Escape text for a Markdown paragraph, list item, table cell, footnote or heading."""
     if isinstance(text, Markdown):
         return text
-    text = _ENTITY_AMP.sub("&amp;", visible_text(text)).translate(_ANGLES)
+    if len(text) <= _MEMO_MAX_CHARS:  # names, titles, outlets and dates are printed many times over
+        return _md_text_memo(text)
+    return _md_text(text)
+
+
+def _md_text(text: str) -> Markdown:
+    text = visible_text(text)
+    if _SYNTAX_CHARS.search(text) is None:  # nothing but the start of the line can be syntax
+        return Markdown(_LINE_START.sub(_escape_line_start, text, count=1))
+    text = _ENTITY_AMP.sub("&amp;", text).translate(_ANGLES)
     text = _INLINE.sub(r"\\\1", text)
     for marker, broken in _MARKERS.items():
         text = text.replace(marker, broken)
     text = _TRAILING_HASH.sub(r"\\#", text)
-    text = _LINE_START.sub(lambda m: "\\" + m.group(1) if not m.group(1)[0].isdigit() else m.group(1) + "\\",
-                           text, count=1)
+    text = _LINE_START.sub(_escape_line_start, text, count=1)
     return Markdown(text)
+
+
+def _escape_line_start(m: re.Match[str]) -> str:
+    return m.group(1) + "\\" if m.group(1)[0].isdigit() else "\\" + m.group(1)
+
+
+_md_text_memo = functools.lru_cache(maxsize=8192)(_md_text)
+_MEMO_MAX_CHARS = 200
 
 
 def md_url(url: str) -> Markdown:
