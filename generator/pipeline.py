@@ -1,6 +1,7 @@
 """The build, top to bottom: read, clean, deduplicate, assign topics, render. Nothing here writes files."""
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -13,6 +14,7 @@ from pathlib import Path
 from . import clean, context as cx, dedup, prepare, render, topics as topics_mod
 from .errors import GeneratorError, Problem
 from .escape import Markdown, md_url
+from .memo import Memo, tag as memo_tag
 from .model import DUPLICATE, REJECTED, USED, CleanArticle, Passage, Rejection
 from .settings import Settings
 from .textnorm import sentences
@@ -89,23 +91,34 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
     stage("dedup")
 
     # Assign topics: a passage may belong to several, or to none (counted, never hidden).
-    passages = assign_topics(story, merged.passages, settings)
+    topic_memo = Memo(cache, "topics", memo_tag(settings, inputs.topics.read_bytes()))
+    passages = assign_topics(story, merged.passages, settings, topic_memo)
+    topic_memo.save()
     stage("topics")
 
     return _assemble(story, env, settings, read.articles, by_id, fam, merged, passages, rejected,
                      removed_only, tuple(read.problems) if skip_invalid else ())
 
 
-def assign_topics(story, passages, settings: Settings) -> list[Passage]:
-    """Each passage with the topics it belongs to and its score for each."""
+def assign_topics(story, passages, settings: Settings, memo: Memo | None = None) -> list[Passage]:
+    """Each passage with the topics it belongs to and its score for each.
+
+    `memo` keeps the result per passage text between builds (its tag covers the topics file).
+    """
     patterns = [topics_mod.matcher(t) for t in story.topics]
     out = []
     for p in passages:
-        text = topics_mod.stemmed(p.text)
-        scored = [(t.slug, topics_mod.score(text, t, pat)) for t, pat in zip(story.topics, patterns)]
-        hits = [(slug, s) for (slug, s), t in zip(scored, story.topics)
-                if s >= (t.min_score or settings.topic_min_score)]
-        out.append(replace(p, topics=tuple(s for s, _ in hits), scores=tuple(v for _, v in hits)))
+        key = hashlib.blake2b(p.text.encode(), digest_size=16).digest() if memo else None
+        found = memo.get(key) if memo else None
+        if found is None:
+            text = topics_mod.stemmed(p.text)
+            scored = [(t.slug, topics_mod.score(text, t, pat)) for t, pat in zip(story.topics, patterns)]
+            hits = [(slug, s) for (slug, s), t in zip(scored, story.topics)
+                    if s >= (t.min_score or settings.topic_min_score)]
+            found = (tuple(s for s, _ in hits), tuple(v for _, v in hits))
+            if memo:
+                memo.put(key, found)
+        out.append(replace(p, topics=found[0], scores=found[1]))
     return out
 
 

@@ -253,6 +253,25 @@ def test_cache_gives_the_same_output_and_is_invalidated(tmp_path, monkeypatch):
     assert len(list(cache.glob("prepared-*.pickle"))) == 1
 
 
+def test_cached_topic_scores_follow_the_topics_file(tmp_path):
+    topics_file = tmp_path / "topics.yml"
+    shutil.copy(FIXTURE / "topics.yml", topics_file)
+    cache = tmp_path / "cache"
+
+    def build(cache_dir):
+        inputs = pipeline.Inputs(FIXTURE / "seeds", topics_file, ROOT / "templates", cache_dir)
+        return pipeline.generate(inputs, DEFAULT, skip_invalid=True).files
+
+    before = build(cache)
+    assert list(cache.glob("topics-*.pickle")) and build(cache) == before == build(None)
+    # a term that reaches other passages: the cached scores of the old terms must not answer
+    topics_file.write_text(topics_file.read_text(encoding="utf-8").replace("[dam*,", "[dam*, river*,"),
+                           encoding="utf-8")
+    after = build(cache)
+    assert after == build(None) != before
+    assert len(list(cache.glob("topics-*.pickle"))) == 1
+
+
 def test_large_topic_is_capped_and_the_rest_is_on_the_archive_page(synthetic, tmp_path):
     tiny = replace(DEFAULT, topic_page_passages=5)
     story = tmp_path / "topics.yml"
