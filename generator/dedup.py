@@ -36,6 +36,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
+from .memo import Memo
 from .model import CleanArticle, Merge, Passage
 from .settings import Settings
 from .textnorm import normalise, quoted_chars, sentences
@@ -189,6 +190,20 @@ def align(a: Sequence[int], b: Sequence[int], sents: Sentences, settings: Settin
     return pairs
 
 
+def _local(a: range, b: range, matched: list[tuple[int, int]]) -> bytes:
+    """Matched pairs as offsets into the two articles, packed for the memo."""
+    return array("i", [x for s, t in matched for x in (s - a.start, t - b.start)]).tobytes()
+
+
+def _aligned(a: range, b: range, packed: bytes | None) -> list[tuple[int, int]] | None:
+    """The matched pairs `_local` packed, as sentence ids again (None when there is nothing kept)."""
+    if packed is None:
+        return None
+    flat = array("i")
+    flat.frombytes(packed)
+    return [(a.start + flat[k], b.start + flat[k + 1]) for k in range(0, len(flat), 2)]
+
+
 def _fragments(ids: list[int], other: Sequence[int], sents: Sentences) -> list[tuple[int, int]]:
     """(sentence, containing sentence) for sentences found word for word inside the other article's text.
 
@@ -239,11 +254,14 @@ def canonical_key(ca: CleanArticle) -> tuple:
 
 
 def find_families(articles: Sequence[CleanArticle], settings: Settings,
-                  prepared: Mapping[str, object] | None = None) -> Families:
+                  prepared: Mapping[str, object] | None = None, memo: Memo | None = None,
+                  content_keys: Mapping[str, bytes] | None = None) -> Families:
     """Group duplicate articles into families, each with its canonical article.
 
     `prepared` maps article ids to generator.prepare.Prepared records (normalised sentences and shingle
     sample of exactly these cleaned paragraphs), so that the per-article work is not done again.
+    `memo` keeps each candidate pair's alignment between builds, keyed by the two articles'
+    `content_keys` (a key stands for a file's path and bytes; the memo's tag for code and settings).
     """
     articles = sorted(articles, key=lambda ca: ca.id)
     prepared = prepared or {}
@@ -279,17 +297,23 @@ def find_families(articles: Sequence[CleanArticle], settings: Settings,
     sentence_uf = _UnionFind(len(norm))
     keys = [canonical_key(ca) for ca in articles]
     links: list[tuple[float, int, int]] = []  # (share of the copy found in the source, copy, source)
+    content_keys = content_keys or {}
     for i, j in pairs:
-        matched = align(by_article[i], by_article[j], sents, settings)
+        key_i, key_j = content_keys.get(articles[i].id), content_keys.get(articles[j].id)
+        pair_key = key_i + key_j if memo and key_i and key_j else None
+        matched = _aligned(by_article[i], by_article[j], memo.get(pair_key) if pair_key else None)
+        if matched is None:
+            matched = align(by_article[i], by_article[j], sents, settings)
+            if pair_key:
+                memo.put(pair_key, _local(by_article[i], by_article[j], matched))
         for s, t in matched:
             sentence_uf.union(s, t)
         for copy, other, share in ((i, j, copy_evidence(by_article[i], {s for s, _ in matched}, sents, settings)),
                                    (j, i, copy_evidence(by_article[j], {t for _, t in matched}, sents, settings))):
             if share >= settings.article_duplicate:
                 links.append((share, copy, other))
-    for group in _identical(norm):
-        for sid in group[1:]:
-            sentence_uf.union(group[0], sid)
+    for a, b in _identical(norm):
+        sentence_uf.union(a, b)
 
     # 3a. article families: strongest links first, each article takes one source, and a family is a
     # tree (a link inside a family is skipped). So an excerpt that two different reports both contain
@@ -325,32 +349,30 @@ def find_families(articles: Sequence[CleanArticle], settings: Settings,
                     Alignment(sents, root))
 
 
-def _identical(norm: list[str]) -> list[list[int]]:
-    """Groups (two or more, ascending) of sentence ids with the same text of at least three words.
+def _identical(norm: list[str]) -> list[tuple[int, int]]:
+    """(first, other) sentence id pairs with the same text of at least three words, `first` the smallest.
 
     Sorting 64-bit hashes with numpy keeps this to a few bytes a sentence; texts are compared to be sure.
     """
-    hashes = np.fromiter((hash(n) if n.count(" ") >= _MIN_EXACT_WORDS - 1 else 0 for n in norm),
-                         dtype=np.int64, count=len(norm))
-    order = np.argsort(hashes, kind="stable")
+    n = len(norm)
+    hashes = np.fromiter((hash(t) if t.count(" ") >= _MIN_EXACT_WORDS - 1 else 0 for t in norm),
+                         dtype=np.int64, count=n)
+    order = np.argsort(hashes, kind="stable")  # equal hashes: ascending sentence ids
     ordered = hashes[order]
-    same = np.flatnonzero((ordered[1:] == ordered[:-1]) & (ordered[1:] != 0))
-    if not len(same):
-        return []
-    runs: dict[int, list[int]] = {}
-    starts = same[np.r_[True, same[1:] != same[:-1] + 1]]
-    for start in starts.tolist():
-        end = start + 1
-        while end < len(ordered) and ordered[end] == ordered[start]:
-            end += 1
-        runs[start] = order[start:end].tolist()
-    groups = []
-    for ids in runs.values():
-        by_text: dict[str, list[int]] = {}
-        for sid in ids:
-            by_text.setdefault(norm[sid], []).append(sid)
-        groups += [g for g in by_text.values() if len(g) > 1]
-    return groups
+    starts_run = np.r_[True, ordered[1:] != ordered[:-1]]
+    first = order[np.maximum.accumulate(np.where(starts_run, np.arange(n), 0))]
+    later = np.flatnonzero(~starts_run & (ordered != 0))
+    pairs, collided = [], set()
+    for a, b in zip(first[later].tolist(), order[later].tolist()):
+        if norm[a] == norm[b]:
+            pairs.append((a, b))
+        else:  # two texts with one hash: group that run by its texts instead
+            collided.add(a)
+    for a in collided:
+        run = order[ordered == hashes[a]].tolist()
+        by_text: dict[str, int] = {}
+        pairs += [(by_text.setdefault(norm[b], b), b) for b in run if by_text.setdefault(norm[b], b) != b]
+    return pairs
 
 
 def merge_passages(fam: Families, settings: Settings, skip: frozenset[tuple[str, int]] = frozenset()) -> PassageMerge:
@@ -360,9 +382,13 @@ def merge_passages(fam: Families, settings: Settings, skip: frozenset[tuple[str,
     """
     articles, sents, root = fam.articles, fam.alignment.sentences, fam.alignment.root
     # articles carrying each sentence that more than one article has (any other is only its own article's)
-    roots = np.frombuffer(root, dtype=np.int64)
-    shared = np.flatnonzero(np.bincount(roots, minlength=len(roots))[roots] > 1)
-    paragraph = np.searchsorted(np.frombuffer(sents.para_start, dtype=np.int64), shared, side="right") - 1
+    root_of = np.frombuffer(root, dtype=np.int64)
+    is_shared = np.bincount(root_of, minlength=len(root_of))[root_of] > 1
+    shared = np.flatnonzero(is_shared)
+    para_start = np.frombuffer(sents.para_start, dtype=np.int64)
+    running = np.r_[0, np.cumsum(is_shared)]
+    has_shared = (running[para_start[1:]] > running[para_start[:-1]]).tolist()  # per paragraph
+    paragraph = np.searchsorted(para_start, shared, side="right") - 1
     article = np.searchsorted(np.frombuffer(sents.article_para, dtype=np.int64), paragraph, side="right") - 1
     carriers: dict[int, set[int]] = defaultdict(set)
     for sid, g, ai in zip(shared.tolist(), paragraph.tolist(), article.tolist()):
@@ -379,6 +405,11 @@ def merge_passages(fam: Families, settings: Settings, skip: frozenset[tuple[str,
         ca = articles[ai]
         for pi, p in enumerate(ca.paragraphs):
             if (ca.id, p.line) in skip:
+                continue
+            if not has_shared[sents.article_para[ai] + pi]:  # no sentence of it is anywhere else: kept as it is
+                passages.append(Passage(key=f"{ca.id}:{p.line}", article_id=ca.id, line=p.line, text=p.text,
+                                        sources=(ca.id,), order=len(passages)))
+                kept[ca.id] += 1
                 continue
             ids = sents.of_paragraph(ai, pi)
             roots = [root[s] for s in ids]

@@ -80,7 +80,9 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
     stage("read+clean")
 
     # Deduplicate articles, then drop lines repeated across unrelated families, then merge passages.
-    fam = dedup.find_families(cleaned, settings, folder.prepared)
+    pair_memo = Memo(cache, "pairs", memo_tag(settings))
+    fam = dedup.find_families(cleaned, settings, folder.prepared, pair_memo, folder.keys)
+    pair_memo.save()
     del folder  # the prepared sentences now live in `fam`; free the rest before the next stages
     without_repeats = clean.remove_repeated_lines(fam.articles, fam.family_of, settings)
     skip = frozenset((ca.id, r.line) for ca in without_repeats for r in ca.removed

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +48,7 @@ class Folder:
     prepared: dict[str, Prepared]
     cache_hits: int = 0
     cache_misses: int = 0
+    keys: dict[str, bytes] = field(default_factory=dict)  # article id -> content key (when caching)
 
 
 # word -> its hash for shingling, kept across the files one process prepares (a pure function of the
@@ -130,7 +131,7 @@ def read_folder(folder: Path, settings: Settings, cache_dir: Path | None = None,
             cache.put(keys[i], results[i])
     cache.save()
 
-    articles, problems, prepared = [], [], {}
+    articles, problems, prepared, content_keys = [], [], {}, {}
     for slot in slots:
         if isinstance(slot, Problem):
             problems.append(slot)
@@ -141,5 +142,7 @@ def read_folder(folder: Path, settings: Settings, cache_dir: Path | None = None,
         else:
             articles.append(prep.article)
             prepared[prep.article.id] = prep
+            if keys[slot] is not None:
+                content_keys[prep.article.id] = keys[slot]
     return Folder(reader.ReadResult(tuple(articles), tuple(rejected), tuple(problems)), prepared,
-                  len(jobs) - len(todo), len(todo))
+                  len(jobs) - len(todo), len(todo), content_keys)
