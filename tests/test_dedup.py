@@ -246,6 +246,10 @@ def test_cache_gives_the_same_output_and_is_invalidated(tmp_path, monkeypatch):
                       encoding="utf-8")
     edited = prepare.read_folder(seeds, DEFAULT, cache)
     assert edited.cache_misses == 1
+    # kept pair alignments and topic scores give what a build without any cache gives
+    assert list(cache.glob("pairs-*.pickle")) and list(cache.glob("topics-*.pickle"))
+    fresh = pipeline.generate(_inputs(seeds), DEFAULT, skip_invalid=True).files
+    assert pipeline.generate(_inputs(seeds, cache), DEFAULT, skip_invalid=True).files == fresh != expected
     # a changed setting invalidates everything
     other = replace(DEFAULT, min_passage_words=7)
     changed = prepare.read_folder(seeds, other, cache)
