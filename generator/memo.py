@@ -1,9 +1,9 @@
 """Results kept between builds in the cache folder, keyed by what they depend on.
 
-A `Memo` is one pickled dict per (kind, tag) in the cache folder. The tag is a hash of everything the
+A `Memo` is a dict per (kind, tag), pickled in a folder of the cache folder. The tag is a hash of everything the
 results depend on besides their own key: the generator's source code, the settings, and for topic
 scores the topics file. So a changed rule, setting or topic definition simply finds no file and
-starts empty; files of other tags of the same kind are deleted when a memo is saved. Keys are
+starts empty; folders of other tags of the same kind are deleted when a memo is saved. Keys are
 content hashes, never names, so an edited article can never reuse stale work. Entries not used by a
 build are dropped when it saves. The folder is safe to delete at any time, and a damaged file is
 rebuilt, never trusted.
@@ -14,6 +14,7 @@ import functools
 import hashlib
 import os
 import pickle
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -40,49 +41,67 @@ def tag(settings: Settings, *parts: bytes) -> str:
 
 
 class Memo:
-    """A dict of results persisted as `<kind>-<tag>.pickle` in the cache folder (or kept in memory only)."""
+    """A dict of results persisted in the cache folder as `<kind>-<tag>/` (or kept in memory only).
+
+    Keys are bytes (content hashes). The entries are spread over `SHARDS` pickles by the first byte
+    of their key, so a build that adds one article rewrites a few small files, not the whole memo.
+    """
+
+    SHARDS = 64
 
     def __init__(self, folder: Path | None, kind: str, memo_tag: str):
         self.folder, self.kind = folder, kind
-        self.file = folder / f"{kind}-{memo_tag}.pickle" if folder else None
-        self.entries: dict = {}
-        self.used: set = set()
-        self.added = False
-        if self.file and self.file.is_file():
-            try:
-                with self.file.open("rb") as fh:
-                    self.entries = pickle.load(fh)
-            except Exception:  # a damaged cache is rebuilt, never trusted
-                self.entries = {}
+        self.dir = folder / f"{kind}-{memo_tag}" if folder else None
+        self.shards: list[dict[bytes, object]] = [{} for _ in range(self.SHARDS)]
+        self.used: set[bytes] = set()
+        self.dirty: set[int] = set()
+        if self.dir and self.dir.is_dir():
+            for n in range(self.SHARDS):
+                path = self.dir / f"{n:02x}.pickle"
+                if not path.is_file():
+                    continue
+                try:
+                    with path.open("rb") as fh:
+                        self.shards[n] = pickle.load(fh)
+                except Exception:  # a damaged cache is rebuilt, never trusted
+                    self.shards[n] = {}
 
     def __bool__(self) -> bool:
-        return self.file is not None
+        return self.dir is not None
 
-    def get(self, key):
-        value = self.entries.get(key)
+    def get(self, key: bytes):
+        value = self.shards[key[0] % self.SHARDS].get(key)
         if value is not None:
             self.used.add(key)
         return value
 
-    def put(self, key, value) -> None:
-        self.entries[key] = value
+    def put(self, key: bytes, value) -> None:
+        n = key[0] % self.SHARDS
+        self.shards[n][key] = value
         self.used.add(key)
-        self.added = True
+        self.dirty.add(n)
 
     def save(self) -> None:
-        """Write the entries this build used (atomically), if that changes anything."""
-        if not self.file or (not self.added and len(self.used) == len(self.entries)):
+        """Write (atomically) the shards that gained entries or hold entries this build did not use."""
+        if not self.dir:
             return
-        self.entries = {k: self.entries[k] for k in self.used}
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.kind}-", suffix=".tmp", dir=self.folder)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(self.entries, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.file)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        for old in self.folder.glob(f"{self.kind}-*.pickle"):  # other tags: never read again
-            if old != self.file:
-                old.unlink(missing_ok=True)
+        for n, shard in enumerate(self.shards):
+            if len(shard) > sum(k in self.used for k in shard):
+                self.shards[n] = {k: v for k, v in shard.items() if k in self.used}
+                self.dirty.add(n)
+        if not self.dirty:
+            return
+        self.dir.mkdir(parents=True, exist_ok=True)
+        for n in sorted(self.dirty):
+            fd, tmp = tempfile.mkstemp(prefix=f".{n:02x}-", suffix=".tmp", dir=self.dir)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    pickle.dump(self.shards[n], fh, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, self.dir / f"{n:02x}.pickle")
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        self.dirty.clear()
+        for old in self.folder.glob(f"{self.kind}-*"):  # other tags: never read again
+            if old != self.dir:
+                shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)

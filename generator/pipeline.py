@@ -120,7 +120,8 @@ def assign_topics(story, passages, settings: Settings, memo: Memo | None = None)
             found = (tuple(s for s, _ in hits), tuple(v for _, v in hits))
             if memo:
                 memo.put(key, found)
-        out.append(replace(p, topics=found[0], scores=found[1]))
+        out.append(Passage(key=p.key, article_id=p.article_id, line=p.line, text=p.text, sources=p.sources,
+                           order=p.order, topics=found[0], scores=found[1], merged=p.merged))  # not replace(): 3x faster
     return out
 
 

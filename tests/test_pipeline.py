@@ -167,5 +167,5 @@ def test_cache_option_fills_a_cache_and_changes_no_output(tmp_path):
     assert run("build", *common, "--briefings", tmp_path / "plain") == 0
     for _ in range(2):  # cold, then warm
         assert run("build", *common, "--briefings", tmp_path / "cached", "--cache", tmp_path / "cache") == 0
-    assert list((tmp_path / "cache").glob("prepared-*.pickle"))
+    assert list((tmp_path / "cache").glob("prepared-*/*.pickle"))
     assert committed(tmp_path / "cached") == committed(tmp_path / "plain")
