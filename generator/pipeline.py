@@ -1,6 +1,7 @@
 """The build, top to bottom: read, clean, deduplicate, assign topics, render. Nothing here writes files."""
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import math
@@ -8,6 +9,7 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -46,12 +48,34 @@ class Result:
     problems: tuple[Problem, ...]
 
 
+@contextmanager
+def _without_cycle_collector():
+    """Pause Python's cyclic garbage collector for the duration.
+
+    A build holds millions of small objects (paragraphs, sentences, passages) and makes no reference
+    cycles worth collecting; the collector would walk all of them again and again, which cost a third
+    of a cached rebuild. Reference counting still frees everything as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
              stage: Callable[[str], None] = lambda name: None) -> Result:
     """Run every stage and return the briefings as {file name: text}; raise GeneratorError on problems.
 
     `stage(name)` is called as each stage ends ("read+clean", "dedup", "topics"), for benchmarks.
     """
+    with _without_cycle_collector():
+        return _generate(inputs, settings, skip_invalid, stage)
+
+
+def _generate(inputs: Inputs, settings: Settings, skip_invalid: bool, stage: Callable[[str], None]) -> Result:
     # Check the editor's inputs first: they fail fast and need no article work.
     story = topics_mod.load(inputs.topics)
     env = render.environment(inputs.templates)
