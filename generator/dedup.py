@@ -9,15 +9,16 @@ How it works, in three steps that never compare all pairs:
 2. Alignment. For each candidate pair, sentences are matched: first exactly (after normalisation),
    then the rest with rapidfuzz `fuzz.ratio` >= `sentence_match`, then what is left as a word-for-word
    run inside the other article's text (a piece of a sentence that a reprint cut in two). Identical
-   sentences anywhere in the corpus are matched through a hash table too, so a quote shared by any two
+   sentences anywhere in the corpus are matched by their hashes too, so a quote shared by any two
    articles is found.
 3. Decisions. An article is a copy of another when at least `article_duplicate` of its text is found
-   in the other (containment: a trimmed copy or an excerpt is wholly inside its original). Each article
-   joins one source, the one holding most of it, and families are trees, so one excerpt cannot tie
-   together two reports that both contain it. In that share, quoted speech weighs `quote_weight` against the reporter's own words:
-   independent reports of one event quote the same people, copies share the narrative too. Duplicates form families; the canonical article of a family is the earliest published,
-   then the longest, then the first by id. A paragraph is merged when `passage_covered` of its text
-   is already in a kept passage; every kept passage cites every article that carries that share of it.
+   in the other (containment: a trimmed copy or an excerpt is wholly inside its original). In that
+   share, quoted speech weighs `quote_weight` against the reporter's own words: independent reports
+   of one event quote the same people, copies share the narrative too. Each article joins one
+   source, the one holding most of it, and families are trees, so one excerpt cannot tie together two
+   reports that both contain it. The canonical article of a family is the earliest published, then
+   the longest, then the first by id. A paragraph is merged when `passage_covered` of its text is
+   already in a kept passage; every kept passage cites every article that carries that share of it.
 
 The per-article part of step 1 (normalised sentences, sampled shingles) depends on one article only;
 generator/prepare.py computes it in worker processes and caches it, and `find_families` takes it ready.
