@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import threading
 import time
@@ -114,7 +115,9 @@ def serve(args) -> int:
     """`briefings serve`: MkDocs' live-reload server plus a watcher that regenerates the briefings.
 
     The watcher writes only files whose bytes change, so MkDocs rebuilds once per real edit; MkDocs
-    itself watches only the briefings folder and mkdocs.yml, never the seeds.
+    itself watches only the briefings folder and mkdocs.yml, never the seeds. MkDocs reloads its
+    configuration with the same `nav` list on each rebuild, so the watcher updates that list in place
+    before writing: a topic added to the topics file appears in the navigation without a restart.
     """
     from mkdocs.commands.serve import serve as mkdocs_serve
 
@@ -137,12 +140,18 @@ def serve(args) -> int:
             except GeneratorError as err:
                 print(f"Error (still serving the last good build):\n{err}", file=sys.stderr)
                 continue
+            nav[:] = _nav(fresh)
             changed = output.sync(args.briefings, fresh.files)
             print(f"Regenerated: {', '.join(changed) or 'no change'}")
 
+    def stop(signum, frame):  # a terminated preview shuts down like Ctrl-C, so MkDocs removes its temp folder
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    nav = _nav(result)
     threading.Thread(target=watch, daemon=True).start()
     mkdocs_serve(str(args.config), livereload=True, docs_dir=str(args.briefings.resolve()),
-                 dev_addr=args.dev_addr, nav=_nav(result), site_name=result.ledger["story"])
+                 dev_addr=args.dev_addr, nav=nav, site_name=result.ledger["story"])
     return 0
 
 

@@ -4,7 +4,9 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 import urllib.request
 
 import pytest
@@ -66,3 +68,31 @@ def test_template_edit_reaches_the_preview_without_a_rebuild_loop(project):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+NEW_TOPIC = """
+  - slug: ceasefire
+    title: Ceasefire talks
+    description: Talks on stopping the fighting.
+    terms: [ceasefire*]
+"""
+
+
+def test_new_topic_joins_the_navigation_and_a_stopped_preview_leaves_no_temp_folder(project):
+    before = set(Path(tempfile.gettempdir()).glob("mkdocs_*"))
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                            cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        assert "Ceasefire talks" not in wait_for(lambda: fetch(url), "the preview to start")
+        topics = project / "templates" / "topics.yml"
+        topics.write_text(topics.read_text(encoding="utf-8") + NEW_TOPIC, encoding="utf-8")
+        home = wait_for(lambda: "Ceasefire talks" in (fetch(url) or "") and fetch(url), "the new topic on the home page")
+        assert '<a href="ceasefire/" class="md-nav__link">' in home  # in the navigation, not only on the page
+        assert "Ceasefire talks" in (fetch(url + "ceasefire/") or "")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert set(Path(tempfile.gettempdir()).glob("mkdocs_*")) <= before
