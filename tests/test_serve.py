@@ -1,4 +1,5 @@
-"""`briefings serve`: an editor's template change shows up in the preview, and nothing rebuilds in a loop."""
+"""`briefings serve`: edits to templates and topics reach the preview, nothing rebuilds in a loop, and it stops cleanly."""
+import contextlib
 import os
 import shutil
 import socket
@@ -48,13 +49,22 @@ def project(tmp_path):
     return tmp_path
 
 
-def test_template_edit_reaches_the_preview_without_a_rebuild_loop(project):
+@contextlib.contextmanager
+def serving(project):
+    """`briefings serve` running in the project folder; yields the preview's URL; terminated at the end."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
                             cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     try:
-        url = f"http://127.0.0.1:{port}/"
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_template_edit_reaches_the_preview_without_a_rebuild_loop(project):
+    with serving(project) as url:
         assert "Diplomacy over Ukraine" in wait_for(lambda: fetch(url), "the preview to start")
         index = project / "templates" / "index.md.j2"
         index.write_text(index.read_text(encoding="utf-8") + "\nPreview marker from the editor.\n",
@@ -65,9 +75,6 @@ def test_template_edit_reaches_the_preview_without_a_rebuild_loop(project):
         time.sleep(3)
         assert page.stat().st_mtime_ns == stamp, "briefings rewritten with no change: rebuild loop"
         assert all(p.stat().st_mtime_ns <= stamp for p in (project / "briefings").iterdir())
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 NEW_TOPIC = """
@@ -80,19 +87,11 @@ NEW_TOPIC = """
 
 def test_new_topic_joins_the_navigation_and_a_stopped_preview_leaves_no_temp_folder(project):
     before = set(Path(tempfile.gettempdir()).glob("mkdocs_*"))
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-                            cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
-    try:
-        url = f"http://127.0.0.1:{port}/"
+    with serving(project) as url:
         assert "Ceasefire talks" not in wait_for(lambda: fetch(url), "the preview to start")
         topics = project / "templates" / "topics.yml"
         topics.write_text(topics.read_text(encoding="utf-8") + NEW_TOPIC, encoding="utf-8")
         home = wait_for(lambda: "Ceasefire talks" in (fetch(url) or "") and fetch(url), "the new topic on the home page")
         assert '<a href="ceasefire/" class="md-nav__link">' in home  # in the navigation, not only on the page
         assert "Ceasefire talks" in (fetch(url + "ceasefire/") or "")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
     assert set(Path(tempfile.gettempdir()).glob("mkdocs_*")) <= before
