@@ -220,11 +220,11 @@ def _assemble(story, env, settings, articles, by_id, fam, merged, passages, reje
     files: dict[str, str] = {}
     by_label = sorted(sources.values(), key=lambda s: s.label)
     for topic, summary in zip(story.topics, summaries):
-        page, archive = _topic_page(story_cx, summary, summaries, topic, by_topic[topic.slug], sources, by_label,
-                                    rank_of, settings)
+        page, archives = _topic_page(story_cx, summary, summaries, topic, by_topic[topic.slug], sources, by_label,
+                                     rank_of, settings)
         files[f"{topic.slug}.md"] = render.render(env, "topic.md.j2", page)
-        if archive is not None:
-            files[f"{page.archive}.md"] = render.render(env, "topic.md.j2", archive)
+        for name, archive in archives:
+            files[f"{name}.md"] = render.render(env, "topic.md.j2", archive)
     files["index.md"] = render.render(env, "index.md.j2", cx.IndexPage(story_cx, summaries, totals))
     files["sources.md"] = render.render(env, "sources.md.j2", cx.SourcesPage(story_cx, all_sources, totals))
     ledger = _ledger(all_sources, passages, totals, story, unassigned_by_article, by_id, removed_only, settings)
@@ -233,11 +233,13 @@ def _assemble(story, env, settings, articles, by_id, fam, merged, passages, reje
 
 
 def _topic_page(story, summary, summaries, topic, mine: list[Passage], sources, by_label, rank_of,
-                settings) -> tuple[cx.TopicPage, cx.TopicPage | None]:
+                settings) -> tuple[cx.TopicPage, list[tuple[str, cx.TopicPage]]]:
     """Key points first (widely reported, relevant), then passages grouped by article, oldest first.
 
-    At most `topic_page_passages` passages (the most important) are shown; the others go to an archive
-    page, `<slug>-archive`, rendered by the same template without key points (None when none are left).
+    At most `topic_page_passages` passages (the most important) are shown; the others go to archive
+    pages (`<slug>-archive`, `<slug>-archive-2`, ...) of at most `archive_page_passages` each, in
+    order of importance, each linking to the next; they are rendered by the same template without key
+    points. Returns the page and the (name, page) of each archive page.
     """
     score_of = {p.key: p.scores[p.topics.index(topic.slug)] for p in mine}
     importance = sorted(mine, key=lambda p: (-len(p.sources), -score_of[p.key], p.order))
@@ -254,19 +256,25 @@ def _topic_page(story, summary, summaries, topic, mine: list[Passage], sources, 
     shown = importance[:settings.topic_page_passages]
     rest = importance[settings.topic_page_passages:]
     groups, footnotes = _groups(shown, sources, by_label, rank_of, score_of, key_points)
-    archive = topic.slug + topics_mod.ARCHIVE_SUFFIX if rest else None
-    page = cx.TopicPage(story, summary, tuple(key_points), groups, footnotes, archive, len(rest), summaries)
-    if not rest:
-        return page, None
-    groups, footnotes = _groups(rest, sources, by_label, rank_of, score_of, [])
-    arts = {a for p in rest for a in p.sources}
-    archived = replace(
-        summary, title=f"{summary.title}: archive",
-        description=f"The passages on this topic that the topic page ({topic.title}) does not show, "
-                    "grouped by article, oldest first.",
-        passages=len(rest), articles=len(arts),
-        latest=_latest(arts, sources))
-    return page, cx.TopicPage(story, archived, (), groups, footnotes, None, 0, summaries)
+    size = max(1, settings.archive_page_passages)
+    chunks = [rest[k:k + size] for k in range(0, len(rest), size)]
+    names = [topics_mod.archive_page(topic.slug, n + 1) for n in range(len(chunks))]
+    page = cx.TopicPage(story, summary, tuple(key_points), groups, footnotes, names[0] if names else None,
+                        len(rest), summaries)
+    archives = []
+    for n, chunk in enumerate(chunks):
+        groups, footnotes = _groups(chunk, sources, by_label, rank_of, score_of, [])
+        arts = {a for p in chunk for a in p.sources}
+        part = f", part {n + 1} of {len(chunks)}" if len(chunks) > 1 else ""
+        archived = replace(
+            summary, title=f"{summary.title}: archive{part}",
+            description=f"Passages on this topic that the topic page ({topic.title}) does not show, "
+                        "grouped by article, oldest first.",
+            passages=len(chunk), articles=len(arts), latest=_latest(arts, sources))
+        after = len(rest) - size * (n + 1)
+        archives.append((names[n], cx.TopicPage(story, archived, (), groups, footnotes,
+                                                names[n + 1] if after > 0 else None, max(0, after), summaries)))
+    return page, archives
 
 
 def _latest(article_ids, sources) -> str | None:

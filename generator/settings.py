@@ -33,7 +33,8 @@ class Settings:
     lead_share: float = _s(0.34, "At most this share of a topic's passages (at least one) is repeated as key points.")
     lead_per_article: int = _s(2, "Key points from any one article, while other articles have relevant passages.")
     lead_sentence_max_chars: int = _s(400, "A key point longer than this shows its best sentence only.")
-    topic_page_passages: int = _s(200, "Passages shown on a topic page; the rest go to its archive page.")
+    topic_page_passages: int = _s(200, "Passages shown on a topic page; the rest go to its archive pages.")
+    archive_page_passages: int = _s(1000, "Passages on each archive page; more continue on the next (-archive-2, ...).")
 
     def describe(self) -> list[tuple[str, object, str]]:
         """(name, value, help) for every setting, in declaration order."""

@@ -276,12 +276,18 @@ def test_cached_topic_scores_follow_the_topics_file(tmp_path):
     assert len(list(cache.glob("topics-*"))) == 1
 
 
-def test_large_topic_is_capped_and_the_rest_is_on_the_archive_page(synthetic, tmp_path):
-    tiny = replace(DEFAULT, topic_page_passages=5)
+def _one_big_topic(tmp_path):
+    """A topics file whose only topic takes nearly every passage."""
     story = tmp_path / "topics.yml"
     story.write_text("story:\n  title: T\n  description: D\ntopics:\n  - slug: all\n    title: All\n"
                      "    description: Every passage with a common word.\n    terms: [the, and, of]\n",
                      encoding="utf-8")
+    return story
+
+
+def test_large_topic_is_capped_and_the_rest_is_on_the_archive_page(synthetic, tmp_path):
+    tiny = replace(DEFAULT, topic_page_passages=5, archive_page_passages=100_000)
+    story = _one_big_topic(tmp_path)
     inputs = pipeline.Inputs(synthetic / "articles", story, ROOT / "templates")
     result = pipeline.generate(inputs, tiny, skip_invalid=True)
     page, archive = result.files["all.md"], result.files["all-archive.md"]
@@ -294,6 +300,29 @@ def test_large_topic_is_capped_and_the_rest_is_on_the_archive_page(synthetic, tm
     shown = [line for line in page.split("## In detail", 1)[1].split("\n") if line.endswith("]") and "[^" in line
              and not line.startswith("*")]
     assert len(shown) == 5
+
+
+def test_archive_is_split_into_chained_pages_that_hold_every_passage_once(synthetic, tmp_path):
+    small = replace(DEFAULT, topic_page_passages=5, archive_page_passages=7)
+    story = _one_big_topic(tmp_path)
+    result = pipeline.generate(pipeline.Inputs(synthetic / "articles", story, ROOT / "templates"), small,
+                               skip_invalid=True)
+    total = result.ledger["counts"]["per_topic"]["all"]
+    pages = ["all"] + [f"all-archive{'' if n == 1 else f'-{n}'}" for n in range(1, -(-(total - 5) // 7) + 1)]
+    assert sorted(f"{p}.md" for p in pages) == sorted(f for f in result.files if f.startswith("all"))
+    seen = []
+    for n, name in enumerate(pages):
+        text = result.files[f"{name}.md"]
+        body = text.split("## In detail", 1)[1]
+        shown = [line for line in body.split("\n") if "[^" in line and not line.startswith(("*", "[^"))]
+        assert len(shown) == (5 if n == 0 else min(7, total - 5 - 7 * (n - 1)))
+        seen += shown
+        later = total - 5 - 7 * n
+        if n + 1 < len(pages):  # each page links to the next, saying how many passages follow
+            assert f"{later} further passages are on the [archive page]({pages[n + 1]}.md)" in text
+        else:
+            assert "further passages" not in text
+    assert len(seen) == total
 
 
 @hsettings(max_examples=300, deadline=None)

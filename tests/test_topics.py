@@ -80,3 +80,18 @@ def test_invalid_yaml_names_the_line(tmp_path):
     path = write(tmp_path, "story:\n  title: [unclosed\ntopics: []\n")
     with pytest.raises(GeneratorError, match=r"topics.yml:3: not valid YAML"):
         topics.load(path)
+
+
+@pytest.mark.parametrize("slug", ["talks-archive", "talks-archive-2", "sources"])
+def test_slugs_that_would_clash_with_generated_pages_are_refused(tmp_path, slug):
+    path = write(tmp_path, f"""\
+        story:
+          title: A story
+        topics:
+          - slug: {slug}
+            title: X
+            terms: [x]
+        """)
+    with pytest.raises(GeneratorError) as info:
+        topics.load(path)
+    assert f"{path}:4: slug '{slug}' is not usable" in str(info.value)
