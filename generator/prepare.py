@@ -23,7 +23,6 @@ from .errors import Problem
 from .memo import Memo, tag
 from .model import Article, CleanArticle, Rejection
 from .settings import Settings
-from .textnorm import normalise, sentences
 
 PARALLEL_MIN_FILES = 400
 CHUNK = 256
