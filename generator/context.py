@@ -36,8 +36,10 @@ class Source:
     duplicate_of: str | None = _f("Id of the article this one duplicates.")
     duplicate_title: str | None = _f("Name (headline, else file name) of the article this one duplicates.")
     duplicate_anchor: str | None = _f("Sources-page id of the article this one duplicates.")
-    similarity: float | None = _f("Share (0-1) of the smaller article's text found in the other.")
-    via: str | None = _f("For a duplicate joined through a third article: that article's id.")
+    similarity: float | None = _f("Share (0-1) of the copy's text found in the article it copies, for the link "
+                                  "that joined this duplicate to its family.")
+    via: str | None = _f("For a duplicate joined through another copy rather than the canonical article: that "
+                         "copy's id.")
     reason: str | None = _f("Why a rejected file was not used.")
     passages_kept: int = _f("Paragraphs of this article kept as passages.")
     passages_merged: int = _f("Paragraphs merged into a passage kept from another article or repeated.")
