@@ -24,7 +24,7 @@ class Settings:
     shingle_max_df: int = _s(64, "A sampled shingle found in more articles than this is ignored as common.")
     sentence_match: float = _s(88.0, "rapidfuzz ratio (0-100) at which two normalised sentences are the same.")
     sentence_min_chars: int = _s(24, "Shorter sentences never match across articles on their own.")
-    article_duplicate: float = _s(0.6, "Share of the smaller article's text found in the other that makes it a duplicate.")
+    article_duplicate: float = _s(0.6, "Share of an article's text found in another that makes it a copy of it.")
     quote_weight: float = _s(0.25, "Weight of quoted speech, against the reporter's own text, in that share: "
                                    "independent reports quote the same people word for word.")
     passage_covered: float = _s(0.8, "Share of a paragraph's text already kept elsewhere that merges it.")
