@@ -118,7 +118,8 @@ class TopicPage:
     topic: TopicSummary = _f("This topic.")
     key_points: tuple[KeyPoint, ...] = _f("The most important and most widely reported points, best first.")
     groups: tuple[ArticleGroup, ...] = _f("The passages shown on the page, grouped by article, oldest first.")
-    footnotes: tuple[Source, ...] = _f("Every source cited on the page: write one footnote definition each.")
+    footnotes: tuple[Source, ...] = _f("Every source cited on the page, in the order the page first cites them: "
+                                       "write one footnote definition each.")
     archive: str | None = _f("Page name of the (next) archive page, with passages not shown here, if any.")
     hidden: int = _f("How many of the topic's passages come after this page, on archive pages.")
     topics: tuple[TopicSummary, ...] = _f("All topics, for cross-links.")

@@ -218,9 +218,8 @@ def _assemble(story, env, settings, articles, by_id, fam, merged, passages, reje
         summaries.append(cx.TopicSummary(topic.slug, topic.title, topic.description, len(mine), len(arts), latest))
     summaries = tuple(summaries)
     files: dict[str, str] = {}
-    by_label = sorted(sources.values(), key=lambda s: s.label)
     for topic, summary in zip(story.topics, summaries):
-        page, archives = _topic_page(story_cx, summary, summaries, topic, by_topic[topic.slug], sources, by_label,
+        page, archives = _topic_page(story_cx, summary, summaries, topic, by_topic[topic.slug], sources,
                                      rank_of, settings)
         files[f"{topic.slug}.md"] = render.render(env, "topic.md.j2", page)
         for name, archive in archives:
@@ -232,7 +231,7 @@ def _assemble(story, env, settings, articles, by_id, fam, merged, passages, reje
     return Result(files, ledger, problems)
 
 
-def _topic_page(story, summary, summaries, topic, mine: list[Passage], sources, by_label, rank_of,
+def _topic_page(story, summary, summaries, topic, mine: list[Passage], sources, rank_of,
                 settings) -> tuple[cx.TopicPage, list[tuple[str, cx.TopicPage]]]:
     """Key points first (widely reported, relevant), then passages grouped by article, oldest first.
 
@@ -255,7 +254,7 @@ def _topic_page(story, summary, summaries, topic, mine: list[Passage], sources, 
         key_points.append(cx.KeyPoint(text, tuple(sources[s] for s in p.sources)))
     shown = importance[:settings.topic_page_passages]
     rest = importance[settings.topic_page_passages:]
-    groups, footnotes = _groups(shown, sources, by_label, rank_of, score_of, key_points)
+    groups, footnotes = _groups(shown, sources, rank_of, score_of, key_points)
     size = max(1, settings.archive_page_passages)
     chunks = [rest[k:k + size] for k in range(0, len(rest), size)]
     names = [topics_mod.archive_page(topic.slug, n + 1) for n in range(len(chunks))]
@@ -263,7 +262,7 @@ def _topic_page(story, summary, summaries, topic, mine: list[Passage], sources, 
                         len(rest), summaries)
     archives = []
     for n, chunk in enumerate(chunks):
-        groups, footnotes = _groups(chunk, sources, by_label, rank_of, score_of, [])
+        groups, footnotes = _groups(chunk, sources, rank_of, score_of, [])
         arts = {a for p in chunk for a in p.sources}
         part = f", part {n + 1} of {len(chunks)}" if len(chunks) > 1 else ""
         archived = replace(
@@ -282,15 +281,24 @@ def _latest(article_ids, sources) -> str | None:
     return max((sources[a].published for a in article_ids if sources[a].published), default=None)
 
 
-def _groups(chosen: list[Passage], sources, by_label, rank_of, score_of, key_points):
-    """Passages grouped by article (oldest article first, article order within), and the footnotes they need."""
+def _groups(chosen: list[Passage], sources, rank_of, score_of, key_points):
+    """Passages grouped by article (oldest article first, article order within), and the footnotes they need.
+
+    Footnotes are listed in the order the page first cites them (key points, then passages), so their
+    numbers rise as the reader goes down the page.
+    """
     groups: dict[str, list[cx.PassageView]] = defaultdict(list)
     for p in sorted(chosen, key=lambda p: p.order):
         groups[p.article_id].append(cx.PassageView(p.text, tuple(sources[s] for s in p.sources), p.line,
                                                    score_of[p.key]))
     group_order = sorted(groups, key=lambda a: (sources[a].published or UNDATED, rank_of[a]))
-    cited = {s for p in chosen for s in p.sources} | {s.id for k in key_points for s in k.sources}
-    footnotes = tuple(s for s in by_label if s.id in cited and s.status != REJECTED)
+    cited: dict[str, None] = {}
+    for k in key_points:
+        cited.update((s.id, None) for s in k.sources)
+    for a in group_order:
+        for view in groups[a]:
+            cited.update((s.id, None) for s in view.sources)
+    footnotes = tuple(sources[i] for i in cited if sources[i].status != REJECTED)
     return tuple(cx.ArticleGroup(sources[a], tuple(groups[a])) for a in group_order), footnotes
 
 

@@ -19,8 +19,14 @@ def _finalize(value):
 
 
 def cite(sources) -> Markdown:
-    """Footnote references to each of the given sources: `{{ cite(p.sources) }}`."""
-    return Markdown("".join(f"[^{s.label}]" for s in sources))
+    """Footnote references to each of the given sources: `{{ cite(p.sources) }}`.
+
+    They are separated by a raised comma: side by side, footnote numbers would read as one number.
+    """
+    return Markdown(_CITE_SEPARATOR.join(f"[^{s.label}]" for s in sources))
+
+
+_CITE_SEPARATOR = "<sup>,</sup>"
 
 
 def environment(templates: Path) -> jinja2.Environment:

@@ -169,3 +169,15 @@ def test_cache_option_fills_a_cache_and_changes_no_output(tmp_path):
         assert run("build", *common, "--briefings", tmp_path / "cached", "--cache", tmp_path / "cache") == 0
     assert list((tmp_path / "cache").glob("prepared-*/*.pickle"))
     assert committed(tmp_path / "cached") == committed(tmp_path / "plain")
+
+
+def test_footnotes_are_numbered_in_reading_order(story, seeds):
+    # the definitions follow the first citations, so the numbers a reader sees rise down the page
+    for result in (story, seeds):
+        for name, text in result.files.items():
+            if not name.endswith(".md") or "[^" not in text:
+                continue
+            body, _, notes = text.partition("\n[^")
+            defined = re.findall(r"^\[\^([^\]]+)\]:", "[^" + notes, flags=re.M)
+            first_cited = list(dict.fromkeys(re.findall(r"\[\^([^\]]+)\](?!:)", body)))
+            assert defined == first_cited, name

@@ -1,6 +1,7 @@
 """Templates: strict names, errors with file and line, and a context that documents itself."""
 import dataclasses
 import shutil
+import types
 
 import jinja2
 import jinja2.meta
@@ -74,3 +75,12 @@ def test_printed_strings_are_escaped_but_cite_is_markdown(tmp_path):
     page = dataclasses.replace(index_page(), story=context.Story("<b>[x](javascript:y)</b>", "{{ 7*7 }}"))
     out = render.render(env, "index.md.j2", page)
     assert out == "&lt;b&gt;\\[x\\](javascript:y)&lt;/b&gt; \\{\\{ 7\\*7 \\}\\}"
+
+
+def test_cited_sources_read_as_separate_numbers():
+    import markdown
+    sources = [types.SimpleNamespace(label="gazette"), types.SimpleNamespace(label="herald")]
+    html = markdown.markdown(f"Text.{render.cite(sources)}\n\n[^gazette]: G.\n[^herald]: H.",
+                             extensions=["footnotes"])
+    first, second = html.index('href="#fn:gazette">1</a>'), html.index('href="#fn:herald">2</a>')
+    assert "<sup>,</sup>" in html[first:second]  # not "12"
