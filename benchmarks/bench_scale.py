@@ -3,6 +3,7 @@
 Usage::
 
     python -m benchmarks.bench_scale --sizes 1000 10000 100000 [--seed 7] [--workdir DIR] [--profile]
+                                     [--site-max 10000]
 
 For each size, benchmarks.synth writes a labelled corpus into a temporary folder (or `--workdir`,
 kept for reuse), and a topics file is made from the corpus' own frequent words (synthetic text is
@@ -15,7 +16,8 @@ stages one by one, as generator.pipeline.generate does (skip-invalid, no cache):
 of every file, in one worker process per core; no cache) and reports per-stage seconds and the process' peak resident memory after each stage
 (resource.getrusage ru_maxrss; the peak can only grow, so the stage that raised it is the one that
 needed it; worker processes are reported apart). Finally it prints time(10k)/time(1k) when both sizes were run. `--profile` writes a
-cProfile dump per size next to the corpus.
+cProfile dump per size next to the corpus. `--site-max N` also runs a real `briefings build` (with
+the strict MkDocs build) for each size up to N articles and reports the seconds MkDocs took.
 """
 from __future__ import annotations
 
@@ -82,7 +84,19 @@ def stages(seeds: Path, topics: Path, templates: Path, cache: Path | None = None
     return out
 
 
-def run_size(n: int, seed: int, workdir: Path, profile: bool) -> dict:
+def site_seconds(corpus: Path, topics: Path) -> float:
+    """Seconds of the strict MkDocs build in a real `briefings build` of the corpus (briefings and site
+    written to a temporary folder), as the command reports it."""
+    with tempfile.TemporaryDirectory(prefix="bench-site-") as out:
+        proc = subprocess.run(
+            [sys.executable, "-m", "generator", "build", "--seeds", str(corpus / "articles"), "--topics", str(topics),
+             "--templates", str(REPO / "templates"), "--config", str(REPO / "mkdocs.yml"),
+             "--briefings", f"{out}/briefings", "--site", f"{out}/site", "--skip-invalid"],
+            cwd=REPO, check=True, capture_output=True, text=True)
+    return float(re.search(r"with MkDocs in ([0-9.]+) s", proc.stdout).group(1))
+
+
+def run_size(n: int, seed: int, workdir: Path, profile: bool, site: bool = False) -> dict:
     corpus = workdir / f"synth-{n}-{seed}"
     if not (corpus / "labels.json").is_file():
         shutil.rmtree(corpus, ignore_errors=True)
@@ -105,6 +119,8 @@ def run_size(n: int, seed: int, workdir: Path, profile: bool) -> dict:
     res["wall_seconds"] = round(wall, 3)
     res["peak_mib"] = max(s["peak_mib"] for s in res["stages"].values())
     res["worker_peak_mib"] = max(s["worker_peak_mib"] for s in res["stages"].values())
+    if site:
+        res["mkdocs_seconds"] = site_seconds(corpus, topics)
     return res
 
 
@@ -113,7 +129,8 @@ def report(res: dict) -> str:
                       if k != "startup")
     return (f"{res['size']:>7} articles: {parts}\n"
             f"{'':>17}total {res['total_seconds']:.2f} s (process {res['wall_seconds']:.2f} s), "
-            f"peak {res['peak_mib']:.0f} MiB (each worker <= {res['worker_peak_mib']:.0f} MiB), {res['files']} pages, {res['bytes'] / 1e6:.1f} MB")
+            f"peak {res['peak_mib']:.0f} MiB (each worker <= {res['worker_peak_mib']:.0f} MiB), {res['files']} pages, {res['bytes'] / 1e6:.1f} MB"
+            + (f"\n{'':>17}MkDocs build of the site {res['mkdocs_seconds']:.2f} s" if "mkdocs_seconds" in res else ""))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--workdir", type=Path, default=None, help="keep corpora here (default: a temporary folder)")
     ap.add_argument("--profile", action="store_true", help="write a cProfile dump per size into its corpus folder")
+    ap.add_argument("--site-max", type=int, default=0, metavar="N",
+                    help="also time the strict MkDocs build of the site for sizes up to N articles")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     tmp = None
@@ -138,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     results = {}
     try:
         for n in args.sizes:
-            results[n] = run_size(n, args.seed, workdir, args.profile)
+            results[n] = run_size(n, args.seed, workdir, args.profile, site=n <= args.site_max)
             if not args.json:
                 print(report(results[n]), flush=True)
     finally:
