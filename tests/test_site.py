@@ -62,3 +62,20 @@ def test_every_footnote_resolves_to_a_real_seed_file(site):
             assert named, f"{page}: footnote {ref} names no seed file"
             total += 1
     assert total > 20
+
+
+def test_a_link_to_a_missing_source_entry_fails_the_build(tmp_path):
+    # strict MkDocs with anchor validation: a footnote can never point at an entry that is not there
+    from generator import output, pipeline
+    from generator.errors import GeneratorError
+    from generator.settings import DEFAULT
+    inputs = pipeline.Inputs(ROOT / "tests" / "fixtures" / "story" / "seeds",
+                             ROOT / "tests" / "fixtures" / "story" / "topics.yml", ROOT / "templates")
+    result = pipeline.generate(inputs, DEFAULT, skip_invalid=True)
+    files = dict(result.files)
+    page = next(name for name, text in files.items() if "(sources.md#gazette-treaty)" in text and name != "sources.md")
+    output.publish(ROOT / "mkdocs.yml", tmp_path / "good", files, tmp_path / "good-site", [], "Story")
+    files[page] = files[page].replace("(sources.md#gazette-treaty)", "(sources.md#no-such-entry)")
+    with pytest.raises(GeneratorError):
+        output.publish(ROOT / "mkdocs.yml", tmp_path / "bad", files, tmp_path / "bad-site", [], "Story")
+    assert not (tmp_path / "bad-site").exists()
