@@ -31,11 +31,13 @@ class Source:
     published: str | None = _f("Publication date YYYY-MM-DD, when known.")
     url: Markdown | None = _f("Link to the original, percent-encoded for use in `<...>`, when known.")
     status: str = _f("`used`, `duplicate` or `rejected`.")
-    anchor: str = _f("Id of this source's entry on the sources page: link with `sources.md#{{ s.anchor }}`.")
+    anchor: str = _f("Id of this source's entry on its sources page: link with `#{{ s.anchor }}` on that page.")
+    entry: str = _f("Link target of this source's entry from any page: `[...]({{ s.entry }})` (the sources "
+                    "pages are split in parts on large corpora).")
     topics: tuple[str, ...] = _f("Titles of the topics this article's passages appear in.")
     duplicate_of: str | None = _f("Id of the article this one duplicates.")
     duplicate_title: str | None = _f("Name (headline, else file name) of the article this one duplicates.")
-    duplicate_anchor: str | None = _f("Sources-page id of the article this one duplicates.")
+    duplicate_entry: str | None = _f("Link target of the sources entry of the article this one duplicates.")
     similarity: float | None = _f("Share (0-1) of the copy's text found in the article it copies, for the link "
                                   "that joined this duplicate to its family.")
     via: str | None = _f("For a duplicate joined through another copy rather than the canonical article: that "
@@ -139,8 +141,11 @@ class SourcesPage:
     """Context of `sources.md.j2`: every input file and what became of it."""
 
     story: Story = _f("The story.")
-    sources: tuple[Source, ...] = _f("Every input file, used first, then duplicates, then rejected.")
+    sources: tuple[Source, ...] = _f("The input files on this page (all of them unless the list is split in "
+                                     "parts): used first, then duplicates, then rejected, each by path.")
     totals: Totals = _f("Figures for the whole build.")
+    part: int = _f("Which part of the list this page is: 1, 2, ...")
+    parts: tuple[str, ...] = _f("Page names of all the parts, in order (one name when the list is not split).")
 
 
 PAGES = {"index.md.j2": IndexPage, "topic.md.j2": TopicPage, "sources.md.j2": SourcesPage}

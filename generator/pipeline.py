@@ -173,10 +173,9 @@ def _assemble(story, env, settings, articles, by_id, fam, merged, passages, reje
         sources[a.id] = cx.Source(
             label=Markdown(labels[a.id]), id=a.id, path=a.path, name=a.label, title=a.title, outlet=a.outlet, published=a.published,
             url=md_url(a.url) if a.url else None, status=status, anchor=Markdown(_anchor(a.id)),
-            topics=tuple(topic_of[s].title for s in topic_order if s in topics_by_article[a.id]),
+            entry=Markdown(""), topics=tuple(topic_of[s].title for s in topic_order if s in topics_by_article[a.id]),
             duplicate_of=m.canonical_id if m else None,
-            duplicate_title=article_of[m.canonical_id].label if m else None,
-            duplicate_anchor=Markdown(_anchor(m.canonical_id)) if m else None,
+            duplicate_title=article_of[m.canonical_id].label if m else None, duplicate_entry=None,
             similarity=m.similarity if m else None, via=m.via if m else None,
             reason=None if ca else reason_of.get(a.path),
             passages_kept=merged.kept_paragraphs.get(a.id, 0),
@@ -189,11 +188,22 @@ def _assemble(story, env, settings, articles, by_id, fam, merged, passages, reje
             rid = Path(r.path).with_suffix("").as_posix().replace("/", "--")
             sources[r.path] = cx.Source(
                 label=Markdown(_label(rid)), id=rid, path=r.path, name=r.path, title=None, outlet=None, published=None,
-                url=None, status=REJECTED, anchor=Markdown(_anchor(rid)), topics=(), duplicate_of=None, duplicate_title=None, duplicate_anchor=None,
+                url=None, status=REJECTED, anchor=Markdown(_anchor(rid)), entry=Markdown(""), topics=(),
+                duplicate_of=None, duplicate_title=None, duplicate_entry=None,
                 similarity=None, via=None, reason=r.reason if r.line is None else f"line {r.line}: {r.reason}",
                 passages_kept=0, passages_merged=0, lines_removed=0, notes=())
     status_rank = {USED: 0, DUPLICATE: 1, REJECTED: 2}
-    all_sources = tuple(sorted(sources.values(), key=lambda s: (status_rank[s.status], s.path)))
+    in_order = sorted(sources, key=lambda k: (status_rank[sources[k].status], sources[k].path))
+    # the sources pages: `sources`, `sources-2`, ... of at most `sources_page_entries` entries each
+    size = max(1, settings.sources_page_entries)
+    source_pages = [_sources_page(n + 1) for n in range(max(1, math.ceil(len(in_order) / size)))]
+    page_of = {k: source_pages[n // size] for n, k in enumerate(in_order)}
+    for k in in_order:
+        src = sources[k]
+        canonical = sources.get(src.duplicate_of) if src.duplicate_of else None
+        sources[k] = replace(src, entry=Markdown(f"{page_of[k]}.md#{src.anchor}"), duplicate_entry=Markdown(
+            f"{page_of[src.duplicate_of]}.md#{canonical.anchor}") if canonical else None)
+    all_sources = tuple(sources[k] for k in in_order)
 
     used = [s for s in all_sources if s.status == USED]
     dated = sorted(s.published for s in all_sources if s.published and s.status != REJECTED)
@@ -225,7 +235,9 @@ def _assemble(story, env, settings, articles, by_id, fam, merged, passages, reje
         for name, archive in archives:
             files[f"{name}.md"] = render.render(env, "topic.md.j2", archive)
     files["index.md"] = render.render(env, "index.md.j2", cx.IndexPage(story_cx, summaries, totals))
-    files["sources.md"] = render.render(env, "sources.md.j2", cx.SourcesPage(story_cx, all_sources, totals))
+    for n, name in enumerate(source_pages):
+        files[f"{name}.md"] = render.render(env, "sources.md.j2", cx.SourcesPage(
+            story_cx, all_sources[n * size:(n + 1) * size], totals, n + 1, tuple(source_pages)))
     ledger = _ledger(all_sources, passages, totals, story, unassigned_by_article, by_id, removed_only, settings)
     files[LEDGER] = json.dumps(ledger, indent=2, ensure_ascii=False) + "\n"
     return Result(files, ledger, problems)
@@ -369,6 +381,11 @@ def _labels(ids: list[str]) -> dict[str, str]:
         used.add(label.lower())
         out[i] = label
     return out
+
+
+def _sources_page(number: int) -> str:
+    """The name of sources page `number` (1, 2, ...): `sources`, `sources-2`, ..."""
+    return "sources" if number == 1 else f"sources-{number}"
 
 
 def _anchor(article_id: str) -> str:

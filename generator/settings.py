@@ -34,6 +34,7 @@ class Settings:
     lead_per_article: int = _s(2, "Key points from any one article, while other articles have relevant passages.")
     lead_sentence_max_chars: int = _s(400, "A key point longer than this shows its best sentence only.")
     topic_page_passages: int = _s(200, "Passages shown on a topic page; the rest go to its archive pages.")
+    sources_page_entries: int = _s(2000, "Input files listed on each sources page; more continue on the next (sources-2, ...).")
     archive_page_passages: int = _s(1000, "Passages on each archive page; more continue on the next (-archive-2, ...).")
 
     def describe(self) -> list[tuple[str, object, str]]:

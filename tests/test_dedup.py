@@ -325,6 +325,30 @@ def test_archive_is_split_into_chained_pages_that_hold_every_passage_once(synthe
     assert len(seen) == total
 
 
+def test_sources_list_is_split_into_parts_that_every_link_finds(synthetic, tmp_path):
+    from generator import cli, output
+    small = replace(DEFAULT, sources_page_entries=60)
+    result = pipeline.generate(_inputs(synthetic / "articles"), small, skip_invalid=True)
+    files = len(result.ledger["files"])
+    parts = ["sources"] + [f"sources-{n}" for n in range(2, -(-files // 60) + 1)]
+    assert sorted(n for n in result.files if n.startswith("sources")) == sorted(f"{p}.md" for p in parts)
+    headings = {}
+    for n, name in enumerate(parts, 1):
+        text = result.files[f"{name}.md"]
+        assert text.startswith(f"# Sources, part {n} of {len(parts)}\n")
+        headings[name] = re.findall(r"^### (.+)$", text, flags=re.M)
+        assert len(headings[name]) == min(60, files - 60 * (n - 1))
+    # every link to a source entry, from topic pages and from the sources pages, names the right part
+    entry = {e["id"]: name for name, ids in headings.items() for e in result.ledger["files"] if e["id"] in ids}
+    links = [m for text in result.files.values() for m in re.findall(r"\]\((sources(?:-\d+)?)\.md#([^)]+)\)", text)]
+    assert links and all(entry[anchor] == page for page, anchor in links if anchor in entry)
+    assert {anchor for _, anchor in links} <= set(entry)
+    # and MkDocs, strict, agrees that every link resolves
+    output.publish(ROOT / "mkdocs.yml", tmp_path / "briefings", result.files, tmp_path / "site",
+                   cli._nav(result), result.ledger["story"])
+    assert (tmp_path / "site" / "sources-2" / "index.html").is_file()
+
+
 @hsettings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("aeiousyzSU19 .-'“’é\u00a0ﬁİ\u212a—\n")), max_size=60))
 def test_fast_normalising_and_stemming_match_the_reference(text):
