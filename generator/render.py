@@ -53,9 +53,13 @@ def render(env: jinja2.Environment, name: str, context) -> str:
     try:
         return env.get_template(name).render(**variables)
     except jinja2.TemplateSyntaxError as err:
-        raise GeneratorError(Problem(_where(env, err.name or name, err.filename), err.message or "syntax error",
+        message, line = err.message or "syntax error", err.lineno
+        start = _open_tag_line(err.source, line) if err.source else line
+        if start != line:
+            message, line = f"{message} (in the tag opened here, which runs on to line {line})", start
+        raise GeneratorError(Problem(_where(env, err.name or name, err.filename), message,
                                      "check that every {% ... %} block is closed and every {{ }} balanced",
-                                     err.lineno)) from None
+                                     line)) from None
     except jinja2.UndefinedError as err:
         file, line = _template_frame(env, sys.exc_info()[2], name)
         raise GeneratorError(Problem(file, err.message or "undefined name",
@@ -64,6 +68,16 @@ def render(env: jinja2.Environment, name: str, context) -> str:
     except jinja2.TemplateError as err:
         file, line = _template_frame(env, sys.exc_info()[2], name)
         raise GeneratorError(Problem(file, str(err), "see templates/REFERENCE.md", line)) from None
+
+
+def _open_tag_line(source: str, lineno: int) -> int:
+    """The line where the tag Jinja was reading at `lineno` opened: a tag missing its `%}` or `}}` runs
+    on into the next lines, and Jinja reports the line where it gave up, not the one to fix."""
+    before = "".join(source.splitlines(keepends=True)[:lineno - 1])
+    opened = max(before.rfind("{%"), before.rfind("{{"))
+    if opened < 0 or before.find("%}" if before[opened + 1] == "%" else "}}", opened) >= 0:
+        return lineno
+    return before.count("\n", 0, opened) + 1
 
 
 def _where(env: jinja2.Environment, name: str, filename: str | None) -> str:

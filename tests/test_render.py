@@ -58,6 +58,16 @@ def test_syntax_error_names_template_and_line(tmp_path):
     assert "check that every {% ... %} block is closed" in problem.hint
 
 
+def test_unclosed_tag_is_reported_on_the_line_where_it_opens(tmp_path):
+    # `{% if ... %` swallows the next line; Jinja notices on line 5, the mistake is on line 4
+    env = render.environment(broken(tmp_path, "{% if story.title %\nTitle: {{ story.title }}\n{% endif %}"))
+    with pytest.raises(GeneratorError) as info:
+        render.render(env, "index.md.j2", index_page())
+    problem = info.value.problems[0]
+    assert problem.line == 4
+    assert "runs on to line 5" in problem.message
+
+
 def test_unknown_name_names_template_line_and_reference(tmp_path):
     env = render.environment(broken(tmp_path, "{{ story.subtitle }}"))
     with pytest.raises(GeneratorError) as info:
