@@ -407,19 +407,17 @@ def merge_passages(fam: Families, settings: Settings, skip: frozenset[tuple[str,
         for pi, p in enumerate(ca.paragraphs):
             if (ca.id, p.line) in skip:
                 continue
-            if not has_shared[sents.article_para[ai] + pi]:  # no sentence of it is anywhere else: kept as it is
-                passages.append(Passage(key=f"{ca.id}:{p.line}", article_id=ca.id, line=p.line, text=p.text,
-                                        sources=(ca.id,), order=len(passages)))
-                kept[ca.id] += 1
-                continue
-            ids = sents.of_paragraph(ai, pi)
-            roots = [root[s] for s in ids]
-            covered = {s for s, r in zip(ids, roots) if r in owned}
-            if ids and coverage(ids, covered, sents) >= settings.passage_covered:
-                merged[ca.id] += 1
-                continue
-            owned.update(roots)
-            sources = _sources(ai, ids, roots, carriers, sents, settings)
+            if has_shared[sents.article_para[ai] + pi]:
+                ids = sents.of_paragraph(ai, pi)
+                roots = [root[s] for s in ids]
+                covered = {s for s, r in zip(ids, roots) if r in owned}
+                if ids and coverage(ids, covered, sents) >= settings.passage_covered:
+                    merged[ca.id] += 1
+                    continue
+                owned.update(roots)
+                sources = _sources(ai, ids, roots, carriers, sents, settings)
+            else:  # no sentence of it is anywhere else: nothing to merge, and only its own article carries it
+                sources = {ai}
             passages.append(Passage(
                 key=f"{ca.id}:{p.line}", article_id=ca.id, line=p.line, text=p.text,
                 sources=tuple(articles[a].id for a in sorted(sources, key=position.__getitem__)),
