@@ -2,8 +2,9 @@
 
 A `Memo` is a dict per (kind, tag), pickled in a folder of the cache folder. The tag is a hash of
 everything the results depend on besides their own keys: the generator's source code, the settings,
-and for topic scores the topics file. So a changed rule, setting or topic definition simply finds
-no folder and starts empty; folders of other tags of the same kind are deleted when a memo is saved.
+and for topic scores the topics' slugs, terms and thresholds. So a changed rule, setting or topic
+definition simply finds no folder and starts empty; folders of other tags of the same kind are
+deleted when a memo is saved.
 Keys are content hashes (of a file's path and bytes, of a passage's text), so an edited article can
 never reuse stale work. Entries not used by a build are dropped when it saves. The folder is safe
 to delete at any time, and a damaged file is rebuilt, never trusted.

@@ -117,7 +117,9 @@ def _generate(inputs: Inputs, settings: Settings, skip_invalid: bool, stage: Cal
     stage("dedup")
 
     # Assign topics: a passage may belong to several, or to none (counted, never hidden).
-    topic_memo = Memo(cache, "topics", memo_tag(settings, inputs.topics.read_bytes()))
+    # tagged by what scores depend on, from the same parse as `story` (not a second read of the file)
+    scoring = repr([(t.slug, t.terms, t.min_score) for t in story.topics]).encode()
+    topic_memo = Memo(cache, "topics", memo_tag(settings, scoring))
     passages = assign_topics(story, merged.passages, settings, topic_memo)
     topic_memo.save()
     stage("topics")
