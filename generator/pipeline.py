@@ -198,7 +198,7 @@ def _assemble(story, env, settings, articles, by_id, fam, merged, passages, reje
     in_order = sorted(sources, key=lambda k: (status_rank[sources[k].status], sources[k].path))
     # the sources pages: `sources`, `sources-2`, ... of at most `sources_page_entries` entries each
     size = max(1, settings.sources_page_entries)
-    source_pages = [_sources_page(n + 1) for n in range(max(1, math.ceil(len(in_order) / size)))]
+    source_pages = [_part("sources", n + 1) for n in range(max(1, math.ceil(len(in_order) / size)))]
     page_of = {k: source_pages[n // size] for n, k in enumerate(in_order)}
     for k in in_order:
         src = sources[k]
@@ -271,7 +271,7 @@ def _topic_page(story, summary, summaries, topic, mine: list[Passage], sources, 
     groups, footnotes = _groups(shown, sources, rank_of, score_of, key_points)
     size = max(1, settings.archive_page_passages)
     chunks = [rest[k:k + size] for k in range(0, len(rest), size)]
-    names = [topics_mod.archive_page(topic.slug, n + 1) for n in range(len(chunks))]
+    names = [_part(topic.slug + topics_mod.ARCHIVE_SUFFIX, n + 1) for n in range(len(chunks))]
     page = cx.TopicPage(story, summary, tuple(key_points), groups, footnotes, names[0] if names else None,
                         len(rest), summaries)
     archives = []
@@ -385,9 +385,9 @@ def _labels(ids: list[str]) -> dict[str, str]:
     return out
 
 
-def _sources_page(number: int) -> str:
-    """The name of sources page `number` (1, 2, ...): `sources`, `sources-2`, ..."""
-    return "sources" if number == 1 else f"sources-{number}"
+def _part(page: str, number: int) -> str:
+    """The name of part `number` (1, 2, ...) of a page split in parts: `page`, `page-2`, `page-3`, ..."""
+    return page if number == 1 else f"{page}-{number}"
 
 
 def _anchor(article_id: str) -> str:

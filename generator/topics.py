@@ -29,16 +29,12 @@ from .errors import GeneratorError, Problem
 from .textnorm import normalise
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-RESERVED_SLUGS = frozenset({"index", "sources", "ledger"})
 TOPIC_KEYS = frozenset({"slug", "title", "description", "terms", "min_score"})
 TERM_KEYS = frozenset({"term", "weight"})
 ARCHIVE_SUFFIX = "-archive"
-_ARCHIVE_NAME = re.compile(r"-archive(?:-[0-9]+)?$")
-
-
-def archive_page(slug: str, number: int) -> str:
-    """The name of a topic's archive page `number` (1, 2, ...): `<slug>-archive`, `<slug>-archive-2`, ..."""
-    return slug + ARCHIVE_SUFFIX + ("" if number == 1 else f"-{number}")
+# Names of the other generated pages, which a topic's page must not take: index, ledger, the sources
+# pages (sources, sources-2, ...) and any topic's archive pages (<slug>-archive, <slug>-archive-2, ...).
+_GENERATED_PAGE = re.compile(r"^(?:index|ledger|sources(?:-[0-9]+)?)$|-archive(?:-[0-9]+)?$")
 
 
 @dataclass(frozen=True)
@@ -165,9 +161,10 @@ def _topic(node, bad) -> Topic | None:
         if key not in TOPIC_KEYS:
             bad(value, f"unknown topic field {key!r}", f"use only {', '.join(sorted(TOPIC_KEYS))}")
     slug = _text(fields.get("slug"))
-    if not slug or not SLUG.match(slug) or slug in RESERVED_SLUGS or _ARCHIVE_NAME.search(slug):
+    if not slug or not SLUG.match(slug) or _GENERATED_PAGE.search(slug):
         bad(fields.get("slug", node), f"slug {slug!r} is not usable",
-            "use lower-case letters, digits and '-', not index/sources/ledger, not ending in -archive or -archive-N")
+            "use lower-case letters, digits and '-', not index/ledger/sources/sources-N, not ending in -archive "
+            "or -archive-N")
         return None
     title = _text(fields.get("title"))
     if not title:

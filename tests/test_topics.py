@@ -82,7 +82,7 @@ def test_invalid_yaml_names_the_line(tmp_path):
         topics.load(path)
 
 
-@pytest.mark.parametrize("slug", ["talks-archive", "talks-archive-2", "sources"])
+@pytest.mark.parametrize("slug", ["talks-archive", "talks-archive-2", "sources", "sources-2", "index", "ledger"])
 def test_slugs_that_would_clash_with_generated_pages_are_refused(tmp_path, slug):
     path = write(tmp_path, f"""\
         story:
@@ -95,3 +95,18 @@ def test_slugs_that_would_clash_with_generated_pages_are_refused(tmp_path, slug)
     with pytest.raises(GeneratorError) as info:
         topics.load(path)
     assert f"{path}:4: slug '{slug}' is not usable" in str(info.value)
+
+
+def test_slugs_that_only_resemble_generated_pages_are_fine(tmp_path):
+    path = write(tmp_path, """\
+        story:
+          title: A story
+        topics:
+          - slug: sources-of-funding
+            title: X
+            terms: [x]
+          - slug: archive-2
+            title: Y
+            terms: [y]
+        """)
+    assert [t.slug for t in topics.load(path).topics] == ["sources-of-funding", "archive-2"]
