@@ -7,7 +7,7 @@ Usage::
 CORPUS_DIR holds `articles/` (the seed files) and `labels.json` ({file name: {"family": ...}}).
 Both methods run in this process, one after the other, on the same files:
 
-* ours: generator.reader + generator.clean + generator.dedup.find_families, with skip-invalid
+* ours: generator.prepare (read, clean, features) + generator.families.find_families, with skip-invalid
   semantics (a file that cannot be read, or has no news text left, is a singleton);
 * the peer: datasketch MinHashLSH (threshold 0.45, 256 permutations) over word 2-grams of the body
   after the front matter, with union-find over the LSH candidates (text-dedup's NEWS-COPY settings).
@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from generator import clean, dedup, reader  # noqa: E402
+from generator import clean, families, prepare  # noqa: E402
 from generator.settings import DEFAULT, Settings  # noqa: E402
 
 
@@ -60,13 +60,9 @@ def score(labels: dict[str, dict], pred: dict[str, str], exclude: frozenset[str]
 
 def ours(articles_dir: Path, settings: Settings = DEFAULT) -> dict[str, str]:
     """File name -> family id from our read + clean + dedup."""
-    read = reader.read_folder(articles_dir, settings)
-    cleaned = []
-    for article in read.articles:
-        ca = clean.clean_article(article, settings)
-        if ca.paragraphs:
-            cleaned.append(ca)
-    fam = dedup.find_families(cleaned, settings)
+    corpus = prepare.read_folder(articles_dir, settings, workers=1)  # one process, as the peer
+    news, _ = clean.with_news(corpus.cleaned.values())
+    fam, _ = families.find_families(news, settings, corpus.features)
     path_of = {ca.id: ca.article.path for ca in fam.articles}
     return {path_of[a]: "f:" + path_of[c] for a, c in fam.family_of.items()}
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -9,10 +10,14 @@ import time
 from pathlib import Path
 
 from . import context, output, pipeline
-from .errors import GeneratorError
+from .errors import GeneratorError, Problem
 from .settings import DEFAULT
 
 WATCH_SECONDS = 1.0
+# Every committed expected output, as (seeds, topics file, briefings folder, skip invalid files):
+# the project's own briefings, and the fixture story's golden pages that the tests compare against.
+GOLDEN = (("seeds", "templates/topics.yml", "briefings", False),
+          ("tests/fixtures/story/seeds", "tests/fixtures/story/topics.yml", "tests/golden", True))
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -45,6 +50,11 @@ def parser() -> argparse.ArgumentParser:
                        description="Serve the site locally; regenerate briefings when seeds, topics or templates change.")
     _common(s)
     s.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")
+    g = sub.add_parser("golden", help="regenerate every committed expected output (briefings/, tests/golden/, "
+                                      "templates/REFERENCE.md)",
+                       description="Regenerate the project's committed expected outputs after a deliberate change; "
+                                   "review the diff before committing. Run from the project folder.")
+    g.add_argument("--cache", type=Path, default=None, help="folder for the cache (default: $BRIEFINGS_CACHE, else none)")
     r = sub.add_parser("reference", help="write the template reference page (templates/REFERENCE.md)",
                        description="Regenerate the reference of template context fields from generator/context.py.")
     r.add_argument("--templates", type=Path, default=Path("templates"), help="templates folder (default: templates)")
@@ -52,20 +62,21 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _inputs(args) -> pipeline.Inputs:
-    return pipeline.Inputs(args.seeds, args.topics or args.templates / "topics.yml", args.templates, args.cache)
+    cache = args.cache or (Path(os.environ["BRIEFINGS_CACHE"]) if os.environ.get("BRIEFINGS_CACHE") else None)
+    return pipeline.Inputs(args.seeds, args.topics or args.templates / "topics.yml", args.templates, cache)
 
 
 def _nav(result: pipeline.Result) -> list:
-    topics = [{t["title"]: f"{t['slug']}.md"} for t in result.ledger["topics"]]
+    topics = [{t.title: f"{t.slug}.md"} for t in result.spec.topics]
     return [{"Home": "index.md"}, *topics, {"Sources": "sources.md"}]
 
 
 def _report(result: pipeline.Result, seconds: float) -> str:
-    c = result.ledger["counts"]
-    per_topic = ", ".join(f"{slug} {n}" for slug, n in c["per_topic"].items())
-    lines = [f"Read {c['files']} files: {c['used']} used, {c['duplicate']} duplicates, {c['rejected']} rejected.",
-             f"Passages: {c['passages_kept']} kept, {c['passages_merged']} merged, "
-             f"{c['passages_unassigned']} match no topic. Per topic: {per_topic}.",
+    t = result.totals
+    per_topic = ", ".join(f"{slug} {n}" for slug, n in result.per_topic.items())
+    lines = [f"Read {t.files} files: {t.used} used, {t.duplicates} duplicates, {t.rejected} rejected.",
+             f"Passages: {t.passages} kept, {t.merged} merged, "
+             f"{t.unassigned} match no topic. Per topic: {per_topic}.",
              f"Generated in {seconds:.2f} s."]
     lines += [f"Rejected: {p}" for p in result.problems]
     return "\n".join(lines)
@@ -78,8 +89,7 @@ def build(args) -> int:
     if args.check:
         diffs = output.differences(args.briefings, result.files)
         if diffs:
-            print("\n".join(f"{args.briefings}/{d.split(': ', 1)[1]}: {d.split(': ', 1)[0]}" for d in diffs),
-                  file=sys.stderr)
+            print("\n".join(f"{args.briefings}/{name}: {what}" for name, what in diffs), file=sys.stderr)
             print("Error: briefings are out of date; run `briefings build` and commit the result.", file=sys.stderr)
             return 1
         print(f"{args.briefings} is up to date ({len(result.files)} files).")
@@ -89,7 +99,7 @@ def build(args) -> int:
         changed = output.sync(args.briefings, result.files)
     else:  # the site is built from the new briefings before either folder is touched
         changed = output.publish(args.config, args.briefings, result.files, args.site, _nav(result),
-                                 result.ledger["story"])
+                                 result.spec.title)
     print(_report(result, t - start))
     print(f"Wrote {len(changed)} changed files to {args.briefings}." if changed else f"{args.briefings} unchanged.")
     if not args.no_site:
@@ -151,7 +161,7 @@ def serve(args) -> int:
     nav = _nav(result)
     threading.Thread(target=watch, daemon=True).start()
     mkdocs_serve(str(args.config), livereload=True, docs_dir=str(args.briefings.resolve()),
-                 dev_addr=args.dev_addr, nav=nav, site_name=result.ledger["story"])
+                 dev_addr=args.dev_addr, nav=nav, site_name=result.spec.title)
     return 0
 
 
@@ -167,11 +177,24 @@ def reference(args) -> int:
     return 0
 
 
+def golden(args) -> int:
+    """`briefings golden`."""
+    missing = [path for row in GOLDEN for path in row[:2] if not Path(path).exists()]
+    if missing:
+        raise GeneratorError(Problem(missing[0], "not found", "run `briefings golden` from the project folder"))
+    for seeds, topics, briefings, skip in GOLDEN:
+        inputs = pipeline.Inputs(Path(seeds), Path(topics), Path("templates"), args.cache)
+        changed = output.sync(Path(briefings), pipeline.generate(inputs, DEFAULT, skip_invalid=skip).files)
+        print(f"{briefings}: {', '.join(changed) if changed else 'unchanged'}")
+    args.templates = Path("templates")
+    return reference(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; every GeneratorError becomes `Error: file:line: message (fix)` lines and exit 1."""
     args = parser().parse_args(argv)
     try:
-        return {"build": build, "serve": serve, "reference": reference}[args.command](args)
+        return {"build": build, "serve": serve, "golden": golden, "reference": reference}[args.command](args)
     except GeneratorError as err:
         for problem in err.problems:
             print(f"Error: {problem}", file=sys.stderr)

@@ -45,6 +45,23 @@ def tag(settings: Settings, *parts: bytes) -> str:
     return h.hexdigest()[:16]
 
 
+class Cache:
+    """The cache folder of one build (or none): made once, handed to the stages that keep results.
+
+    `with cache.memo(kind, *parts) as memo:` gives a stage its memo, tagged by the code, the settings
+    and `parts` (what else its results depend on), and saves it when the stage ends without error.
+    """
+
+    def __init__(self, folder: Path | None, settings: Settings):
+        self.folder, self.settings = folder, settings
+
+    def __bool__(self) -> bool:
+        return self.folder is not None
+
+    def memo(self, kind: str, *parts: bytes) -> Memo:
+        return Memo(self.folder, kind, tag(self.settings, *parts))
+
+
 class Memo:
     """A dict of results persisted in the cache folder as `<kind>-<tag>/` (or kept in memory only).
 
@@ -73,6 +90,13 @@ class Memo:
 
     def __bool__(self) -> bool:
         return self.dir is not None
+
+    def __enter__(self) -> Memo:
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            self.save()
 
     def get(self, key: bytes):
         value = self.shards[key[0] % self.SHARDS].get(key)

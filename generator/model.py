@@ -1,7 +1,7 @@
 """The frozen records that flow between the stages of a build."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 USED, DUPLICATE, REJECTED = "used", "duplicate", "rejected"
 
@@ -25,9 +25,7 @@ class Article:
     outlet: str | None
     url: str | None
     published: str | None
-    author: str | None
     paragraphs: tuple[Paragraph, ...]
-    sha256: str
     notes: tuple[str, ...] = ()
 
     @property
@@ -79,29 +77,14 @@ class Passage:
     line: int
     text: str
     sources: tuple[str, ...]
-    order: int
-    topics: tuple[str, ...] = ()
-    scores: tuple[float, ...] = ()
-    merged: int = 0
+    order: int              # its index in the build's passages: canonical articles first, then article order
 
 
 @dataclass(frozen=True)
-class Merge:
+class Duplicate:
     """An article judged a duplicate of another, with the similarity that decided it."""
 
     article_id: str
     canonical_id: str
     similarity: float
     via: str | None = None
-
-
-@dataclass
-class Counts:
-    """Tallies of one build, reported in the ledger and on the home page."""
-
-    paragraphs_read: int = 0
-    passages_kept: int = 0
-    passages_merged: int = 0
-    passages_unassigned: int = 0
-    boilerplate_removed: int = 0
-    per_topic: dict[str, int] = field(default_factory=dict)

@@ -21,16 +21,16 @@ def _manifest(folder: Path) -> set[str]:
         return set()
 
 
-def differences(folder: Path, files: dict[str, str]) -> list[str]:
-    """What writing `files` into `folder` would change: one line per file."""
+def differences(folder: Path, files: dict[str, str]) -> list[tuple[str, str]]:
+    """What writing `files` into `folder` would change: (file name, what is wrong with it), by name."""
     out = []
     for name, text in sorted(files.items()):
         path = folder / name
         if not path.is_file():
-            out.append(f"missing: {name}")
+            out.append((name, "missing"))
         elif path.read_bytes() != text.encode("utf-8"):
-            out.append(f"out of date: {name}")
-    out += [f"no longer generated: {name}" for name in sorted(_manifest(folder) - set(files))
+            out.append((name, "out of date"))
+    out += [(name, "no longer generated") for name in sorted(_manifest(folder) - set(files))
             if (folder / name).exists()]
     return out
 

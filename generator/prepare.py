@@ -1,26 +1,22 @@
-"""Per-article work, done once per file and cached: read, clean, split into normalised sentences, shingle.
+"""Per-file work, done once per file and cached: read, clean, compute the matching features.
 
 Everything here depends on one file's bytes, its path in the seeds folder, the settings and the
-code, never on the other files, so it can run in worker processes and be cached: a `memo.Memo` of
-kind "prepared", whose tag covers the code and the settings, keyed by the SHA-256 of the file's path
-and bytes. Entries of files no longer in the folder are dropped.
-
-`read_folder` is generator.reader.read_folder (the same `reader.triage` of the folder, in the same
-order) with the per-file part replaced by a cached, possibly parallel, `prepare_file`.
+code, never on the other files, so it runs in worker processes on large folders and is cached: a
+memo of kind "prepared" (generator/memo.py), keyed by the SHA-256 of the file's path and bytes.
+Entries of files no longer in the folder are dropped.
 """
 from __future__ import annotations
 
 import hashlib
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
-from . import clean, dedup, reader
+from . import clean, features, reader
 from .errors import Problem
-from .memo import Memo, tag
+from .features import ArticleFeatures
+from .memo import Cache
 from .model import Article, CleanArticle, Rejection
 from .settings import Settings
 
@@ -30,44 +26,35 @@ CHUNK = 256
 
 @dataclass(frozen=True)
 class Prepared:
-    """One file's per-article results: the article (or the problem), its cleaned form and dedup input."""
+    """One file's results: the article, cleaned and with its features, or the problem that stopped it."""
 
-    article: Article | None
     problem: Problem | None
     cleaned: CleanArticle | None
-    sentences: tuple[tuple[tuple[str, int, int], ...], ...]   # per kept paragraph: dedup.sentence_data
-    sample: np.ndarray                                    # sampled shingle hashes of the cleaned text
+    features: ArticleFeatures | None
 
 
 @dataclass(frozen=True)
-class Folder:
-    """What reading a folder gave, as reader.ReadResult, plus the prepared dedup input by article id."""
+class Corpus:
+    """Every file of the seeds folder, read, cleaned and with its features: what the later stages start from."""
 
-    read: reader.ReadResult
-    prepared: dict[str, Prepared]
+    articles: tuple[Article, ...]            # every file read as an article, in listing order
+    cleaned: dict[str, CleanArticle]         # by article id
+    features: dict[str, ArticleFeatures]     # by article id
+    rejected: tuple[Rejection, ...]          # files not read as articles (hidden, another kind of file)
+    problems: tuple[Problem, ...]            # files that could not be read, in listing order
+    keys: dict[str, bytes]                   # article id -> content key of its file (when caching)
     cache_hits: int = 0
     cache_misses: int = 0
-    keys: dict[str, bytes] = field(default_factory=dict)  # article id -> content key (when caching)
-
-
-# word -> its hash for shingling, kept across the files one process prepares (a pure function of the
-# word, so sharing it changes no result); emptied when it grows past _VOCAB_MAX words
-_VOCAB: dict[str, int] = {}
-_VOCAB_MAX = 500_000
 
 
 def prepare_file(path: Path, rel: str, folder: Path, settings: Settings) -> Prepared:
-    """Read, clean and prepare one file (no cache)."""
+    """Read, clean and compute the features of one file (no cache)."""
     try:
         article = reader.read_file(path, rel, folder, settings)
     except reader.ArticleError as err:
-        return Prepared(None, err.problem, None, (), np.empty(0, dtype=np.uint64))
+        return Prepared(err.problem, None, None)
     ca = clean.clean_article(article, settings)
-    sents = dedup.sentence_data(ca)
-    text = " ".join(n for para in sents for n, _, _ in para)
-    if len(_VOCAB) > _VOCAB_MAX:
-        _VOCAB.clear()
-    return Prepared(article, None, ca, sents, dedup.shingle_sample(text, settings, _VOCAB))
+    return Prepared(None, ca, features.of(ca, settings))
 
 
 def _prepare_chunk(args) -> list[Prepared]:
@@ -75,16 +62,15 @@ def _prepare_chunk(args) -> list[Prepared]:
     return [prepare_file(Path(p), rel, folder, settings) for p, rel in jobs]
 
 
-def _key(rel: str, raw: bytes) -> bytes:
+def content_key(rel: str, raw: bytes) -> bytes:
     """A file's content key: its path in the seeds folder and its bytes."""
     h = hashlib.sha256(len(rel).to_bytes(8, "little") + rel.encode())
     h.update(raw)
     return h.digest()
 
 
-def read_folder(folder: Path, settings: Settings, cache_dir: Path | None = None,
-                workers: int | None = None) -> Folder:
-    """reader.read_folder with the per-file work prepared in parallel and cached."""
+def read_folder(folder: Path, settings: Settings, cache: Cache | None = None, workers: int | None = None) -> Corpus:
+    """Every file of `folder`, in listing order: read, cleaned and with features, in parallel and cached."""
     rejected: list[Rejection] = []
     slots: list[Problem | int] = []   # a problem, or an index into jobs, in listing order
     jobs: list[tuple[str, str]] = []
@@ -96,52 +82,45 @@ def read_folder(folder: Path, settings: Settings, cache_dir: Path | None = None,
         else:
             slots.append(len(jobs))
             jobs.append((str(item[0]), item[1]))
+    with (cache or Cache(None, settings)).memo("prepared") as memo:
+        keys = [_key(Path(p), rel, folder, settings) if memo else None for p, rel in jobs]
+        results: list[Prepared | None] = [memo.get(k) if k else None for k in keys]
+        todo = [i for i, r in enumerate(results) if r is None]
+        for i, prep in zip(todo, _prepare(jobs, todo, folder, settings, workers)):
+            results[i] = prep
+            if keys[i] is not None:
+                memo.put(keys[i], prep)
 
-    cache = Memo(cache_dir, "prepared", tag(settings))
-    results: list[Prepared | None] = [None] * len(jobs)
-    keys: list[bytes | None] = [None] * len(jobs)
-    todo: list[int] = []
-    for i, (p, rel) in enumerate(jobs):
-        if cache:
-            try:
-                raw = reader.read_bytes(Path(p), rel, folder, settings)
-            except reader.ArticleError:  # prepare_file reports it; nothing to cache
-                raw = None
-            if raw is not None:
-                keys[i] = _key(rel, raw)
-                hit = cache.get(keys[i])
-                if hit is not None:
-                    results[i] = hit
-                    continue
-        todo.append(i)
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers > 1 and len(todo) >= PARALLEL_MIN_FILES:
-        chunks = [todo[s:s + CHUNK] for s in range(0, len(todo), CHUNK)]
-        with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
-            done = pool.map(_prepare_chunk, [([jobs[i] for i in c], folder, settings) for c in chunks])
-            for c, out in zip(chunks, done):
-                for i, prep in zip(c, out):
-                    results[i] = prep
-    else:
-        for i in todo:
-            results[i] = prepare_file(Path(jobs[i][0]), jobs[i][1], folder, settings)
-    for i in todo:
-        if keys[i] is not None:
-            cache.put(keys[i], results[i])
-    cache.save()
-
-    articles, problems, prepared, content_keys = [], [], {}, {}
+    articles, problems, cleaned, feature, content_keys = [], [], {}, {}, {}
     for slot in slots:
-        if isinstance(slot, Problem):
-            problems.append(slot)
+        prep = slot if isinstance(slot, Problem) else results[slot]
+        if isinstance(prep, Problem) or prep.problem is not None:
+            problems.append(prep if isinstance(prep, Problem) else prep.problem)
             continue
-        prep = results[slot]
-        if prep.problem is not None:
-            problems.append(prep.problem)
-        else:
-            articles.append(prep.article)
-            prepared[prep.article.id] = prep
-            if keys[slot] is not None:
-                content_keys[prep.article.id] = keys[slot]
-    return Folder(reader.ReadResult(tuple(articles), tuple(rejected), tuple(problems)), prepared,
-                  len(jobs) - len(todo), len(todo), content_keys)
+        aid = prep.cleaned.id
+        articles.append(prep.cleaned.article)
+        cleaned[aid], feature[aid] = prep.cleaned, prep.features
+        if keys[slot] is not None:
+            content_keys[aid] = keys[slot]
+    return Corpus(tuple(articles), cleaned, feature, tuple(rejected), tuple(problems), content_keys,
+                  len(jobs) - len(todo), len(todo))
+
+
+def _key(path: Path, rel: str, folder: Path, settings: Settings) -> bytes | None:
+    """The content key of a file, or None when it cannot be read (prepare_file then reports why)."""
+    try:
+        return content_key(rel, reader.read_bytes(path, rel, folder, settings))
+    except reader.ArticleError:
+        return None
+
+
+def _prepare(jobs: list[tuple[str, str]], todo: list[int], folder: Path, settings: Settings,
+             workers: int | None) -> list[Prepared]:
+    """prepare_file for the jobs listed in `todo`, in that order: in worker processes when there are many."""
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(todo) < PARALLEL_MIN_FILES:
+        return [prepare_file(Path(jobs[i][0]), jobs[i][1], folder, settings) for i in todo]
+    chunks = [todo[s:s + CHUNK] for s in range(0, len(todo), CHUNK)]
+    with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
+        done = pool.map(_prepare_chunk, [([jobs[i] for i in c], folder, settings) for c in chunks])
+        return [prep for out in done for prep in out]

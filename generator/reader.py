@@ -2,18 +2,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import re
 import stat
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
 
-from . import clean
+from .chrome import chrome_reason
 from .errors import Problem
 from .escape import URL_SCHEMES
 from .model import Article, Paragraph, Rejection
@@ -39,15 +37,6 @@ YAML_HINTS = {
 }
 BINARY_SNIFF_BYTES = 8192
 OUTLET_MAX_WORDS = 6
-
-
-@dataclass(frozen=True)
-class ReadResult:
-    """What reading a folder gave: the articles, the files set aside, and the errors to fix."""
-
-    articles: tuple[Article, ...]
-    rejected: tuple[Rejection, ...]
-    problems: tuple[Problem, ...]
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -115,22 +104,6 @@ def triage(folder: Path) -> list[Problem | Rejection | tuple[Path, str]]:
     return out
 
 
-def read_folder(folder: Path, settings: Settings) -> ReadResult:
-    """Read every input file; nothing is skipped without a rejection or a problem saying why."""
-    articles, rejected, problems = [], [], []
-    for item in triage(folder):
-        if isinstance(item, Problem):
-            problems.append(item)
-        elif isinstance(item, Rejection):
-            rejected.append(item)
-        else:
-            try:
-                articles.append(read_file(item[0], item[1], folder, settings))
-            except ArticleError as err:
-                problems.append(err.problem)
-    return ReadResult(tuple(articles), tuple(rejected), tuple(problems))
-
-
 class ArticleError(Exception):
     """One file cannot be read as an article."""
 
@@ -175,7 +148,6 @@ def read_file(path: Path, rel: str, folder: Path, settings: Settings) -> Article
              "use ASCII letters, digits, '.', '_' and '-' only in article file names, starting with a letter or digit")
     if not text.strip():
         fail("is empty" if not text else "holds only white space", "add the article text or remove the file")
-    sha = hashlib.sha256(raw).hexdigest()
     is_md = path.suffix.lower() == ".md"
     if is_md or text.split("\n", 1)[0].strip() == "---":
         meta, body, offset = split_front_matter(text, rel)
@@ -192,7 +164,7 @@ def read_file(path: Path, rel: str, folder: Path, settings: Settings) -> Article
         given = _given(text, offset)
         notes = tuple(n for n in inferred if n.split()[0] not in given)
     return Article(aid, rel, meta.get("title"), meta.get("outlet"), meta.get("url"),
-                   meta.get("published"), meta.get("author"), paragraphs, sha, notes)
+                   meta.get("published"), paragraphs, notes)
 
 
 def article_id(rel: str) -> str:
@@ -271,6 +243,12 @@ def split_front_matter(text: str, rel: str) -> tuple[dict[str, str], str, int]:
         data = {}
     if not isinstance(data, dict):
         fail("front matter must be 'key: value' lines", "see README.md for the fields", 2)
+    return _checked_fields(data, lines, end, rel), "\n".join(lines[end + 1:]), end + 1
+
+
+def _checked_fields(data: dict, lines: list[str], end: int, rel: str) -> dict[str, str]:
+    """The front matter's values, checked field by field (the line of a bad one is named)."""
+    fail = _failer(rel)
     meta = {}
     for key, value in data.items():
         line = _key_line(lines, end, key)
@@ -291,7 +269,7 @@ def split_front_matter(text: str, rel: str) -> tuple[dict[str, str], str, int]:
         if key == "url":
             value = check_url(value, rel, line)
         meta[key] = value
-    return meta, "\n".join(lines[end + 1:]), end + 1
+    return meta
 
 
 # `key: "text"`: a double-quoted scalar with no escapes, no line breaks and only characters YAML
@@ -406,7 +384,7 @@ def is_heading(text: str, settings: Settings) -> bool:
 
 def infer_metadata(paragraphs: tuple[Paragraph, ...]) -> tuple[str | None, str | None, str | None, tuple[str, ...]]:
     """Outlet, title and date from the top of pasted text, and a note for each that was not found."""
-    head = [p for p in paragraphs[:HEADER_LINES + 4] if not clean.chrome_reason(p.text)][:HEADER_LINES]
+    head = [p for p in paragraphs[:HEADER_LINES + 4] if not chrome_reason(p.text)][:HEADER_LINES]
     title = outlet = None
     notes = []
     if len(head) >= 2 and head[0].heading and head[1].heading and len(head[0].text.split()) <= OUTLET_MAX_WORDS:

@@ -12,7 +12,6 @@ _ASCII_LETTERS = frozenset(string.ascii_letters)
 _WORD_BYTES = bytes(c if 0x61 <= c <= 0x7A or 0x30 <= c <= 0x39 else 0x20 for c in range(256))  # a-z 0-9 kept
 _ABBREV_DOTS = re.compile(r"\b((?:[A-Za-z]\.){2,})")
 _QUOTED = re.compile(r'["“„«][^"”‟»“]*(?:["”‟»]|$)')
-_WORD = re.compile(r"[a-z0-9]+")
 _SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’)\]]*(\s+)(?=[\"'“‘(\[]?[A-Z0-9])")
 _NO_BREAK_AFTER = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Col|Lt|Sgt|St|Jr|Sr|Inc|Ltd|Co|Corp|vs|No|Jan|Feb|Mar|Apr"
@@ -49,11 +48,6 @@ def normalise(text: str) -> str:
     if "." in text and _may_have_abbreviation(text):
         text = _ABBREV_DOTS.sub(lambda m: m.group(1).replace(".", ""), text)
     return b" ".join(text.lower().encode("ascii", "replace").translate(_WORD_BYTES).split()).decode("ascii")
-
-
-def words(text: str) -> list[str]:
-    """The normalised words of a text."""
-    return _WORD.findall(normalise(text))
 
 
 def sentences(text: str) -> list[str]:

@@ -19,13 +19,19 @@ Matching is on normalised words (case, punctuation and "U.S."/"US" spelling do n
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from .errors import GeneratorError, Problem
+from .memo import Cache
+from .model import Passage
+from .settings import Settings
 from .textnorm import normalise
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -58,8 +64,8 @@ class Topic:
 
 
 @dataclass(frozen=True)
-class Story:
-    """What the whole site is about, and its topics in page order."""
+class TopicsFile:
+    """What the topics file says: what the whole site is about, and its topics in page order."""
 
     title: str
     description: str
@@ -85,7 +91,7 @@ def parse_term(text: str, weight: float) -> Term:
     return Term(text, tuple(parts), weight)
 
 
-def load(path: Path) -> Story:
+def load(path: Path) -> TopicsFile:
     """Read and check a topics file; every problem names its line."""
     where = str(path)
     try:
@@ -128,7 +134,7 @@ def load(path: Path) -> Story:
         topics.append(topic)
     if problems:
         raise GeneratorError(problems)
-    return Story(title or "", description, tuple(topics))
+    return TopicsFile(title or "", description, tuple(topics))
 
 
 def _mapping(node) -> dict | None:
@@ -234,3 +240,48 @@ def score(text: str, topic: Topic, pattern: re.Pattern[str] | None = None) -> fl
     if pattern.search(text) is None:
         return 0
     return sum(topic.terms[m.lastindex - 1].weight for m in pattern.finditer(text))
+
+
+@dataclass(frozen=True)
+class TopicMatch:
+    """The topics one passage belongs to, in page order, with its score for each."""
+
+    topics: tuple[str, ...]
+    scores: tuple[float, ...]
+
+    def score(self, slug: str) -> float:
+        return self.scores[self.topics.index(slug)]
+
+
+def assign(spec: TopicsFile, passages: Sequence[Passage], settings: Settings,
+           cache: Cache | None = None) -> tuple[TopicMatch, ...]:
+    """Each passage's topics: every topic whose weighted term hits reach its `min_score` (none is possible).
+
+    The cache keeps the result per passage text between builds (memo "topics", tagged by the terms).
+    """
+    patterns = [matcher(t) for t in spec.topics]
+    minimum = [t.min_score or settings.topic_min_score for t in spec.topics]
+    same: dict[tuple, TopicMatch] = {}  # one record per distinct result: most passages share a few
+    out = []
+    with (cache or Cache(None, settings)).memo("topics", scoring_key(spec)) as memo:
+        for p in passages:
+            key = hashlib.blake2b(p.text.encode(), digest_size=16).digest() if memo else None
+            found = memo.get(key) if memo else None
+            if found is None:
+                text = stemmed(p.text)
+                hits = [(t.slug, s) for t, pat, low in zip(spec.topics, patterns, minimum)
+                        if (s := score(text, t, pat)) >= low]
+                found = (tuple(slug for slug, _ in hits), tuple(s for _, s in hits))
+                if memo:
+                    memo.put(key, found)
+            match = same.get(found)
+            if match is None:
+                match = same[found] = TopicMatch(*found)
+            out.append(match)
+    return tuple(out)
+
+
+def scoring_key(spec: TopicsFile) -> bytes:
+    """What topic scores depend on in the topics file: slugs, terms, weights and thresholds."""
+    return json.dumps([(t.slug, [(term.words, term.weight) for term in t.terms], t.min_score)
+                       for t in spec.topics]).encode()

@@ -21,3 +21,11 @@ def built(tmp_path_factory):
     assert code == 0, "briefings build failed (see the captured output)"
     ledger = json.loads((briefings / "ledger.json").read_text(encoding="utf-8"))
     return briefings, site, ledger
+
+
+@pytest.fixture(scope="session")
+def synthetic(tmp_path_factory):
+    from benchmarks.synth import generate
+    root = tmp_path_factory.mktemp("synth") / "corpus"
+    generate(root, 200, seed=11, workers=1)
+    return root

@@ -14,4 +14,44 @@ FIXTURE = ROOT / "tests" / "fixtures" / "story"
 def article(aid: str, *paragraphs: str, title: str | None = None, published: str | None = None) -> Article:
     """An Article with one paragraph per string, on lines 1, 3, 5, ..."""
     paras = tuple(Paragraph(2 * i + 1, text, is_heading(text, DEFAULT)) for i, text in enumerate(paragraphs))
-    return Article(aid, f"{aid}.txt", title, None, None, published, None, paras, aid)
+    return Article(aid, f"{aid}.txt", title, None, None, published, paras)
+
+
+# An original report: six paragraphs, each long enough to be a passage.
+ORIGINAL = [
+    "The city council voted on Tuesday to close the old river bridge to heavy traffic from the first of March.",
+    "Engineers found cracks in two of the steel girders during an inspection last autumn, the council said in a statement.",
+    "Lorries will be sent along the ring road, which adds about eleven kilometres to the journey between the port and the industrial estate.",
+    "\"We cannot take any risk with a structure that carries forty thousand vehicles a day,\" the mayor, Anna Berg, told reporters.",
+    "Repairs are expected to cost 14 million euros and to take at least two years, according to the transport department.",
+    "Local businesses have asked for compensation, saying the detour will raise their delivery costs by a fifth.",
+]
+# The same event, told independently in other words (a hard negative).
+REWRITE = [
+    "Heavy vehicles will no longer be allowed on the old river bridge from March, after a council vote this week.",
+    "An inspection in the autumn revealed fractures in the steel beams, officials explained.",
+    "Freight traffic faces a detour of roughly eleven kilometres via the ring road to reach the industrial estate.",
+    "The mayor said the town could not gamble with a bridge used by tens of thousands of cars every day.",
+    "The transport department puts the bill for repairs at 14 million euros over two or more years.",
+    "Shop owners want to be compensated for the higher cost of deliveries during the works.",
+]
+QUOTE = ORIGINAL[3]
+OTHER = [
+    "A new library opened in the northern district on Saturday, with room for sixty thousand books and a cafe.",
+    "The building was designed by a local architecture firm and paid for partly by a regional grant.",
+    QUOTE,
+    "Visitors queued for an hour before the doors opened at ten in the morning, organisers said.",
+]
+
+
+SPEECH = [
+    "\"This bridge has served the city for ninety years and it deserves a proper repair, not a patch,\" Berg said.",
+    "\"Every lorry we send around the ring road costs a haulier time and money, and we know that,\" she added.",
+    "\"The council will review the compensation requests one by one before the summer holidays,\" Berg said.",
+]
+
+
+WIRE = [
+    "The regional transport authority confirmed that the bridge had been inspected four times since 2019, with no structural faults reported before last autumn.",
+    "Under national rules, any bridge with cracked load-bearing girders must be closed to vehicles over seven and a half tonnes until it is repaired.",
+]

@@ -35,6 +35,10 @@ def story():
     return pipeline.generate(STORY, DEFAULT, skip_invalid=True)
 
 
+def ledger_of(result: pipeline.Result) -> dict:
+    return json.loads(result.files["ledger.json"])
+
+
 def committed(folder: Path) -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir() if not p.name.startswith(".")}
 
@@ -79,35 +83,44 @@ def test_no_briefing_contains_boilerplate(seeds, phrase):
 def test_every_input_file_is_in_the_ledger_and_on_the_sources_page(seeds, story):
     for result, folder in ((seeds, ROOT / "seeds"), (story, FIXTURE / "seeds")):
         files = sorted(p.name for p in folder.iterdir())
-        assert sorted(e["path"] for e in result.ledger["files"]) == files
+        assert sorted(e["path"] for e in ledger_of(result)["files"]) == files
         for name in files:
             assert name.replace("_", "\\_") in result.files["sources.md"]
 
 
 def test_ledger_records_what_became_of_each_file(story):
-    entry = {e["path"]: e for e in story.ledger["files"]}
+    entry = {e["path"]: e for e in ledger_of(story)["files"]}
     assert entry["gazette-treaty.md"]["status"] == "used"
     copy = entry["courier-copy.txt"]
     assert (copy["status"], copy["duplicate_of"], copy["similarity"]) == ("duplicate", "gazette-treaty", 1.0)
     assert entry["chrome-only.txt"]["status"] == "rejected"
     assert entry["chrome-only.txt"]["reason"].startswith("no news text left")
     assert entry["saved-page.html"]["reason"].startswith("not an article file")
-    counts = story.ledger["counts"]
+    counts = ledger_of(story)["counts"]
     assert counts["passages_kept"] + counts["passages_merged"] == sum(
-        e["passages_kept"] + e["passages_merged"] for e in story.ledger["files"])
-    assert counts["passages_unassigned"] == sum(e["passages_unassigned"] for e in story.ledger["files"])
+        e["passages_kept"] + e["passages_merged"] for e in ledger_of(story)["files"])
+    assert counts["passages_unassigned"] == sum(e["passages_unassigned"] for e in ledger_of(story)["files"])
 
 
 def test_shared_quote_cites_every_outlet_that_carries_it(story):
     sources_page = story.files["sources.md"]
     assert "copy of gazette-treaty (100% similar)" in sources_page
-    key = story.ledger
+    key = ledger_of(story)
     herald = next(e for e in key["files"] if e["path"] == "herald-analysis.md")
     assert herald["passages_merged"] == 1  # the quote, merged into the gazette's passage
 
 
-def test_ledger_is_written_beside_the_briefings(seeds):
-    assert json.loads(seeds.files["ledger.json"]) == seeds.ledger
+def test_ledger_serialises_the_builds_figures(seeds, story):
+    for result in (seeds, story):
+        counts = ledger_of(result)["counts"]
+        t = result.totals
+        assert (counts["files"], counts["used"], counts["duplicate"], counts["rejected"]) == (
+            t.files, t.used, t.duplicates, t.rejected)
+        assert (counts["passages_kept"], counts["passages_merged"], counts["passages_unassigned"]) == (
+            t.passages, t.merged, t.unassigned)
+        assert t.passages == len(result.passages) and t.unassigned == sum(not m.topics for m in result.matches)
+        assert counts["per_topic"] == result.per_topic
+        assert [t["slug"] for t in ledger_of(result)["topics"]] == [t.slug for t in result.spec.topics]
 
 
 def run(*args, capsys=None):
@@ -181,3 +194,17 @@ def test_footnotes_are_numbered_in_reading_order(story, seeds):
             defined = re.findall(r"^\[\^([^\]]+)\]:", "[^" + notes, flags=re.M)
             first_cited = list(dict.fromkeys(re.findall(r"\[\^([^\]]+)\](?!:)", body)))
             assert defined == first_cited, name
+
+
+def test_golden_regenerates_every_committed_expected_output(tmp_path, monkeypatch):
+    for part in ("seeds", "templates", "briefings", "tests/golden", "tests/fixtures/story"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    (tmp_path / "briefings" / "index.md").write_text("stale\n", encoding="utf-8")
+    (tmp_path / "tests" / "golden" / "sources.md").unlink()
+    (tmp_path / "templates" / "REFERENCE.md").write_text("stale\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert run("golden") == 0
+    for part in ("briefings", "tests/golden"):
+        assert committed(tmp_path / part) == committed(ROOT / part), part
+    assert (tmp_path / "templates" / "REFERENCE.md").read_text(encoding="utf-8") == (
+        ROOT / "templates" / "REFERENCE.md").read_text(encoding="utf-8")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from generator import cli, reader
+from generator import cli, prepare, reader
 from generator.errors import Problem
 from generator.settings import DEFAULT, Settings
 
@@ -30,7 +30,7 @@ def write(folder: Path, name: str, data: bytes) -> Path:
 def problem_for(tmp_path: Path, name: str, data: bytes, settings: Settings = DEFAULT) -> Problem:
     """The one problem reading a folder holding just this file reports."""
     write(tmp_path / "seeds", name, data)
-    result = reader.read_folder(tmp_path / "seeds", settings)
+    result = prepare.read_folder(tmp_path / "seeds", settings)
     assert not result.articles, "the bad file was read as an article"
     assert len(result.problems) == 1, result.problems
     return result.problems[0]
@@ -159,7 +159,7 @@ def test_links_out_of_the_seeds_folder_are_rejected_and_not_read(tmp_path):
     (seeds / "file.txt").symlink_to(outside / "secret.txt")
     (seeds / "folder").symlink_to(outside, target_is_directory=True)
     (seeds / "dangling.txt").symlink_to(tmp_path / "missing.txt")
-    result = reader.read_folder(seeds, DEFAULT)
+    result = prepare.read_folder(seeds, DEFAULT)
     assert [a.path for a in result.articles] == ["ok.txt"]
     assert [str(p) for p in result.problems] == [
         "dangling.txt: is a link to a file outside the seeds folder, which is never followed "
@@ -176,7 +176,7 @@ def test_two_files_with_one_id_are_an_error_naming_both(tmp_path, first, second)
     seeds = tmp_path / "seeds"
     write(seeds, first, FRONT + BODY)
     write(seeds, second, FRONT + BODY)
-    result = reader.read_folder(seeds, DEFAULT)
+    result = prepare.read_folder(seeds, DEFAULT)
     assert len(result.articles) == 1 and len(result.problems) == 1
     p = result.problems[0]
     assert str(p) == (f"{second}: gives the same article id {reader.article_id(second)!r} as {first} (rename {second} "
@@ -187,7 +187,7 @@ def test_names_differing_only_in_unicode_normalisation_are_both_refused(tmp_path
     seeds = tmp_path / "seeds"
     write(seeds, "caf\u00e9.txt", b"Dams\n\n" + BODY)
     write(seeds, "cafe\u0301.txt", b"Dams\n\n" + BODY)
-    result = reader.read_folder(seeds, DEFAULT)
+    result = prepare.read_folder(seeds, DEFAULT)
     assert not result.articles
     assert [p.message for p in result.problems] == [
         "file name gives the id 'cafe\u0301', which is not a plain name: '\u0301' (U+0301) not allowed",
@@ -264,7 +264,7 @@ def test_hidden_and_foreign_files_are_listed_as_rejected_not_skipped(tmp_path):
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff")
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "config").write_text("[core]\n")
-    result = reader.read_folder(tmp_path, DEFAULT)
+    result = prepare.read_folder(tmp_path, DEFAULT)
     assert {r.path: r.reason.split(":")[0] for r in result.rejected} == {
         ".draft.txt": "hidden file", "photo.jpg": "not an article file"}
     assert not result.articles and not result.problems

@@ -19,6 +19,8 @@ if str(REPO) not in sys.path:
 from benchmarks import synth  # noqa: E402
 from benchmarks.synth import generate  # noqa: E402
 
+pytestmark = pytest.mark.bench
+
 N_ARTICLES = 200
 DUP_SHARE = 0.3
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

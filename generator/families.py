@@ -1,4 +1,4 @@
-"""Deduplicate whole articles and passages.
+"""Deduplicate whole articles: which articles are copies of which, and which sentences are the same.
 
 How it works, in three steps that never compare all pairs:
 
@@ -17,17 +17,15 @@ How it works, in three steps that never compare all pairs:
    of one event quote the same people, copies share the narrative too. Each article joins one
    source, the one holding most of it, and families are trees, so one excerpt cannot tie together two
    reports that both contain it. The canonical article of a family is the earliest published, then
-   the longest, then the first by id. A paragraph is merged when `passage_covered` of its text is
-   already in a kept passage; every kept passage cites every article that carries that share of it.
+   the longest, then the first by id.
 
-The per-article part of step 1 (normalised sentences, sampled shingles) depends on one article only;
+The per-article part of step 1 (normalised sentences, sampled shingles) is generator/features.py;
 generator/prepare.py computes it in worker processes and caches it, and `find_families` takes it ready.
 Results never depend on the order articles are given in: everything is sorted by article id first.
 """
 from __future__ import annotations
 
 import bisect
-import zlib
 from array import array
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -37,13 +35,12 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
-from .memo import Memo
-from .model import CleanArticle, Merge, Passage
+from . import features as feats
+from .features import ArticleFeatures
+from .memo import Cache, Memo
+from .model import CleanArticle, Duplicate
 from .settings import Settings
-from .textnorm import normalise, quoted_chars, sentences
 
-_MIX = np.uint64(0x9E3779B97F4A7C15)
-_BASE = np.uint64(1_000_003)
 _MIN_EXACT_WORDS = 3
 
 
@@ -76,22 +73,12 @@ class Alignment:
 
 @dataclass(frozen=True)
 class Families:
-    """Article-level decisions, and the sentence alignment that passage merging reuses."""
+    """Article-level decisions: which article copies which, and the order articles are walked in."""
 
-    merges: dict[str, Merge]
-    family_of: dict[str, str]
-    articles: tuple[CleanArticle, ...]
-    rank: tuple[tuple, ...]
-    alignment: Alignment | None
-
-
-@dataclass(frozen=True)
-class PassageMerge:
-    """Passage-level decisions."""
-
-    passages: tuple[Passage, ...]
-    merged_paragraphs: dict[str, int]
-    kept_paragraphs: dict[str, int]
+    duplicates: dict[str, Duplicate]            # copy id -> how it joined its family
+    family_of: dict[str, str]           # article id -> the id of its family's canonical article
+    articles: tuple[CleanArticle, ...]  # sorted by id; indices below refer to this order
+    rank: tuple[tuple, ...]             # per article: canonical articles first (earliest, longest), then copies
 
 
 class _UnionFind:
@@ -111,29 +98,6 @@ class _UnionFind:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
-
-
-def sentence_data(ca: CleanArticle) -> tuple[tuple[tuple[str, int, int], ...], ...]:
-    """(normalised sentence, characters, quoted characters) for each sentence, per kept paragraph."""
-    return tuple(tuple((normalise(s), len(s), quoted_chars(s)) for s in sentences(p.text)) for p in ca.paragraphs)
-
-
-def shingle_sample(norm_text: str, settings: Settings, vocab: dict[str, int]) -> np.ndarray:
-    """Sorted unique sampled hashes of the word shingles of a normalised text."""
-    toks = norm_text.split()
-    if not toks:
-        return np.empty(0, dtype=np.uint64)
-    for t in set(toks).difference(vocab):
-        vocab[t] = zlib.crc32(t.encode())
-    arr = np.fromiter(map(vocab.__getitem__, toks), dtype=np.uint64, count=len(toks))
-    k = min(settings.shingle_words, len(arr))
-    n = len(arr) - k + 1
-    h = np.zeros(n, dtype=np.uint64)
-    for j in range(k):
-        h = h * _BASE + arr[j:j + n]
-    h = h * _MIX
-    h ^= h >> np.uint64(31)
-    return np.unique(h[h % np.uint64(settings.shingle_sample) == 0])
 
 
 def candidate_pairs(samples: Sequence[np.ndarray], settings: Settings) -> list[tuple[int, int]]:
@@ -255,50 +219,56 @@ def canonical_key(ca: CleanArticle) -> tuple:
 
 
 def find_families(articles: Sequence[CleanArticle], settings: Settings,
-                  prepared: Mapping[str, object] | None = None, memo: Memo | None = None,
-                  content_keys: Mapping[str, bytes] | None = None) -> Families:
-    """Group duplicate articles into families, each with its canonical article.
+                  features: Mapping[str, ArticleFeatures] | None = None, cache: Cache | None = None,
+                  content_keys: Mapping[str, bytes] | None = None) -> tuple[Families, Alignment]:
+    """Group duplicate articles into families, each with its canonical article; and align their sentences.
 
-    `prepared` maps article ids to generator.prepare.Prepared records (normalised sentences and shingle
-    sample of exactly these cleaned paragraphs), so that the per-article work is not done again.
-    `memo` keeps each candidate pair's alignment between builds, keyed by the two articles'
-    `content_keys` (a key stands for a file's path and bytes; the memo's tag for code and settings).
+    `features` holds each article's ArticleFeatures when they are ready (computed here otherwise).
+    The cache keeps each candidate pair's alignment between builds (memo "pairs"), keyed by the two
+    articles' `content_keys` (a key stands for a file's path and bytes; the memo's tag for code and settings).
     """
-    articles = sorted(articles, key=lambda ca: ca.id)
-    prepared = prepared or {}
+    articles = tuple(sorted(articles, key=lambda ca: ca.id))
+    feature = [(features or {}).get(ca.id) or feats.of(ca, settings) for ca in articles]
+    sents = _sentences(feature)
+    # 1. candidates from the sampled shingle index
+    pairs = candidate_pairs([f.sample for f in feature], settings)
+    # 2. align sentences: candidate pairs, then identical sentences anywhere
+    keys = [canonical_key(ca) for ca in articles]
+    sentence_uf = _UnionFind(len(sents.norm))
+    with (cache or Cache(None, settings)).memo("pairs") as memo:
+        links = _align_pairs(articles, pairs, sents, sentence_uf, settings, memo, content_keys or {})
+    for a, b in _identical(sents.norm):
+        sentence_uf.union(a, b)
+    # 3. article families from the copy links
+    duplicates, family_of, rank = _decide(articles, keys, links)
+    root = array("q", map(sentence_uf.find, range(len(sents.norm))))
+    return Families(duplicates, family_of, articles, rank), Alignment(sents, root)
+
+
+def _sentences(feature: Sequence[ArticleFeatures]) -> Sentences:
+    """Every article's sentences in columns, in article order."""
     norm: list[str] = []
     chars, quoted = array("q"), array("q")
     para_start, article_para = array("q", [0]), array("q", [0])
-    samples: list[np.ndarray | None] = []
-    for ca in articles:
-        prep = prepared.get(ca.id)
-        if prep is not None and prep.cleaned is not None and prep.cleaned.paragraphs == ca.paragraphs:
-            per_para, sample = prep.sentences, prep.sample
-        else:
-            per_para, sample = sentence_data(ca), None
-        for para in per_para:
+    for f in feature:
+        for para in f.sentences:
             for n, c, q in para:
                 norm.append(n)
                 chars.append(c)
                 quoted.append(q)
             para_start.append(len(norm))
         article_para.append(len(para_start) - 1)
-        samples.append(sample)
-    sents = Sentences(norm, chars, quoted, para_start, article_para)
+    return Sentences(norm, chars, quoted, para_start, article_para)
+
+
+def _align_pairs(articles, pairs, sents: Sentences, sentence_uf: _UnionFind, settings: Settings,
+                 memo: Memo, content_keys: Mapping[str, bytes]) -> list[tuple[float, int, int]]:
+    """Align every candidate pair (from the memo when it has them), joining matched sentences.
+
+    Returns the copy links: (share of the copy found in the source, copy, source).
+    """
     by_article = [sents.of_article(i) for i in range(len(articles))]
-
-    # 1. candidates from the sampled shingle index
-    vocab: dict[str, int] = {}
-    samples = [shingle_sample(" ".join(norm[s] for s in ids), settings, vocab) if sample is None else sample
-               for ids, sample in zip(by_article, samples)]
-    pairs = candidate_pairs(samples, settings)
-    del samples, vocab
-
-    # 2. align sentences: candidate pairs, then identical sentences anywhere
-    sentence_uf = _UnionFind(len(norm))
-    keys = [canonical_key(ca) for ca in articles]
-    links: list[tuple[float, int, int]] = []  # (share of the copy found in the source, copy, source)
-    content_keys = content_keys or {}
+    links: list[tuple[float, int, int]] = []
     for i, j in pairs:
         key_i, key_j = content_keys.get(articles[i].id), content_keys.get(articles[j].id)
         pair_key = key_i + key_j if memo and key_i and key_j else None
@@ -313,12 +283,16 @@ def find_families(articles: Sequence[CleanArticle], settings: Settings,
                                    (j, i, copy_evidence(by_article[j], {t for _, t in matched}, sents, settings))):
             if share >= settings.article_duplicate:
                 links.append((share, copy, other))
-    for a, b in _identical(norm):
-        sentence_uf.union(a, b)
+    return links
 
-    # 3a. article families: strongest links first, each article takes one source, and a family is a
-    # tree (a link inside a family is skipped). So an excerpt that two different reports both contain
-    # joins only the one that holds most of it, and two near-identical copies still reach their original.
+
+def _decide(articles: Sequence[CleanArticle], keys: list[tuple], links: list[tuple[float, int, int]]):
+    """Families from the copy links: duplicates, family of each article id, and each article's rank.
+
+    Strongest links first, each article takes one source, and a family is a tree (a link inside a
+    family is skipped). So an excerpt that two different reports both contain joins only the one that
+    holds most of it, and two near-identical copies still reach their original.
+    """
     article_uf = _UnionFind(len(articles))
     source: dict[int, tuple[float, int]] = {}
     copies_of: dict[int, list[tuple[float, int]]] = defaultdict(list)
@@ -330,7 +304,7 @@ def find_families(articles: Sequence[CleanArticle], settings: Settings,
     families: dict[int, list[int]] = defaultdict(list)
     for i in range(len(articles)):
         families[article_uf.find(i)].append(i)
-    merges: dict[str, Merge] = {}
+    duplicates: dict[str, Duplicate] = {}
     family_of: dict[str, str] = {}
     rank: dict[int, tuple] = {}
     for members in families.values():
@@ -342,12 +316,9 @@ def find_families(articles: Sequence[CleanArticle], settings: Settings,
                 continue
             # the link that brought m in: its own source, or else its closest copy
             share, other = source[m] if m in source else max(copies_of[m], key=lambda c: (c[0], -c[1]))
-            merges[articles[m].id] = Merge(articles[m].id, articles[canon].id, round(share, 3),
+            duplicates[articles[m].id] = Duplicate(articles[m].id, articles[canon].id, round(share, 3),
                                            via=None if other == canon else articles[other].id)
-
-    root = array("q", map(sentence_uf.find, range(len(norm))))
-    return Families(merges, family_of, tuple(articles), tuple(rank[i] for i in range(len(articles))),
-                    Alignment(sents, root))
+    return duplicates, family_of, tuple(rank[i] for i in range(len(articles)))
 
 
 def _identical(norm: list[str]) -> list[tuple[int, int]]:
@@ -374,65 +345,3 @@ def _identical(norm: list[str]) -> list[tuple[int, int]]:
         by_text: dict[str, int] = {}
         pairs += [(by_text.setdefault(norm[b], b), b) for b in run if by_text.setdefault(norm[b], b) != b]
     return pairs
-
-
-def merge_passages(fam: Families, settings: Settings, skip: frozenset[tuple[str, int]] = frozenset()) -> PassageMerge:
-    """Walk paragraphs, canonical articles first; merge those already covered by a kept passage.
-
-    `skip` names (article id, line) paragraphs removed after alignment (corpus boilerplate).
-    """
-    articles, sents, root = fam.articles, fam.alignment.sentences, fam.alignment.root
-    # articles carrying each sentence that more than one article has (any other is only its own article's)
-    root_of = np.frombuffer(root, dtype=np.int64)
-    is_shared = np.bincount(root_of, minlength=len(root_of))[root_of] > 1
-    shared = np.flatnonzero(is_shared)
-    para_start = np.frombuffer(sents.para_start, dtype=np.int64)
-    running = np.r_[0, np.cumsum(is_shared)]
-    has_shared = (running[para_start[1:]] > running[para_start[:-1]]).tolist()  # per paragraph
-    paragraph = np.searchsorted(para_start, shared, side="right") - 1
-    article = np.searchsorted(np.frombuffer(sents.article_para, dtype=np.int64), paragraph, side="right") - 1
-    carriers: dict[int, set[int]] = defaultdict(set)
-    for sid, g, ai in zip(shared.tolist(), paragraph.tolist(), article.tolist()):
-        ca = articles[ai]
-        if not skip or (ca.id, ca.paragraphs[g - sents.article_para[ai]].line) not in skip:
-            carriers[root[sid]].add(ai)
-    owned: set[int] = set()
-    passages: list[Passage] = []
-    kept = dict.fromkeys((ca.id for ca in articles), 0)
-    merged = dict(kept)
-    order = sorted(range(len(articles)), key=lambda i: fam.rank[i])
-    position = {a: n for n, a in enumerate(order)}
-    for ai in order:
-        ca = articles[ai]
-        for pi, p in enumerate(ca.paragraphs):
-            if (ca.id, p.line) in skip:
-                continue
-            if has_shared[sents.article_para[ai] + pi]:
-                ids = sents.of_paragraph(ai, pi)
-                roots = [root[s] for s in ids]
-                covered = {s for s, r in zip(ids, roots) if r in owned}
-                if ids and coverage(ids, covered, sents) >= settings.passage_covered:
-                    merged[ca.id] += 1
-                    continue
-                owned.update(roots)
-                sources = _sources(ai, ids, roots, carriers, sents, settings)
-            else:  # no sentence of it is anywhere else: nothing to merge, and only its own article carries it
-                sources = {ai}
-            passages.append(Passage(
-                key=f"{ca.id}:{p.line}", article_id=ca.id, line=p.line, text=p.text,
-                sources=tuple(articles[a].id for a in sorted(sources, key=position.__getitem__)),
-                order=len(passages)))
-            kept[ca.id] += 1
-    return PassageMerge(tuple(passages), merged, kept)
-
-
-def _sources(own: int, ids: Sequence[int], roots: list[int], carriers: dict[int, set[int]],
-             sents: Sentences, settings: Settings) -> set[int]:
-    """Articles carrying at least `passage_covered` of a paragraph's text (always its own)."""
-    chars = sents.chars
-    total = sum(chars[s] for s in ids) or 1
-    weight: dict[int, int] = defaultdict(int)
-    for s, r in zip(ids, roots):
-        for a in carriers.get(r, ()):
-            weight[a] += chars[s]
-    return {own} | {a for a, w in weight.items() if w / total >= settings.passage_covered}

@@ -1,0 +1,52 @@
+"""The ledger (`ledger.json`): every input file accounted for, machine-readable, in a stable order."""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+from .model import CleanArticle, Passage
+from .pages import Site
+from .settings import Settings
+from .topics import TopicMatch, TopicsFile
+
+NAME = "ledger.json"
+VERSION = 1
+
+
+def ledger(spec: TopicsFile, settings: Settings, site: Site, cleaned: Mapping[str, CleanArticle],
+           passages: Sequence[Passage], matches: Sequence[TopicMatch]) -> str:
+    """The ledger's text: one entry per input file, the build's counts, and the settings used."""
+    unassigned: dict[str, int] = defaultdict(int)
+    for p, m in zip(passages, matches):
+        if not m.topics:
+            unassigned[p.article_id] += 1
+    slug_of = {t.title: t.slug for t in spec.topics}
+    by_path = {ca.article.path: ca for ca in cleaned.values()}
+    entries = []
+    for s in site.sources:
+        ca = by_path.get(s.path)
+        entries.append({
+            "path": s.path, "id": s.id, "status": s.status, "duplicate_of": s.duplicate_of,
+            "similarity": s.similarity, "via": s.via, "topics": [slug_of[t] for t in s.topics],
+            "reason": s.reason, "title": s.title, "outlet": s.outlet,
+            "published": s.published, "url": str(s.url) if s.url else None,
+            "passages_kept": s.passages_kept, "passages_merged": s.passages_merged,
+            "passages_unassigned": unassigned.get(s.id, 0),
+            "lines_removed": [{"line": r.line, "reason": r.reason} for r in ca.removed] if ca else [],
+            "notes": list(s.notes),
+        })
+    totals = site.totals
+    data = {
+        "version": VERSION,
+        "story": spec.title,
+        "topics": [{"slug": t.slug, "title": t.title} for t in spec.topics],
+        "counts": {
+            "files": totals.files, "used": totals.used, "duplicate": totals.duplicates,
+            "rejected": totals.rejected, "passages_kept": totals.passages, "passages_merged": totals.merged,
+            "passages_unassigned": totals.unassigned, "per_topic": site.per_topic,
+        },
+        "settings": {name: value for name, value, _ in settings.describe()},
+        "files": entries,
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

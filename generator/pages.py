@@ -1,0 +1,260 @@
+"""Page layout: the sources list, the figures, each topic's page and archive pages, and the home page.
+
+Everything here turns the stages' records into template contexts (generator/context.py); nothing is
+rendered or written. A footnote links to the sources page part that holds the article's entry.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import context as cx, topics
+from .escape import Markdown, md_url
+from .families import Families
+from .model import DUPLICATE, REJECTED, USED, Article, CleanArticle, Passage, Rejection
+from .passages import Passages
+from .settings import Settings
+from .textnorm import sentences
+from .topics import TopicMatch, TopicsFile
+
+# A sentence opening with a pronoun or link word reads wrongly out of its paragraph: not a key point.
+_DANGLING = re.compile(r"^[\"'“‘]?(he|she|they|it|this|that|these|those|his|her|their|its|but|however|also)\b",
+                       re.IGNORECASE)
+UNDATED = "9999-99-99"
+_STATUS_RANK = {USED: 0, DUPLICATE: 1, REJECTED: 2}
+
+
+@dataclass(frozen=True)
+class Site:
+    """Every page to render, as (template, context) by page name (without `.md`), and what the site counts."""
+
+    pages: dict[str, tuple[str, object]]
+    sources: tuple[cx.Source, ...]   # every input file, in the order of the sources pages
+    totals: cx.Totals
+    per_topic: dict[str, int]         # topic slug -> passages on it
+
+
+def layout(spec: TopicsFile, settings: Settings, articles: Sequence[Article], cleaned: Mapping[str, CleanArticle],
+           rejected: Sequence[Rejection], fam: Families, kept: Passages, matches: Sequence[TopicMatch]) -> Site:
+    """All pages of the site.
+
+    `articles` are the files read as articles and `cleaned` their final cleaned form by id; those in
+    use are the ones deduplicated (`fam`). `rejected` lists every file set aside, with the reason.
+    """
+    sources, source_pages = _sources(spec, settings, articles, cleaned, rejected, fam, kept, matches)
+    read = {a.path for a in articles}
+    by_id = {s.id: s for s in sources if s.path in read}
+    totals = _totals(sources, kept, matches)
+    story = cx.Story(spec.title, spec.description)
+    by_topic: dict[str, list[Passage]] = {t.slug: [] for t in spec.topics}
+    for p, m in zip(kept.passages, matches):
+        for slug in m.topics:
+            by_topic[slug].append(p)
+    summaries = tuple(_summary(t, by_topic[t.slug], by_id) for t in spec.topics)
+    rank_of = {ca.id: fam.rank[i] for i, ca in enumerate(fam.articles)}
+    pages: dict[str, tuple[str, object]] = {}
+    for topic, summary in zip(spec.topics, summaries):
+        page, archives = _topic_page(story, summary, summaries, topic, by_topic[topic.slug], matches, by_id,
+                                     rank_of, settings)
+        pages[topic.slug] = ("topic.md.j2", page)
+        pages.update((name, ("topic.md.j2", archive)) for name, archive in archives)
+    pages["index"] = ("index.md.j2", cx.IndexPage(story, summaries, totals))
+    size = max(1, settings.sources_page_entries)
+    for n, name in enumerate(source_pages):
+        pages[name] = ("sources.md.j2", cx.SourcesPage(story, sources[n * size:(n + 1) * size], totals, n + 1,
+                                                       tuple(source_pages)))
+    return Site(pages, sources, totals, {slug: len(ps) for slug, ps in by_topic.items()})
+
+
+def _sources(spec, settings, articles, cleaned, rejected, fam, kept, matches) -> tuple[tuple[cx.Source, ...], list[str]]:
+    """Every input file as a Source, in sources-page order (used, duplicates, rejected; each by path),
+    and the names of the sources pages (`sources`, `sources-2`, ...) of `sources_page_entries` each."""
+    topics_of: dict[str, set[str]] = defaultdict(set)
+    for p, m in zip(kept.passages, matches):
+        for src in p.sources:
+            topics_of[src].update(m.topics)
+    reason_of: dict[str, str] = {}
+    for r in rejected:
+        reason_of.setdefault(r.path, r.reason)
+    labels = _labels(sorted(a.id for a in articles))
+    title_of = {a.id: a.label for a in articles}
+    used = {ca.id for ca in fam.articles}
+    found = [_article_source(a, labels[a.id], cleaned.get(a.id), a.id in used, fam, kept, reason_of, title_of,
+                             tuple(t.title for t in spec.topics if t.slug in topics_of[a.id]))
+             for a in articles]
+    read = {a.path for a in articles}
+    found += [_rejected_source(r) for r in rejected if r.path not in read]
+    found.sort(key=lambda s: (_STATUS_RANK[s.status], s.path))
+    size = max(1, settings.sources_page_entries)
+    names = [part("sources", n + 1) for n in range(max(1, math.ceil(len(found) / size)))]
+    entry_of = {s.id: f"{names[n // size]}.md#{s.anchor}" for n, s in enumerate(found)}
+    return tuple(replace(s, entry=Markdown(entry_of[s.id]),
+                         duplicate_entry=Markdown(entry_of[s.duplicate_of]) if s.duplicate_of else None)
+                 for s in found), names
+
+
+def _article_source(a: Article, label: str, ca: CleanArticle | None, used: bool, fam: Families, kept: Passages,
+                    reason_of: Mapping[str, str], title_of: Mapping[str, str], topic_titles: tuple[str, ...]):
+    """The Source of a file read as an article: used, a duplicate, or rejected for having no news text."""
+    dup = fam.duplicates.get(a.id)
+    return cx.Source(
+        label=Markdown(label), id=a.id, path=a.path, name=a.label, title=a.title, outlet=a.outlet,
+        published=a.published, url=md_url(a.url) if a.url else None,
+        status=DUPLICATE if dup else USED if used else REJECTED, anchor=Markdown(anchor(a.id)), entry=Markdown(""),
+        topics=topic_titles, duplicate_of=dup.canonical_id if dup else None,
+        duplicate_title=title_of[dup.canonical_id] if dup else None, duplicate_entry=None,
+        similarity=dup.similarity if dup else None, via=dup.via if dup else None,
+        reason=None if used else reason_of.get(a.path), passages_kept=kept.kept.get(a.id, 0),
+        passages_merged=kept.merged.get(a.id, 0), lines_removed=len(ca.removed) if ca else 0,
+        notes=a.notes)
+
+
+def _rejected_source(r: Rejection) -> cx.Source:
+    """The Source of a file that was never read as an article."""
+    rid = Path(r.path).with_suffix("").as_posix().replace("/", "--")
+    return cx.Source(
+        label=Markdown(_label(rid)), id=rid, path=r.path, name=r.path, title=None, outlet=None, published=None,
+        url=None, status=REJECTED, anchor=Markdown(anchor(rid)), entry=Markdown(""), topics=(),
+        duplicate_of=None, duplicate_title=None, duplicate_entry=None, similarity=None, via=None,
+        reason=r.reason if r.line is None else f"line {r.line}: {r.reason}",
+        passages_kept=0, passages_merged=0, lines_removed=0, notes=())
+
+
+def _totals(sources: Sequence[cx.Source], kept: Passages, matches: Sequence[TopicMatch]) -> cx.Totals:
+    used = [s for s in sources if s.status == USED]
+    dated = sorted(s.published for s in sources if s.published and s.status != REJECTED)
+    return cx.Totals(
+        files=len(sources), used=len(used), duplicates=sum(s.status == DUPLICATE for s in sources),
+        rejected=sum(s.status == REJECTED for s in sources),
+        outlets=len({s.outlet for s in sources if s.outlet and s.status != REJECTED}),
+        passages=len(kept.passages), merged=sum(kept.merged.values()),
+        unassigned=sum(not m.topics for m in matches), earliest=dated[0] if dated else None,
+        latest=dated[-1] if dated else None, undated=sum(not s.published for s in used))
+
+
+def _summary(topic: topics.Topic, mine: Sequence[Passage], by_id: Mapping[str, cx.Source]) -> cx.TopicSummary:
+    arts = {a for p in mine for a in p.sources}
+    return cx.TopicSummary(topic.slug, topic.title, topic.description, len(mine), len(arts), _latest(arts, by_id))
+
+
+def _topic_page(story, summary, summaries, topic, mine: list[Passage], matches, sources, rank_of,
+                settings) -> tuple[cx.TopicPage, list[tuple[str, cx.TopicPage]]]:
+    """Key points first (widely reported, relevant), then passages grouped by article, oldest first.
+
+    At most `topic_page_passages` passages (the most important) are shown; the others go to archive
+    pages (`<slug>-archive`, `<slug>-archive-2`, ...) of at most `archive_page_passages` each, in
+    order of importance, each linking to the next; they are rendered by the same template without key
+    points. Returns the page and the (name, page) of each archive page.
+    """
+    score_of = {p.key: matches[p.order].score(topic.slug) for p in mine}
+    importance = sorted(mine, key=lambda p: (-len(p.sources), -score_of[p.key], p.order))
+    key_points = [_key_point(p, topic, sources, settings) for p in _lead(importance, settings)]
+    shown = importance[:settings.topic_page_passages]
+    rest = importance[settings.topic_page_passages:]
+    groups, footnotes = _groups(shown, sources, rank_of, score_of, key_points)
+    size = max(1, settings.archive_page_passages)
+    chunks = [rest[k:k + size] for k in range(0, len(rest), size)]
+    names = [part(topic.slug + topics.ARCHIVE_SUFFIX, n + 1) for n in range(len(chunks))]
+    page = cx.TopicPage(story, summary, tuple(key_points), groups, footnotes, names[0] if names else None,
+                        len(rest), summaries)
+    archives = []
+    for n, chunk in enumerate(chunks):
+        groups, footnotes = _groups(chunk, sources, rank_of, score_of, [])
+        arts = {a for p in chunk for a in p.sources}
+        of_parts = f", part {n + 1} of {len(chunks)}" if len(chunks) > 1 else ""
+        archived = replace(
+            summary, title=f"{summary.title}: archive{of_parts}",
+            description=f"Passages on this topic that the topic page ({topic.title}) does not show, "
+                        "grouped by article, oldest first.",
+            passages=len(chunk), articles=len(arts), latest=_latest(arts, sources))
+        after = len(rest) - size * (n + 1)
+        archives.append((names[n], cx.TopicPage(story, archived, (), groups, footnotes,
+                                                names[n + 1] if after > 0 else None, max(0, after), summaries)))
+    return page, archives
+
+
+def _key_point(p: Passage, topic: topics.Topic, sources: Mapping[str, cx.Source], settings: Settings) -> cx.KeyPoint:
+    """A passage as a key point: the whole of a short one, else its best sentence."""
+    text = p.text
+    if len(text) > settings.lead_sentence_max_chars:
+        pattern = topics.matcher(topic)
+        parts = sentences(text)
+        text = max(parts, key=lambda s: (not _DANGLING.match(s), topics.score(topics.stemmed(s), topic, pattern),
+                                         -parts.index(s)))
+    return cx.KeyPoint(text, tuple(sources[s] for s in p.sources))
+
+
+def _latest(article_ids: Iterable[str], sources: Mapping[str, cx.Source]) -> str | None:
+    """The newest known publication date among these articles."""
+    return max((sources[a].published for a in article_ids if sources[a].published), default=None)
+
+
+def _groups(chosen: list[Passage], sources, rank_of, score_of, key_points):
+    """Passages grouped by article (oldest article first, article order within), and the footnotes they need.
+
+    Footnotes are listed in the order the page first cites them (key points, then passages), so their
+    numbers rise as the reader goes down the page.
+    """
+    groups: dict[str, list[cx.PassageView]] = defaultdict(list)
+    for p in sorted(chosen, key=lambda p: p.order):
+        groups[p.article_id].append(cx.PassageView(p.text, tuple(sources[s] for s in p.sources), p.line,
+                                                   score_of[p.key]))
+    group_order = sorted(groups, key=lambda a: (sources[a].published or UNDATED, rank_of[a]))
+    cited: dict[str, None] = {}
+    for k in key_points:
+        cited.update((s.id, None) for s in k.sources)
+    for a in group_order:
+        for view in groups[a]:
+            cited.update((s.id, None) for s in view.sources)
+    footnotes = tuple(sources[i] for i in cited if sources[i].status != REJECTED)
+    return tuple(cx.ArticleGroup(sources[a], tuple(groups[a])) for a in group_order), footnotes
+
+
+def _lead(importance: list[Passage], settings: Settings) -> list[Passage]:
+    """The most important passages, taking at most `lead_per_article` from one article while others remain."""
+    limit = min(settings.lead_points, max(1, math.ceil(settings.lead_share * len(importance))))
+    picked: list[Passage] = []
+    per_article: dict[str, int] = defaultdict(int)
+    for p in importance:
+        if len(picked) < limit and per_article[p.article_id] < settings.lead_per_article:
+            picked.append(p)
+            per_article[p.article_id] += 1
+    for p in importance:
+        if len(picked) >= limit:
+            break
+        if p not in picked:
+            picked.append(p)
+    position = {id(p): n for n, p in enumerate(importance)}
+    return sorted(picked, key=lambda p: position[id(p)])
+
+
+def _label(article_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "-", article_id)
+
+
+def _labels(ids: list[str]) -> dict[str, str]:
+    """Footnote labels from article ids, made unique where two ids would clash."""
+    out, used = {}, set()
+    for i in ids:
+        label, n = _label(i), 1
+        while label.lower() in used:
+            n += 1
+            label = f"{_label(i)}-{n}"
+        used.add(label.lower())
+        out[i] = label
+    return out
+
+
+def part(page: str, number: int) -> str:
+    """The name of part `number` (1, 2, ...) of a page split in parts: `page`, `page-2`, `page-3`, ..."""
+    return page if number == 1 else f"{page}-{number}"
+
+
+def anchor(article_id: str) -> str:
+    """The id Python-Markdown's toc gives a sources-page heading that is exactly the article id."""
+    from markdown.extensions.toc import slugify
+    return slugify(article_id, "-")

@@ -1,0 +1,90 @@
+"""Passages: the paragraphs kept for the briefings, each citing every article that carries it.
+
+Paragraphs are walked canonical articles first; one whose text is already `passage_covered` in a kept
+passage is merged into it (counted, not shown again), and every kept passage cites each article that
+carries that share of it, its own first. Sentences are the same when deduplication aligned them
+(generator/families.py), so this stage compares no text.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .families import Alignment, Families, Sentences, coverage
+from .model import Passage
+from .settings import Settings
+
+
+@dataclass(frozen=True)
+class Passages:
+    """The kept passages, and how many paragraphs of each article were kept or merged."""
+
+    passages: tuple[Passage, ...]   # passage n has order n
+    merged: dict[str, int]          # article id -> its paragraphs merged into a passage kept elsewhere
+    kept: dict[str, int]            # article id -> its paragraphs kept as passages
+
+
+def merge_passages(fam: Families, alignment: Alignment, settings: Settings,
+                   skip: frozenset[tuple[str, int]] = frozenset()) -> Passages:
+    """Walk paragraphs, canonical articles first; merge those already covered by a kept passage.
+
+    `skip` names (article id, line) paragraphs removed after alignment (corpus boilerplate).
+    """
+    articles, sents, root = fam.articles, alignment.sentences, alignment.root
+    # articles carrying each sentence that more than one article has (any other is only its own article's)
+    root_of = np.frombuffer(root, dtype=np.int64)
+    is_shared = np.bincount(root_of, minlength=len(root_of))[root_of] > 1
+    shared = np.flatnonzero(is_shared)
+    para_start = np.frombuffer(sents.para_start, dtype=np.int64)
+    running = np.r_[0, np.cumsum(is_shared)]
+    has_shared = (running[para_start[1:]] > running[para_start[:-1]]).tolist()  # per paragraph
+    paragraph = np.searchsorted(para_start, shared, side="right") - 1
+    article = np.searchsorted(np.frombuffer(sents.article_para, dtype=np.int64), paragraph, side="right") - 1
+    carriers: dict[int, set[int]] = defaultdict(set)
+    for sid, g, ai in zip(shared.tolist(), paragraph.tolist(), article.tolist()):
+        ca = articles[ai]
+        if not skip or (ca.id, ca.paragraphs[g - sents.article_para[ai]].line) not in skip:
+            carriers[root[sid]].add(ai)
+    owned: set[int] = set()
+    passages: list[Passage] = []
+    kept = dict.fromkeys((ca.id for ca in articles), 0)
+    merged = dict(kept)
+    order = sorted(range(len(articles)), key=lambda i: fam.rank[i])
+    position = {a: n for n, a in enumerate(order)}
+    for ai in order:
+        ca = articles[ai]
+        for pi, p in enumerate(ca.paragraphs):
+            if (ca.id, p.line) in skip:
+                continue
+            if has_shared[sents.article_para[ai] + pi]:
+                ids = sents.of_paragraph(ai, pi)
+                roots = [root[s] for s in ids]
+                covered = {s for s, r in zip(ids, roots) if r in owned}
+                if ids and coverage(ids, covered, sents) >= settings.passage_covered:
+                    merged[ca.id] += 1
+                    continue
+                owned.update(roots)
+                sources = _sources(ai, ids, roots, carriers, sents, settings)
+            else:  # no sentence of it is anywhere else: nothing to merge, and only its own article carries it
+                sources = {ai}
+            passages.append(Passage(
+                key=f"{ca.id}:{p.line}", article_id=ca.id, line=p.line, text=p.text,
+                sources=tuple(articles[a].id for a in sorted(sources, key=position.__getitem__)),
+                order=len(passages)))
+            kept[ca.id] += 1
+    return Passages(tuple(passages), merged, kept)
+
+
+def _sources(own: int, ids: Sequence[int], roots: list[int], carriers: dict[int, set[int]],
+             sents: Sentences, settings: Settings) -> set[int]:
+    """Articles carrying at least `passage_covered` of a paragraph's text (always its own)."""
+    chars = sents.chars
+    total = sum(chars[s] for s in ids) or 1
+    weight: dict[int, int] = defaultdict(int)
+    for s, r in zip(ids, roots):
+        for a in carriers.get(r, ()):
+            weight[a] += chars[s]
+    return {own} | {a for a, w in weight.items() if w / total >= settings.passage_covered}

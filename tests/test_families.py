@@ -1,0 +1,118 @@
+"""Deduplication of whole articles: which article is a copy of which, and order independence."""
+from __future__ import annotations
+
+import random
+
+from generator import clean, families as families_of, passages
+from generator.model import CleanArticle
+from generator.settings import DEFAULT
+
+from .helpers import ORIGINAL, OTHER, REWRITE, SPEECH, WIRE, article
+
+
+def clean_of(a) -> CleanArticle:
+    return clean.clean_article(a, DEFAULT)
+
+
+def families(*arts):
+    return families_of.find_families([clean_of(a) for a in arts], DEFAULT)[0]
+
+
+def test_exact_copy_is_merged_into_the_earlier_article():
+    fam = families(article("orig", *ORIGINAL, published="2025-01-02"),
+                   article("copy", *ORIGINAL, published="2025-01-03"))
+    assert fam.family_of == {"orig": "orig", "copy": "orig"}
+    assert fam.duplicates["copy"].similarity == 1.0
+
+
+def test_trimmed_copy_is_merged():
+    fam = families(article("orig", *ORIGINAL, published="2025-01-02"),
+                   article("trim", *ORIGINAL[:4], published="2025-01-03"))
+    assert fam.family_of["trim"] == "orig"
+
+
+def test_excerpt_is_merged():
+    fam = families(article("orig", *ORIGINAL, published="2025-01-02"),
+                   article("excerpt", *ORIGINAL[2:5], published="2025-01-02"))
+    assert fam.family_of["excerpt"] == "orig"
+
+
+def test_copy_with_house_style_edits_is_merged():
+    edited = [p.replace("\"", "“", 1).replace("euros", "euro") for p in ORIGINAL]
+    edited[0] = "LOCAL NEWS: " + edited[0]
+    fam = families(article("orig", *ORIGINAL, published="2025-01-02"), article("edited", *edited))
+    assert fam.family_of["edited"] == "orig"
+
+
+def test_same_event_rewrite_is_not_merged():
+    fam = families(article("orig", *ORIGINAL, published="2025-01-02"),
+                   article("rewrite", *REWRITE, published="2025-01-02"))
+    assert fam.family_of == {"orig": "orig", "rewrite": "rewrite"}
+    assert not fam.duplicates
+
+
+def test_copy_with_paragraphs_split_inside_sentences_is_merged():
+    # reprints re-break paragraphs anywhere, e.g. after a comma: no piece is a whole sentence of the original
+    pieces = []
+    for p in ORIGINAL:
+        words = p.split()
+        pieces += [" ".join(words[:7]), " ".join(words[7:])]
+    fam = families(article("orig", *ORIGINAL, published="2025-01-02"), article("resplit", *pieces))
+    assert fam.family_of["resplit"] == "orig"
+    assert fam.duplicates["resplit"].similarity >= DEFAULT.article_duplicate
+
+
+def test_excerpt_of_shared_quotes_joins_its_original_not_another_report_quoting_them():
+    # two outlets quote the mayor word for word; an excerpt of one is mostly those quotes
+    fam = families(article("orig", *ORIGINAL[:3], *SPEECH, *ORIGINAL[3:], published="2025-01-02"),
+                   article("rewrite", *REWRITE[:2], *SPEECH, *REWRITE[2:], published="2025-01-02"),
+                   article("excerpt", ORIGINAL[2], *SPEECH, published="2025-01-03"))
+    assert fam.family_of == {"orig": "orig", "rewrite": "rewrite", "excerpt": "orig"}
+
+
+def test_excerpt_found_in_two_reports_joins_only_the_one_holding_most_of_it():
+    # both outlets ran the same two wire paragraphs; the excerpt also has one paragraph only "orig" has
+    fam = families(article("orig", *ORIGINAL[:3], *WIRE, *ORIGINAL[3:], published="2025-01-02"),
+                   article("rewrite", *REWRITE[:3], *WIRE, *REWRITE[3:], published="2025-01-02"),
+                   article("excerpt", ORIGINAL[2], *WIRE, published="2025-01-03"))
+    assert fam.family_of == {"orig": "orig", "rewrite": "rewrite", "excerpt": "orig"}
+    assert fam.duplicates["excerpt"].similarity == 1.0
+
+
+def test_two_copies_of_each_other_still_join_their_original():
+    lead = "Readers in the valley have written to us about the bridge closure for weeks, and here is the latest."
+    fam = families(article("orig", *ORIGINAL, published="2025-01-02"),
+                   article("copy-a", lead, *ORIGINAL[:4], published="2025-01-03"),
+                   article("copy-b", lead, *ORIGINAL[:4], published="2025-01-03"))
+    assert fam.family_of == {"orig": "orig", "copy-a": "orig", "copy-b": "orig"}
+    assert {m.via for m in fam.duplicates.values()} == {None, "copy-a"}  # one joins orig, one joins it
+
+
+def test_canonical_is_earliest_then_most_complete_then_by_id():
+    def canon(*arts):
+        return families(*arts).family_of[arts[0].id]
+
+    assert canon(article("b", *ORIGINAL, published="2025-01-05"),
+                 article("a", *ORIGINAL[:4], published="2025-01-04")) == "a"      # earliest wins over longer
+    assert canon(article("a", *ORIGINAL[:4], published="2025-01-04"),
+                 article("b", *ORIGINAL, published="2025-01-04")) == "b"          # same day: most complete
+    assert canon(article("b", *ORIGINAL, published="2025-01-04"),
+                 article("a", *ORIGINAL, published="2025-01-04")) == "a"          # same: first by id
+    assert canon(article("a", *ORIGINAL), article("b", *ORIGINAL[:5], published="2025-01-09")) == "b"  # dated first
+
+
+def _decisions(arts):
+    fam, alignment = families_of.find_families(arts, DEFAULT)
+    return fam.family_of, fam.duplicates, passages.merge_passages(fam, alignment, DEFAULT)
+
+
+def test_input_order_does_not_change_decisions():
+    arts = [clean_of(a) for a in (
+        article("orig", *ORIGINAL, published="2025-01-02"), article("trim", *ORIGINAL[:4]),
+        article("excerpt", *ORIGINAL[1:4], published="2025-01-02"), article("rewrite", *REWRITE),
+        article("library", *OTHER, published="2025-01-03"), article("copy", *ORIGINAL, published="2025-01-02"))]
+    expected = _decisions(arts)
+    rng = random.Random(5)
+    for _ in range(5):
+        rng.shuffle(arts)
+        assert _decisions(arts) == expected
