@@ -4,7 +4,7 @@ GitHub reads the workflow only when it runs, so a typo would otherwise be found 
 check-jsonschema's vendored GitHub workflow schema (`--builtin-schema vendor.github-workflows`, no
 network), run in-process. check-jsonschema names a JSON path such as `$.jobs.test`; schema_errors()
 turns that into the file and line of the YAML to fix, e.g.
-`.github/workflows/site.yml:14: $.jobs.test: unexpected key 'run-on' (did you mean 'runs-on'?)`.
+`.github/workflows/site.yml:17: $.jobs.test: unexpected key 'run-on' (did you mean 'runs-on'?)`.
 """
 from __future__ import annotations
 
