@@ -36,6 +36,17 @@ class Settings:
     topic_page_passages: int = _s(200, "Passages shown on a topic page; the rest go to its archive pages.")
     sources_page_entries: int = _s(2000, "Input files listed on each sources page; more continue on the next (sources-2, ...).")
     archive_page_passages: int = _s(1000, "Passages on each archive page; more continue on the next (-archive-2, ...).")
+    claim_max_df: int = _s(50, "A word, name or number in more statements than this is not used to find claim candidates.")
+    claim_min_shared: int = _s(2, "Index keys (words, names, numbers) two statements must share to be compared as claims.")
+    claim_min_shared_stems: int = _s(2, "Content words two statements must share to state the same claim.")
+    claim_containment: float = _s(0.5, "IDF-weighted share of the lighter statement's content words found in the "
+                                        "other, at which two statements can be the same claim...")
+    claim_predicate: float = _s(0.55, "...and the same share over the words that are not names (what is said of them).")
+    claim_min_shared_predicate: int = _s(2, "Content words that are not names two statements must share to state the same claim.")
+    claim_fuzzy: float = _s(80.0, "rapidfuzz token_set_ratio (0-100) of the normalised statements at which they are the same "
+                                  "claim even below the shares above (one quotation, reworded around it).")
+    claim_number_tolerance: float = _s(0.02, "Two figures within this relative difference agree (rounding: $43,000 ~ $43,350).")
+    claim_approx_tolerance: float = _s(0.25, "...and within this one when either is approximate (\"more than $1 million\").")
 
     def describe(self) -> list[tuple[str, object, str]]:
         """(name, value, help) for every setting, in declaration order."""

@@ -1,0 +1,137 @@
+"""Draw candidate cross-outlet sentence pairs for hand labelling, independently of the claim matcher.
+
+Usage::
+
+    python -m benchmarks.claim_sample --corpus CORPUS_DIR OUT.jsonl [--seed 1] [--with-text]
+
+CORPUS_DIR holds `articles/` and `labels.json` ({file: {"event", "family", "kind", "outlet"}}), with
+several outlets reporting each event. Only originals (kind "original") are read, through the project's
+reader and cleaner, and split into sentences (textnorm.sentences). For each event and each pair of its
+outlets, candidate pairs are sentence pairs that share at least 2 *rare* words (plain lower-case words
+of 4+ letters, no stemming, no stopword list beyond that length rule, found in at most 2% of the
+corpus' sentences); per event the sample keeps the 6 pairs sharing the most rare-word weight, 2 drawn at
+random from the rest of the candidates, and 2 drawn at random from all cross-outlet pairs. Events are
+split into dev and test by a hash of the event id. The output has an empty "label" to be filled by hand.
+
+The output names each sentence by a *locator*, not by its text (the corpus' text stays out of the
+project): the article's file name and `locator()`, a short sha1 of the normalised sentence. `resolve`
+finds the sentences again in the corpus. `--with-text` adds the sentences themselves ("a", "b") for the
+labeller's working copy; strip them (or label a copy) before a pairs file goes into the repository.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import itertools
+import json
+import math
+import random
+import re
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from generator import clean, reader  # noqa: E402
+from generator.settings import DEFAULT  # noqa: E402
+from generator.textnorm import normalise, sentences  # noqa: E402
+
+_WORD = re.compile(r"[a-z]{4,}")
+
+
+def corpus_sentences(corpus: Path) -> dict[str, list[str]]:
+    """Sentences of the kept paragraphs of every original, by file name (sorted)."""
+    labels = json.loads((corpus / "labels.json").read_text())
+    folder = corpus / "articles"
+    out = {}
+    for name in sorted(labels):
+        if labels[name]["kind"] != "original":
+            continue
+        art = reader.read_file(folder / name, name, folder, DEFAULT)
+        ca = clean.clean_article(art, DEFAULT)
+        out[name] = [s for p in ca.paragraphs if not p.heading for s in sentences(p.text) if len(s.split()) >= 6]
+    return out
+
+
+def locator(sentence: str) -> str:
+    """A short sha1 of the normalised sentence: names it among its article's sentences without its text."""
+    return hashlib.sha1(normalise(sentence).encode("utf-8")).hexdigest()[:12]
+
+
+def resolve(rows: list[dict], sents: dict[str, list[str]]) -> tuple[list[dict], list[str]]:
+    """Rows with their sentences ("a", "b") looked up by locator, and a message for each that no longer resolves.
+
+    A row whose file is missing or has no sentence with the row's sha1 is left out of the rows returned.
+    """
+    index = {f: {locator(s): s for s in ss} for f, ss in sents.items()}
+    found, missing = [], []
+    for n, r in enumerate(rows, 1):
+        texts = {}
+        for side in ("a", "b"):
+            name, sha = r[f"{side}_file"], r[f"{side}_sha1"]
+            text = index.get(name, {}).get(sha)
+            if text is None:
+                why = "no such article" if name not in index else "no sentence with that sha1"
+                missing.append(f"row {n} side {side}: {name} {sha}: {why}")
+            texts[side] = text
+        if texts["a"] is not None and texts["b"] is not None:
+            found.append({**r, **texts})
+    return found, missing
+
+
+def split_of(event: str) -> str:
+    """dev or test, fixed by the event id."""
+    return "dev" if int(hashlib.sha256(event.encode()).hexdigest(), 16) % 2 == 0 else "test"
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, required=True, help="folder with articles/ and labels.json")
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--with-text", action="store_true",
+                    help="also write the sentences, for labelling (keep such a file out of the repository)")
+    args = ap.parse_args(argv)
+    labels = json.loads((args.corpus / "labels.json").read_text())
+    sents = corpus_sentences(args.corpus)
+    wordsets = {f: [frozenset(_WORD.findall(normalise(s))) for s in ss] for f, ss in sents.items()}
+    df = Counter(w for ws in wordsets.values() for s in ws for w in s)
+    total = sum(len(ws) for ws in wordsets.values())
+    rare = {w for w, c in df.items() if c <= 0.02 * total}
+    by_event = defaultdict(list)
+    for f in sents:
+        by_event[labels[f]["event"]].append(f)
+    rng = random.Random(args.seed)
+    rows = []
+    for event in sorted(by_event):
+        files = sorted(by_event[event])
+        cands, every = [], []
+        for fa, fb in itertools.combinations(files, 2):
+            for i, wa in enumerate(wordsets[fa]):
+                for j, wb in enumerate(wordsets[fb]):
+                    every.append((fa, i, fb, j))
+                    shared = wa & wb & rare
+                    if len(shared) >= 2:
+                        cands.append((-sum(math.log(total / df[w]) for w in shared), fa, i, fb, j))
+        cands.sort()
+        chosen = [c[1:] for c in cands[:6]]
+        rest = [c[1:] for c in cands[6:]]
+        chosen += rng.sample(rest, min(2, len(rest)))
+        chosen += [p for p in rng.sample(every, min(4, len(every))) if p not in chosen][:2]
+        for fa, i, fb, j in chosen:
+            row = {"event": event, "a_file": fa, "a_sha1": locator(sents[fa][i]),
+                   "b_file": fb, "b_sha1": locator(sents[fb][j]), "label": "", "split": split_of(event)}
+            if args.with_text:
+                row.update(a=sents[fa][i], b=sents[fb][j])
+            rows.append(row)
+    with args.out.open("w") as fh:
+        for r in rows:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    print(len(rows), "pairs;", Counter(r["split"] for r in rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,545 @@
+"""Claims across outlets: sentences of different families that state the same fact, and conflicts.
+
+A *statement* is one sentence of a kept passage. `link` pairs statements that state the same fact in
+other words ("same") or the same claim with figures or names that disagree ("conflict"); `group` joins
+the "same" pairs into claims. Only statements of different dedup families are paired, plus repeats
+inside one article; two articles of one family are copies, which deduplication has already joined.
+
+Method, near-linear in the number of statements:
+
+1. features: normalised, lightly stemmed content words (stopwords and reporting verbs dropped; words that
+   news copy swaps for one another, EQUIVALENT, read as one: troops/forces/peacekeepers,
+   offer/propose/suggest, accept/agree/willing, ...), numbers (number words as digits, "$5.4 million"
+   as 5400000) with the words either side of each, names (capitalised words not at the start of the
+   sentence) with the words either side of each run of them, and the words each negation applies to.
+2. blocking: an inverted index on content stems, names and numbers; a key found in more than
+   `claim_max_df` statements is ignored as common, and two statements are compared only when they
+   share at least `claim_min_shared` keys.
+3. scoring: IDF-weighted containment of the lighter sentence's content stems in the other, both over
+   all content stems and over the stems that are not names (what is said of the people and places),
+   and rapidfuzz token_set_ratio of the normalised texts (one quotation reworded around).
+4. verdict: at least `claim_min_shared_predicate` shared words must be other than names (names and
+   places alone are not a claim); the containments must reach `claim_containment` and
+   `claim_predicate`, or the token_set_ratio `claim_fuzzy`; a negation applying to shared words on one
+   side only rules the pair out. A figure of one kind that differs beside the same word ("killed 17 /
+   21 soldiers"), or a name found nowhere in the other sentence standing between the same words where
+   the other has another ("met Macron in / met Starmer in"), makes a close pair a "conflict", never
+   "same"; figures that differ elsewhere rule the pair out.
+
+The thresholds were chosen on the dev half of benchmarks/data/claim_pairs.jsonl only, by a fixed rule:
+the highest dev recall of "same" at dev precision >= 0.99, the strictest thresholds among ties.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from .settings import Settings
+from .textnorm import fold, normalise, quoted_chars
+
+STOPWORDS = frozenset("""
+a about above after again against all almost also although am among an and any are around as at be
+because been before being below between both but by can cannot could did do does doing down during each
+either else even ever every few for from further had has have having he her here hers herself him himself
+his how however i if in into is it its itself just least less let like made make many may me might more
+most much must my myself near neither no nor not now of off on once only or other others our ours
+ourselves out over own per perhaps quite rather same several shall she should since so some such than
+that the their theirs them themselves then there these they this those though through thus to too toward
+towards under until up upon us very via was we were what whatever when where whether which while who
+whom whose why will with within without would yet you your yours yourself yourselves
+one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
+eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion
+trillion first second third dozen
+mr mrs ms dr sen rep gov gen st jr sr
+say says said saying tell tells told telling according add adds added adding state states stated stating
+note notes noted report reports reported reporting write writes wrote written ask asks asked
+explain explained continue continued go goes went going get gets got come came take took give gave
+know known think thought want wanted way thing things time times year years day days week weeks
+""".split())
+# Reporting verbs are stopwords only as verbs; "state" as a noun is lost too, a price paid for simplicity.
+
+NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen".split())}
+NUMBER_WORDS.update({w: 10 * (i + 2) for i, w in enumerate(
+    "twenty thirty forty fifty sixty seventy eighty ninety".split())})
+NUMBER_WORDS.update({"dozen": 12})
+SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+          "trillion": 1_000_000_000_000}
+# Capitalised words that are not names: sentence openers after a quote or dash, titles, weekdays are kept.
+NOT_NAMES = frozenset("""
+a an and as at but by for from he her his i if in it its my no not of on or our she so the their then
+there these they this those to we what when where which while who why with you your mr mrs ms dr
+president senator sen rep representative gov governor speaker secretary chairman chairwoman leader
+former prime minister attorney general chief justice judge
+""".split())
+
+_NUMBER = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?:\s*(hundred|thousand|million|billion|trillion)\b)?",
+                     re.IGNORECASE)
+_WORD_NUMBER = re.compile(r"\b(" + "|".join(sorted(set(NUMBER_WORDS) - {"zero", "one"}, key=len, reverse=True))
+                          + r")(?:[\s-]+(one|two|three|four|five|six|seven|eight|nine))?"
+                          r"(?:\s+(hundred|thousand|million|billion|trillion)\b)?\b", re.IGNORECASE)
+_APPROX = re.compile(r"\b(?:more than|less than|fewer than|over|under|about|around|nearly|almost|roughly|"
+                     r"some|up to|approximately|as many as|as much as|estimated)\s*\$?\s*$", re.IGNORECASE)
+_MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$", re.IGNORECASE)
+# News vocabulary that outlets swap for one another, as groups of words; each word's stem is read as the
+# group's first word, so one table serves every story. Kept to words that name one thing in news copy.
+EQUIVALENT = (
+    "troop troops force forces soldier soldiers peacekeeper peacekeepers peacekeeping",
+    "offer offered propose proposed proposal suggest suggested suggestion",
+    "accept accepted agree agreed willing willingness",
+    "republican republicans gop",
+    "democrat democrats democratic dem dems",
+    "kill killed killing slain slay",
+    "resign resigned resignation quit",
+    "lawsuit lawsuits sue sued suing",
+    "ban banned prohibit prohibited outlaw outlawed",
+    "criticize criticise criticized criticised criticism slam slammed blast blasted decry decried condemn condemned",
+    "approve approved approval adopt adopted",
+    "confirm confirmed certify certified verify verified",
+    "poll polls survey surveys",
+    "ad ads advert advertisement advertisements commercial commercials",
+    "photo photos photograph photographs picture pictures image images",
+    "lawmaker lawmakers legislator legislators congressman congressmen congresswoman",
+    "start started begin began launch launched",
+    "increase increased rise rose raise raised hike hiked",
+    "cut cuts reduce reduced reduction decrease decreased",
+    "send sent deploy deployed dispatch dispatched",
+    "buy bought purchase purchased",
+    "country countries nation nations",
+    "unpaid uncompensated",
+    "phone telephone",
+)
+NEGATIONS = frozenset("""
+not no never nobody nothing none neither nor cannot without deny denies denied denying refuse refuses refused
+refusing reject rejects rejected rejecting
+""".split())
+_NEGATED_AUX = frozenset("""
+don didn doesn won wouldn can couldn shouldn isn aren wasn weren hasn haven hadn mustn
+""".split())  # "didn't" normalises to "didn t"
+NEGATION_SCOPE = 4  # content words after a negation that it applies to
+
+_CAPITAL = re.compile(r"[A-Z][A-Za-z'’-]*[A-Za-z]|[A-Z]")
+_TOKEN = re.compile(r"\S+")
+
+
+_CANON: dict[str, str] = {}
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One sentence of a kept passage, with its dedup family and its article."""
+
+    key: str
+    family: str
+    article: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Features:
+    """What the matcher compares: normalised text, content stems, numbers and names."""
+
+    norm: str
+    content: tuple[str, ...]          # stems in sentence order, repeats kept
+    stems: frozenset[str]
+    numbers: tuple[tuple[str, float, bool], ...]  # (kind, value, approximate), sorted
+    names: frozenset[str]
+    quoted: float                     # share of the sentence's characters inside quotation marks
+    negated: tuple[frozenset[str], ...] = ()  # per negation, the content stems it applies to
+    number_slots: tuple[tuple[str, float, bool, str, str], ...] = ()  # (kind, value, approximate, before, after)
+    name_slots: tuple[tuple[frozenset[str], str, str], ...] = ()  # (name words, stem before, stem after)
+
+
+@dataclass(frozen=True)
+class Score:
+    """How alike two statements are, and what decides it."""
+
+    shared: int            # content stems in common
+    containment: float     # IDF-weighted share of the smaller stem set found in the other (0-1)
+    predicate: float       # the containment over words that are not names: what is said of them (0-1)
+    names: str             # "agree", "none" (a side has no names) or "disjoint"
+    numbers: str           # "agree", "none" or "disagree"
+    negation: str = "agree"  # "disagree" when a negation applies to shared words on one side only
+    shared_predicate: int = 0  # content stems in common that are not names
+    fuzzy: float = 0.0     # rapidfuzz token_set_ratio of the normalised texts (0-100)
+    slot: str = ""         # what differs in one slot of the sentence: "number", "name" or ""
+
+
+def _equivalents() -> dict[str, str]:
+    out = {}
+    for group in EQUIVALENT:
+        ws = group.split()
+        for w in ws:
+            out[stem(w)] = ws[0]
+    return out
+
+
+def canon(word: str) -> str:
+    """The stem of a normalised word, read as its group's first word when EQUIVALENT lists it."""
+    s = stem(word)
+    return _CANON.get(s, s)
+
+
+def stem(word: str) -> str:
+    """A light suffix stemmer: peacekeepers, peacekeeping -> peacekeep; stated, states -> stat."""
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix, keep in (("ing", 4), ("ed", 4), ("er", 5), ("ly", 4)):
+        if word.endswith(suffix) and len(word) - len(suffix) >= keep:
+            word = word[:-len(suffix)]
+            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":  # stopped -> stop
+                word = word[:-1]
+            break
+    if len(word) > 4 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+_CANON.update(_equivalents())
+
+
+def numbers(text: str) -> tuple[tuple[str, float, bool], ...]:
+    """The figures a sentence states: (kind, value, approximate), number words as digits, scales applied.
+
+    kind is "money" ($), "percent", "year" (1900-2100), "date" (a day after a month name) or "count";
+    a figure after "more than", "about", "nearly", ... is approximate.
+    """
+    text = fold(text)
+    out = []
+    for m in _NUMBER.finditer(text):
+        value = float(m.group(1).replace(",", "").rstrip(".") or 0)
+        value = value * SCALES[m.group(2).lower()] if m.group(2) else value
+        out.append((_kind(text, m.start(), m.end(), value), value, bool(_APPROX.search(text[:m.start()]))))
+    for m in _WORD_NUMBER.finditer(text):
+        value = NUMBER_WORDS[m.group(1).lower()] + (NUMBER_WORDS[m.group(2).lower()] if m.group(2) else 0)
+        value = float(value * SCALES[m.group(3).lower()] if m.group(3) else value)
+        out.append((_kind(text, m.start(), m.end(), value), value, bool(_APPROX.search(text[:m.start()]))))
+    return tuple(sorted(out))
+
+
+def _kind(text: str, start: int, end: int, value: float) -> str:
+    before, after = text[max(0, start - 12):start], text[end:end + 9].lower()
+    if before.rstrip().endswith(("$", "US$")):
+        return "money"
+    if after.lstrip().startswith(("%", "percent", "per cent")):
+        return "percent"
+    if value.is_integer() and 1900 <= value <= 2100:
+        return "year"
+    if _MONTH.search(before):
+        return "date"
+    return "count"
+
+
+def _neighbours(text: str, start: int, end: int) -> tuple[str, str]:
+    """The content stems just before and just after text[start:end] ("" at an end of the sentence)."""
+    def first(words):
+        for w in words:
+            if w not in STOPWORDS and w not in SCALES and w not in ("percent", "cent") and not w.isdigit() and len(w) > 1:
+                c = canon(w)
+                if c not in STOPWORDS:
+                    return c
+        return ""
+    return first(reversed(normalise(text[:start]).split())), first(normalise(text[end:]).split())
+
+
+def number_slots(text: str) -> tuple[tuple[str, float, bool, str, str], ...]:
+    """Each figure with the content stems either side: (kind, value, approximate, before, after)."""
+    text = fold(text)
+    out = []
+    for pattern, value_of in ((_NUMBER, _digits_value), (_WORD_NUMBER, _words_value)):
+        for m in pattern.finditer(text):
+            before, after = _neighbours(text, m.start(), m.end())
+            out.append((_kind(text, m.start(), m.end(), value_of(m)), value_of(m),
+                        bool(_APPROX.search(text[:m.start()])), before, after))
+    return tuple(sorted(out))
+
+
+def _digits_value(m: re.Match) -> float:
+    value = float(m.group(1).replace(",", "").rstrip(".") or 0)
+    return value * SCALES[m.group(2).lower()] if m.group(2) else value
+
+
+def _words_value(m: re.Match) -> float:
+    value = NUMBER_WORDS[m.group(1).lower()] + (NUMBER_WORDS[m.group(2).lower()] if m.group(2) else 0)
+    return float(value * SCALES[m.group(3).lower()] if m.group(3) else value)
+
+
+def name_slots(text: str) -> tuple[tuple[frozenset[str], str, str], ...]:
+    """Runs of consecutive names ("Emmanuel Macron") with the content stems either side: (words, before, after)."""
+    text = fold(text)
+    out = []
+    run: list[str] = []
+    start = end = 0
+    first = True
+    for m in _TOKEN.finditer(text):
+        tok = m.group()
+        core = tok.strip("\"'()[]{}.,;:!?-")
+        opens = bool(core) and tok[0] in "\"'(["
+        words = [w for w in normalise(core.removesuffix("'s")).split()
+                 if w not in NOT_NAMES and not w.isdigit() and len(w) > 1] \
+            if core and not first and not opens and _CAPITAL.fullmatch(core) else []
+        if words and run and not opens and text[end:m.start()].strip() == "":
+            run += words
+            end = m.end()
+        else:
+            if run:
+                out.append((frozenset(run), *_neighbours(text, start, end)))
+            run, start, end = (words, m.start(), m.end()) if words else ([], 0, 0)
+        if core and tok[-1] in ",;:)":  # punctuation ends a run: "Paris, France" are two slots
+            if run:
+                out.append((frozenset(run), *_neighbours(text, start, end)))
+            run = []
+        if core:
+            first = tok[-1] == ":"
+    if run:
+        out.append((frozenset(run), *_neighbours(text, start, end)))
+    return tuple(out)
+
+
+def names(text: str) -> frozenset[str]:
+    """Normalised capitalised words that are not the sentence's first word (nor a title)."""
+    text = fold(text)
+    found = set()
+    first = True
+    for tok in _TOKEN.findall(text):
+        core = tok.strip("\"'()[]{}.,;:!?-")
+        if not core:
+            continue
+        opens = tok[0] in "\"'(["  # a quotation starts with a capital whatever its first word is
+        if not first and not opens and _CAPITAL.fullmatch(core):
+            for word in normalise(core.removesuffix("'s")).split():  # Wal-Mart -> wal, mart
+                if word not in NOT_NAMES and not word.isdigit() and len(word) > 1:
+                    found.add(word)
+        first = tok[-1] == ":"
+    return frozenset(found)
+
+
+def features(text: str) -> Features:
+    """Per-sentence features for matching (see the module docstring)."""
+    norm = normalise(text)
+    content: list[str] = []
+    negations: list[int] = []  # index into content where each negation's scope starts
+    tokens = norm.split()
+    for k, w in enumerate(tokens):
+        aux = w in _NEGATED_AUX and k + 1 < len(tokens) and tokens[k + 1] == "t"
+        if not aux and w not in STOPWORDS and not w.isdigit() and len(w) > 1:
+            c = canon(w)
+            if c not in STOPWORDS:
+                content.append(c)
+        if w in NEGATIONS or aux:
+            negations.append(len(content))  # what follows the negation (a verb of denial: after it)
+    negated = tuple(frozenset(content[k:k + NEGATION_SCOPE]) for k in negations)
+    quoted = _quoted_share(text)
+    return Features(norm, tuple(content), frozenset(content), numbers(text), names(text), quoted,
+                    tuple(x for x in negated if x), number_slots(text), name_slots(text))
+
+
+def _quoted_share(text: str) -> float:
+    return quoted_chars(text) / len(text) if text else 0.0
+
+
+@dataclass(frozen=True)
+class Background:
+    """Sentence frequencies of content stems in a corpus, for IDF weights."""
+
+    docs: int
+    df: Mapping[str, int]
+
+
+def background(feats: Iterable[Features]) -> Background:
+    """Count in how many sentences each content stem occurs."""
+    df: dict[str, int] = defaultdict(int)
+    docs = 0
+    for f in feats:
+        docs += 1
+        for s in f.stems:
+            df[s] += 1
+    return Background(docs, dict(df))
+
+
+def _idf(bg: Background, word: str) -> float:
+    return math.log((bg.docs + 1) / (bg.df.get(word, 0) + 1)) + 1.0
+
+
+def _numbers_agree(a: tuple[tuple[str, float, bool], ...], b: tuple[tuple[str, float, bool], ...],
+                   settings: Settings) -> str:
+    """"disagree" if, for a kind of figure both sides state, a figure of the side with fewer has no match.
+
+    "none" if no kind of figure is on both sides; figures match within `claim_number_tolerance`
+    (`claim_approx_tolerance` when either is approximate).
+    """
+    state = "none"
+    for kind in sorted({k for k, _, _ in a} & {k for k, _, _ in b}):
+        xa = {(v, ap) for k, v, ap in a if k == kind}
+        xb = {(v, ap) for k, v, ap in b if k == kind}
+        few, many = (xa, xb) if len(xa) <= len(xb) else (xb, xa)
+        for x, ax in few:
+            if not any(abs(x - y) <= (settings.claim_approx_tolerance if ax or ay else settings.claim_number_tolerance)
+                       * max(abs(x), abs(y)) for y, ay in many):
+                return "disagree"
+        state = "agree"
+    return state
+
+
+def score(fa: Features, fb: Features, bg: Background, settings: Settings) -> Score:
+    """Compare two statements' features (symmetric in a and b)."""
+    shared = fa.stems & fb.stems
+    wa = sum(_idf(bg, s) for s in fa.stems)
+    wb = sum(_idf(bg, s) for s in fb.stems)
+    ws = sum(_idf(bg, s) for s in shared)
+    smaller = min(wa, wb)
+    containment = ws / smaller if smaller > 0 else 0.0
+    named = {canon(n) for n in fa.names | fb.names}
+    pa, pb = fa.stems - named, fb.stems - named
+    wpa, wpb = sum(_idf(bg, s) for s in pa), sum(_idf(bg, s) for s in pb)
+    wps = sum(_idf(bg, s) for s in pa & pb)
+    predicate = wps / min(wpa, wpb) if min(wpa, wpb) > 0 else 0.0
+    if not fa.names or not fb.names:
+        name_state = "none"
+    else:
+        name_state = "agree" if fa.names & fb.names else "disjoint"
+    neg_a = any(scope & shared for scope in fa.negated)
+    neg_b = any(scope & shared for scope in fb.negated)
+    number_state = _numbers_agree(fa.numbers, fb.numbers, settings)
+    return Score(len(shared), containment, predicate, name_state, number_state,
+                 "agree" if neg_a == neg_b else "disagree", len(pa & pb),
+                 fuzz.token_set_ratio(fa.norm, fb.norm), _slot(fa, fb, number_state, settings))
+
+
+def _slot(fa: Features, fb: Features, number_state: str, settings: Settings) -> str:
+    """"number" if two figures of one kind that do not agree stand by the same word (killed 17 / 21 soldiers);
+    "name" if a name found nowhere in the other sentence stands where it has another such name, the same
+    words on both sides of it (met Macron in / met Starmer in); else ""."""
+    if number_state == "disagree":
+        for ka, xa, pa, ba, aa in fa.number_slots:
+            for kb, xb, pb, bb, ab in fb.number_slots:
+                tolerance = settings.claim_approx_tolerance if pa or pb else settings.claim_number_tolerance
+                if ka == kb and ((ba and ba == bb) or (aa and aa == ab)) and \
+                        abs(xa - xb) > tolerance * max(abs(xa), abs(xb)):
+                    return "number"
+    for wa, ba, aa in fa.name_slots:
+        if wa & fb.names:
+            continue
+        for wb, bb, ab in fb.name_slots:
+            if not (wb & fa.names) and ba and aa and (ba, aa) == (bb, ab):
+                return "name"
+    return ""
+
+
+def verdict(fa: Features, fb: Features, sc: Score, settings: Settings) -> str | None:
+    """"same", "conflict" or None (not the same claim) for two scored statements."""
+    if fa.norm == fb.norm:
+        return "same"
+    if sc.shared < settings.claim_min_shared_stems or sc.shared_predicate < settings.claim_min_shared_predicate:
+        return None  # names and places alone are not a claim: something must be said of them in common
+    close = sc.containment >= settings.claim_containment and sc.predicate >= settings.claim_predicate
+    if not close and sc.fuzzy < settings.claim_fuzzy:
+        return None
+    if sc.negation == "disagree":
+        return None  # one says the shared words happened, the other that they did not
+    if sc.slot:
+        return "conflict" if close else None  # a figure or a name differs in one slot of one claim
+    if sc.numbers == "disagree":
+        return None
+    return "same"
+
+
+def _keys(f: Features) -> set[str]:
+    keys = set(f.stems)
+    keys.update("@" + n for n in f.names)
+    keys.update(f"#{x:g}" for _, x, _ in f.numbers)
+    return keys
+
+
+def candidates(feats: Sequence[Features], settings: Settings) -> list[tuple[int, int]]:
+    """Pairs (i < j) sharing at least `claim_min_shared` index keys, common keys ignored."""
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, f in enumerate(feats):
+        for k in _keys(f):
+            postings[k].append(i)
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    for key in sorted(postings):
+        ids = postings[key]
+        if len(ids) < 2 or len(ids) > settings.claim_max_df:
+            continue
+        for x in range(len(ids)):
+            for y in range(x + 1, len(ids)):
+                counts[ids[x], ids[y]] += 1
+    return sorted(p for p, c in counts.items() if c >= settings.claim_min_shared)
+
+
+def link(statements: Sequence[Statement], settings: Settings,
+         bg: Background | None = None) -> list[tuple[int, int, str]]:
+    """Pairs (i, j, kind) of statements stating the same fact ("same") or disagreeing on it ("conflict").
+
+    `bg` gives IDF weights from a larger corpus; without it, the statements themselves are the corpus.
+    """
+    feats = [features(s.text) for s in statements]
+    if bg is None:
+        bg = background(feats)
+    out = []
+    pairs = set(candidates(feats, settings))
+    # identical normalised texts are the same claim whatever the index says (short ones included)
+    by_norm: dict[str, list[int]] = defaultdict(list)
+    for i, f in enumerate(feats):
+        by_norm[f.norm].append(i)
+    for ids in by_norm.values():
+        pairs.update((ids[x], ids[y]) for x in range(len(ids)) for y in range(x + 1, len(ids)))
+    for i, j in sorted(pairs):
+        a, b = statements[i], statements[j]
+        if a.family == b.family and a.article != b.article:
+            continue  # copies of one article: deduplication's job
+        kind = verdict(feats[i], feats[j], score(feats[i], feats[j], bg, settings), settings)
+        if kind:
+            out.append((i, j, kind))
+    return out
+
+
+def group(n: int, pairs: Sequence[tuple[int, int, str]],
+          keys: Sequence[str] | None = None) -> tuple[list[list[int]], list[tuple[int, int]]]:
+    """Claims as groups of statement indices, and the conflicts between groups (pairs of group indices).
+
+    "same" pairs are joined (union-find), except where that would put two statements linked by a
+    conflict into one group. Pairs are joined in the order of their statements' keys (or indices), so
+    the groups do not depend on the order the statements were given in.
+    """
+    order = keys if keys is not None else [f"{i:012d}" for i in range(n)]
+    parent = list(range(n))
+    members = {i: {i} for i in range(n)}
+    against: dict[int, set[int]] = defaultdict(set)  # root -> statements it must not join
+    conflicts = [(i, j) for i, j, kind in pairs if kind == "conflict"]
+    for i, j in conflicts:
+        against[i].add(j)
+        against[j].add(i)
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    same = sorted(((i, j) for i, j, kind in pairs if kind == "same"),
+                  key=lambda p: tuple(sorted((order[p[0]], order[p[1]]))))
+    for i, j in same:
+        ri, rj = find(i), find(j)
+        if ri == rj or against[ri] & members[rj]:
+            continue
+        keep, gone = min(ri, rj), max(ri, rj)
+        parent[gone] = keep
+        members[keep] |= members.pop(gone)
+        against[keep] |= against.pop(gone, set())
+    groups = sorted(sorted(m) for m in members.values())
+    index = {}
+    for g, m in enumerate(groups):
+        for x in m:
+            index[x] = g
+    between = sorted({tuple(sorted((index[i], index[j]))) for i, j in conflicts if index[i] != index[j]})
+    return groups, between

@@ -1,0 +1,138 @@
+"""Claim matching: paraphrases join, different facts and copies do not, figures that disagree conflict."""
+from __future__ import annotations
+
+import random
+
+from generator import claims_match as cm
+from generator.settings import DEFAULT
+
+# A small corpus of statements from three outlets (families f1-f3), so IDF weights mean something.
+CORPUS = [
+    ("f1", "a1", "The city council voted on Tuesday to close the old river bridge to heavy lorries from March."),
+    ("f2", "a2", "On Tuesday the council decided by vote that the old river bridge will be closed to heavy lorries in March."),
+    ("f1", "a1", "Engineers found cracks in two steel girders of the bridge during an inspection last autumn."),
+    ("f3", "a3", "Repairs to the bridge will cost 14 million euros, the transport department said."),
+    ("f2", "a2", "The transport department put the cost of the bridge repairs at 19 million euros."),
+    ("f3", "a3", "The mayor, Anna Berg, said the council could not take any risk with the bridge."),
+    ("f2", "a2", "Local shops along the river asked the council for compensation for lost trade."),
+    ("f1", "a1", "Football fans celebrated in the square after the final whistle on Saturday night."),
+]
+
+
+def _statements(rows=CORPUS):
+    return [cm.Statement(f"s{i}", fam, art, text) for i, (fam, art, text) in enumerate(rows)]
+
+
+def _kinds(statements):
+    return {(statements[i].key, statements[j].key): k for i, j, k in cm.link(statements, DEFAULT)}
+
+
+def test_paraphrase_with_same_names_and_numbers_joins():
+    kinds = _kinds(_statements())
+    assert kinds.get(("s0", "s1")) == "same"
+
+
+def test_shared_topic_words_with_different_facts_do_not_join():
+    kinds = _kinds(_statements())
+    # all about the bridge and the council, but each states another fact
+    for a, b in [("s0", "s2"), ("s2", "s3"), ("s5", "s6"), ("s0", "s6")]:
+        assert (a, b) not in kinds and (b, a) not in kinds
+
+
+def test_differing_figures_are_a_conflict_not_same():
+    kinds = _kinds(_statements())
+    assert kinds.get(("s3", "s4")) == "conflict"
+
+
+def test_copies_in_one_family_are_never_paired():
+    text = "The city council voted on Tuesday to close the old river bridge to heavy lorries from March."
+    sts = [cm.Statement("x", "fam", "art-1", text), cm.Statement("y", "fam", "art-2", text)]
+    assert cm.link(sts, DEFAULT) == []
+    other = [cm.Statement("x", "fam", "art-1", text), cm.Statement("y", "other", "art-2", text)]
+    assert cm.link(other, DEFAULT) == [(0, 1, "same")]
+
+
+def test_number_words_and_at_least_join_inside_one_article():
+    sts = [cm.Statement("a", "f", "art", "Seventeen Ukrainian soldiers were killed in the shelling of the base on Monday."),
+           cm.Statement("b", "f", "art", "At least 17 Ukrainian soldiers were killed when the base was shelled, officials said."),
+           cm.Statement("c", "g", "other", "Fans of the local football club celebrated the cup win late into the night.")]
+    assert cm.link(sts, DEFAULT) == [(0, 1, "same")]
+    assert cm.features(sts[0].text).numbers == cm.features(sts[1].text).numbers
+
+
+def test_output_does_not_depend_on_input_order():
+    sts = _statements()
+    want = {frozenset((sts[i].key, sts[j].key)): k for i, j, k in cm.link(sts, DEFAULT)}
+    groups = {frozenset(sts[i].key for i in g) for g in cm.group(len(sts), cm.link(sts, DEFAULT), [s.key for s in sts])[0]}
+    rng = random.Random(3)
+    for _ in range(5):
+        shuffled = sts[:]
+        rng.shuffle(shuffled)
+        pairs = cm.link(shuffled, DEFAULT)
+        assert all(i < j for i, j, _ in pairs)
+        assert {frozenset((shuffled[i].key, shuffled[j].key)): k for i, j, k in pairs} == want
+        got, _ = cm.group(len(shuffled), pairs, [s.key for s in shuffled])
+        assert {frozenset(shuffled[i].key for i in g) for g in got} == groups
+
+
+def test_blocking_does_not_pair_statements_with_nothing_in_common():
+    feats = [cm.features(t) for t in ("The river bridge closes to lorries in March.",
+                                      "Football fans celebrated in the square on Saturday.",
+                                      "A new library opens downtown with ten thousand books.")]
+    assert cm.candidates(feats, DEFAULT) == []
+
+
+def test_group_keeps_conflicting_statements_apart():
+    # 0~1 same, 1~2 same, but 0 and 2 conflict: 2 must not join 0's claim
+    pairs = [(0, 1, "same"), (1, 2, "same"), (0, 2, "conflict"), (3, 4, "same")]
+    groups, between = cm.group(5, pairs)
+    assert groups == [[0, 1], [2], [3, 4]]
+    assert between == [(0, 1)]
+    assert all(not ({0, 2} <= set(g)) for g in groups)
+
+
+def test_identical_texts_are_same_even_when_short():
+    sts = [cm.Statement("a", "f", "x", "No comment."), cm.Statement("b", "g", "y", "No comment.")]
+    assert cm.link(sts, DEFAULT) == [(0, 1, "same")]
+
+
+def test_settings_fields_have_help():
+    names = [n for n, _, h in DEFAULT.describe() if n.startswith("claim_")]
+    assert names and all(h for n, _, h in DEFAULT.describe() if n.startswith("claim_"))
+
+
+def _pair(a, b):
+    sts = [cm.Statement("a", "f", "x", a), cm.Statement("b", "g", "y", b)]
+    kinds = [k for _, _, k in cm.link(sts, DEFAULT)]
+    return kinds[0] if kinds else "different"
+
+
+def test_a_different_count_of_the_same_thing_is_a_conflict():
+    a = "Rebels killed 17 soldiers in an attack on the army base near Donetsk on Monday, officials said."
+    assert _pair(a, "Rebels killed 21 soldiers in an attack on the army base near Donetsk on Monday, "
+                    "the ministry said.") == "conflict"
+    # the same count in words, other words for the soldiers and the attack: the same claim
+    assert _pair(a, "Seventeen troops were killed when rebels attacked the army base near Donetsk on Monday.") == "same"
+
+
+def test_another_name_in_the_same_slot_is_a_conflict_never_same():
+    assert _pair("Trump met Macron in Washington on Monday to discuss a ceasefire in Ukraine.",
+                 "Trump met Starmer in Washington on Monday to discuss a ceasefire in Ukraine.") == "conflict"
+
+
+def test_a_negation_on_one_side_only_is_not_the_same_claim():
+    assert _pair("The senator said he sent the letter to the committee on Friday.",
+                 "The senator said he did not send the letter to the committee on Friday.") == "different"
+
+
+def test_names_and_places_alone_are_not_a_claim():
+    # the same people and place, nothing said of them in common
+    assert _pair("Obama and Romney campaigned in Ohio with Ryan and Biden on Tuesday.",
+                 "In Ohio, Obama, Romney, Ryan and Biden drew large crowds of supporters.") == "different"
+
+
+def test_news_vocabulary_equivalences_join():
+    assert cm.canon("peacekeepers") == cm.canon("troops") == cm.canon("forces")
+    assert cm.canon("suggested") == cm.canon("proposal") and cm.canon("willing") == cm.canon("agreed")
+    assert _pair("The government proposed sending peacekeepers to the border region next month.",
+                 "The government suggested sending troops to the border region next month.") == "same"
