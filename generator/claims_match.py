@@ -507,39 +507,39 @@ def group(n: int, pairs: Sequence[tuple[int, int, str]],
           keys: Sequence[str] | None = None) -> tuple[list[list[int]], list[tuple[int, int]]]:
     """Claims as groups of statement indices, and the conflicts between groups (pairs of group indices).
 
-    "same" pairs are joined (union-find), except where that would put two statements linked by a
-    conflict into one group. Pairs are joined in the order of their statements' keys (or indices), so
-    the groups do not depend on the order the statements were given in.
+    Each group is a star: a leader and the statements it is "same" with, so every member states the
+    leader's fact (joining every "same" pair transitively would chain different facts into one
+    claim). Leaders are taken in the order of `keys` (or indices): the first statement not yet in a
+    group leads one with its "same" partners not yet in a group, leaving out any that conflicts with a
+    member. So the groups do not depend on the order the statements were given in.
     """
-    order = keys if keys is not None else [f"{i:012d}" for i in range(n)]
-    parent = list(range(n))
-    members = {i: {i} for i in range(n)}
-    against: dict[int, set[int]] = defaultdict(set)  # root -> statements it must not join
-    conflicts = [(i, j) for i, j, kind in pairs if kind == "conflict"]
-    for i, j in conflicts:
-        against[i].add(j)
-        against[j].add(i)
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    same = sorted(((i, j) for i, j, kind in pairs if kind == "same"),
-                  key=lambda p: tuple(sorted((order[p[0]], order[p[1]]))))
-    for i, j in same:
-        ri, rj = find(i), find(j)
-        if ri == rj or against[ri] & members[rj]:
+    order = sorted(range(n), key=(lambda i: keys[i]) if keys is not None else None)
+    same: dict[int, list[int]] = defaultdict(list)
+    against: dict[int, set[int]] = defaultdict(set)
+    for i, j, kind in pairs:
+        if kind == "same":
+            same[i].append(j)
+            same[j].append(i)
+        else:
+            against[i].add(j)
+            against[j].add(i)
+    position = {i: p for p, i in enumerate(order)}
+    group_of: dict[int, int] = {}
+    groups: list[list[int]] = []
+    for i in order:
+        if i in group_of:
             continue
-        keep, gone = min(ri, rj), max(ri, rj)
-        parent[gone] = keep
-        members[keep] |= members.pop(gone)
-        against[keep] |= against.pop(gone, set())
-    groups = sorted(sorted(m) for m in members.values())
-    index = {}
-    for g, m in enumerate(groups):
-        for x in m:
-            index[x] = g
-    between = sorted({tuple(sorted((index[i], index[j]))) for i, j in conflicts if index[i] != index[j]})
+        members, banned = [i], set(against[i])
+        for j in sorted(same[i], key=position.__getitem__):
+            if j not in group_of and j not in banned and j not in members:
+                members.append(j)
+                banned |= against[j]
+        for m in members:
+            group_of[m] = len(groups)
+        groups.append(members)
+    # groups in the order of their smallest member, members ascending
+    groups = sorted(sorted(g) for g in groups)
+    index = {m: g for g, members in enumerate(groups) for m in members}
+    between = sorted({tuple(sorted((index[i], index[j]))) for i, j, kind in pairs
+                      if kind == "conflict" and index[i] != index[j]})
     return groups, between

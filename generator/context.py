@@ -50,21 +50,34 @@ class Source:
 
 
 @dataclass(frozen=True)
-class PassageView:
-    """A kept passage on a topic page."""
+class Wording:
+    """One outlet's wording of a claim."""
 
-    text: str = _f("The passage, exactly as the article has it.")
-    sources: tuple[Source, ...] = _f("Every article that reports it: its own first.")
-    line: int = _f("Line of the passage in its article file.")
-    score: float = _f("Topic relevance: weighted count of topic terms.")
+    text: str = _f("The sentence, exactly as the article has it.")
+    sources: tuple[Source, ...] = _f("The articles that hold this wording (an article and its copies).")
 
 
 @dataclass(frozen=True)
-class KeyPoint:
-    """A key point: the gist of a widely reported, relevant passage."""
+class Claim:
+    """A fact, in the words of the most complete report, with the other outlets' wordings of it."""
 
-    text: str = _f("A sentence (or the whole short passage) taken verbatim from the passage.")
-    sources: tuple[Source, ...] = _f("Every article that reports the passage.")
+    text: str = _f("The sentence, taken verbatim from an article.")
+    sources: tuple[Source, ...] = _f("The articles that hold this wording: cite these beside `text`.")
+    outlets: int = _f("Independent outlets that state the fact, in any wording: copies of one article count once.")
+    others: tuple[Wording, ...] = _f("The same fact in other outlets' words, each with its own sources.")
+    disputed: tuple[Wording, ...] = _f("Other outlets' statements of it with other figures or names.")
+
+
+@dataclass(frozen=True)
+class PassageView:
+    """A kept passage on a topic page."""
+
+    text: str = _f("The passage as the article has it, less sentences shown elsewhere on the page as another "
+                   "outlet's wording of a claim (under that claim).")
+    sources: tuple[Source, ...] = _f("Every article that reports it: its own first.")
+    line: int = _f("Line of the passage in its article file.")
+    score: float = _f("Topic relevance: weighted count of topic terms.")
+    claims: tuple[Claim, ...] = _f("Sentences of this passage that other outlets state too, with their wordings.")
 
 
 @dataclass(frozen=True)
@@ -118,7 +131,8 @@ class TopicPage:
 
     story: Story = _f("The story.")
     topic: TopicSummary = _f("This topic.")
-    key_points: tuple[KeyPoint, ...] = _f("The most important and most widely reported points, best first.")
+    key_points: tuple[Claim, ...] = _f("The topic's main facts, best first: the most widely reported (independent "
+                                       "outlets), most central and most recent.")
     groups: tuple[ArticleGroup, ...] = _f("The passages shown on the page, grouped by article, oldest first.")
     footnotes: tuple[Source, ...] = _f("Every source cited on the page, in the order the page first cites them: "
                                        "write one footnote definition each.")

@@ -18,8 +18,9 @@ _INLINE = re.compile(r"([\\`*_\[\]{}|])")
 # `<` starts raw HTML and autolinks, `>` a quote; `&` only matters where it would start a character reference.
 _ANGLES = str.maketrans({"<": "&lt;", ">": "&gt;"})
 _ENTITY_AMP = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z0-9]+;)")
-# Block syntax that only counts at the start of a line: lists, headings, quotes, setext, numbers.
-_LINE_START = re.compile(r"^([#+\-*]|\d+(?=[.)]))")
+# Block syntax that only counts at the start of a line: lists, headings, quotes, setext, numbers,
+# admonitions (`!!!`) and collapsible blocks (`???`).
+_LINE_START = re.compile(r"^([#+\-*]|\d+(?=[.)])|!!!|\?\?\?)")
 # A heading drops a closing run of `#`; escaping the last one keeps them all.
 _TRAILING_HASH = re.compile(r"(?<=.)#$")
 # Marker strings the extensions search for in raw text; one character as an entity breaks the match.
@@ -78,7 +79,10 @@ def _md_text(text: str) -> Markdown:
 
 
 def _escape_line_start(m: re.Match[str]) -> str:
-    return m.group(1) + "\\" if m.group(1)[0].isdigit() else "\\" + m.group(1)
+    mark = m.group(1)
+    if mark[0].isdigit():
+        return mark + "\\"
+    return "&#63;??" if mark == "???" else "\\" + mark  # "?" is not escapable with a backslash
 
 
 _md_text_memo = functools.lru_cache(maxsize=8192)(_md_text)

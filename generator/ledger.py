@@ -5,6 +5,7 @@ import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
+from .claims import Claims
 from .model import CleanArticle, Passage
 from .pages import Site
 from .settings import Settings
@@ -15,8 +16,9 @@ VERSION = 1
 
 
 def ledger(spec: TopicsFile, settings: Settings, site: Site, cleaned: Mapping[str, CleanArticle],
-           passages: Sequence[Passage], matches: Sequence[TopicMatch]) -> str:
-    """The ledger's text: one entry per input file, the build's counts, and the settings used."""
+           passages: Sequence[Passage], matches: Sequence[TopicMatch], joined: Claims) -> str:
+    """The ledger's text: one entry per input file, the build's counts, the claims joined across
+    outlets (each wording: article, line of its passage, sentence number in it), and the settings."""
     unassigned: dict[str, int] = defaultdict(int)
     for p, m in zip(passages, matches):
         if not m.topics:
@@ -45,8 +47,14 @@ def ledger(spec: TopicsFile, settings: Settings, site: Site, cleaned: Mapping[st
             "files": totals.files, "used": totals.used, "duplicate": totals.duplicates,
             "rejected": totals.rejected, "passages_kept": totals.passages, "passages_merged": totals.merged,
             "passages_unassigned": totals.unassigned, "per_topic": site.per_topic,
+            "claims_joined": len(joined.claims),
+            "claims_several_outlets": sum(c.outlets > 1 for c in joined.claims),
         },
         "settings": {name: value for name, value, _ in settings.describe()},
         "files": entries,
+        "claims": [{"outlets": c.outlets, "conflicts": list(c.conflicts),
+                    "wordings": [{"article": passages[w.passage].article_id, "line": passages[w.passage].line,
+                                  "sentence": w.sentence, "sources": list(w.sources)} for w in c.wordings]}
+                   for c in joined.claims],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

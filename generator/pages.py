@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import context as cx, topics
+from . import claims, claims_match, context as cx, topics
+from .claims import Claim, Claims, Wording
 from .escape import Markdown, md_url
 from .families import Families
 from .model import DUPLICATE, REJECTED, USED, Article, CleanArticle, Passage, Rejection
@@ -39,7 +40,8 @@ class Site:
 
 
 def layout(spec: TopicsFile, settings: Settings, articles: Sequence[Article], cleaned: Mapping[str, CleanArticle],
-           rejected: Sequence[Rejection], fam: Families, kept: Passages, matches: Sequence[TopicMatch]) -> Site:
+           rejected: Sequence[Rejection], fam: Families, kept: Passages, matches: Sequence[TopicMatch],
+           joined: Claims) -> Site:
     """All pages of the site.
 
     `articles` are the files read as articles and `cleaned` their final cleaned form by id; those in
@@ -59,7 +61,7 @@ def layout(spec: TopicsFile, settings: Settings, articles: Sequence[Article], cl
     pages: dict[str, tuple[str, object]] = {}
     for topic, summary in zip(spec.topics, summaries):
         page, archives = _topic_page(story, summary, summaries, topic, by_topic[topic.slug], matches, by_id,
-                                     rank_of, settings)
+                                     rank_of, joined, fam.family_of, settings)
         pages[topic.slug] = ("topic.md.j2", page)
         pages.update((name, ("topic.md.j2", archive)) for name, archive in archives)
     pages["index"] = ("index.md.j2", cx.IndexPage(story, summaries, totals))
@@ -141,21 +143,23 @@ def _summary(topic: topics.Topic, mine: Sequence[Passage], by_id: Mapping[str, c
     return cx.TopicSummary(topic.slug, topic.title, topic.description, len(mine), len(arts), _latest(arts, by_id))
 
 
-def _topic_page(story, summary, summaries, topic, mine: list[Passage], matches, sources, rank_of,
-                settings) -> tuple[cx.TopicPage, list[tuple[str, cx.TopicPage]]]:
-    """Key points first (widely reported, relevant), then passages grouped by article, oldest first.
+def _topic_page(story, summary, summaries, topic, mine: list[Passage], matches, sources, rank_of, joined: Claims,
+                family_of, settings) -> tuple[cx.TopicPage, list[tuple[str, cx.TopicPage]]]:
+    """Key points first (the topic's main facts), then passages grouped by article, oldest first.
 
-    At most `topic_page_passages` passages (the most important) are shown; the others go to archive
-    pages (`<slug>-archive`, `<slug>-archive-2`, ...) of at most `archive_page_passages` each, in
-    order of importance, each linking to the next; they are rendered by the same template without key
-    points. Returns the page and the (name, page) of each archive page.
+    Passages are ranked by the independent outlets that carry them, then relevance. At most
+    `topic_page_passages` (the most important) are shown; the others go to archive pages
+    (`<slug>-archive`, `<slug>-archive-2`, ...) of at most `archive_page_passages` each, in order of
+    importance, each linking to the next; they are rendered by the same template without key points.
+    Returns the page and the (name, page) of each archive page.
     """
     score_of = {p.key: matches[p.order].score(topic.slug) for p in mine}
-    importance = sorted(mine, key=lambda p: (-len(p.sources), -score_of[p.key], p.order))
-    key_points = [_key_point(p, topic, sources, settings) for p in _lead(importance, settings)]
+    importance = sorted(mine, key=lambda p: (-claims.outlets(p.sources, family_of), -len(p.sources),
+                                             -score_of[p.key], p.order))
     shown = importance[:settings.topic_page_passages]
     rest = importance[settings.topic_page_passages:]
-    groups, footnotes = _groups(shown, sources, rank_of, score_of, key_points)
+    key_points = _key_points(topic, shown, len(mine), joined, sources, family_of, settings)
+    groups, footnotes = _groups(shown, sources, rank_of, score_of, key_points, joined, family_of)
     size = max(1, settings.archive_page_passages)
     chunks = [rest[k:k + size] for k in range(0, len(rest), size)]
     names = [part(topic.slug + topics.ARCHIVE_SUFFIX, n + 1) for n in range(len(chunks))]
@@ -163,7 +167,7 @@ def _topic_page(story, summary, summaries, topic, mine: list[Passage], matches, 
                         len(rest), summaries)
     archives = []
     for n, chunk in enumerate(chunks):
-        groups, footnotes = _groups(chunk, sources, rank_of, score_of, [])
+        groups, footnotes = _groups(chunk, sources, rank_of, score_of, [], joined, family_of)
         arts = {a for p in chunk for a in p.sources}
         of_parts = f", part {n + 1} of {len(chunks)}" if len(chunks) > 1 else ""
         archived = replace(
@@ -177,15 +181,69 @@ def _topic_page(story, summary, summaries, topic, mine: list[Passage], matches, 
     return page, archives
 
 
-def _key_point(p: Passage, topic: topics.Topic, sources: Mapping[str, cx.Source], settings: Settings) -> cx.KeyPoint:
-    """A passage as a key point: the whole of a short one, else its best sentence."""
-    text = p.text
-    if len(text) > settings.lead_sentence_max_chars:
-        pattern = topics.matcher(topic)
-        parts = sentences(text)
-        text = max(parts, key=lambda s: (not _DANGLING.match(s), topics.score(topics.stemmed(s), topic, pattern),
-                                         -parts.index(s)))
-    return cx.KeyPoint(text, tuple(sources[s] for s in p.sources))
+def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: Claims,
+                sources: Mapping[str, cx.Source], family_of: Mapping[str, str], settings: Settings) -> list[cx.Claim]:
+    """The topic's main facts: claims ranked by independent outlets, centrality to the topic, then recency.
+
+    Centrality is the sentence's topic-term score plus how many of the topic's most named people,
+    places and organisations it names. Only sentences that read on their own are candidates.
+    """
+    pattern = topics.matcher(topic)
+    named = Counter(n for p in shown for n in claims_match.names(p.text))
+    central = set(sorted(named, key=lambda n: (-named[n], n))[:settings.lead_central_names])
+    found: dict[object, tuple[tuple, Wording, Claim | None]] = {}
+    for rank, p in enumerate(shown):
+        for n, text in enumerate(sentences(p.text)):
+            cid = joined.of_sentence.get((p.order, n))
+            key = cid if cid is not None else (p.order, n)
+            if key in found:
+                continue
+            claim = joined.claims[cid] if cid is not None else None
+            lead = claim.wordings[0] if claim else Wording(p.order, n, text, p.sources)
+            if not _standalone(lead.text, settings):
+                continue
+            outlets = claim.outlets if claim else claims.outlets(p.sources, family_of)
+            centrality = (topics.score(topics.stemmed(lead.text), topic, pattern)
+                          + len(central & claims_match.names(lead.text)))
+            wordings = claim.wordings if claim else (lead,)
+            newest = max((_day(sources[a].published) for w in wordings for a in w.sources), default=0)
+            found[key] = ((-outlets, -centrality, -newest, rank, n), lead, claim)
+    limit = min(settings.lead_points, max(1, math.ceil(settings.lead_share * total)))
+    ranked = sorted(found.values(), key=lambda f: f[0])
+    picked: list[tuple] = []
+    per_article: dict[str, int] = defaultdict(int)
+    for f in ranked:  # at most `lead_per_article` from one article while others remain
+        if len(picked) < limit and per_article[f[1].sources[0]] < settings.lead_per_article:
+            picked.append(f)
+            per_article[f[1].sources[0]] += 1
+    picked += [f for f in ranked if f not in picked][:limit - len(picked)]
+    return [_claim_view(lead, claim, joined, sources, family_of) for _, lead, claim in sorted(picked, key=lambda f: f[0])]
+
+
+def _standalone(text: str, settings: Settings) -> bool:
+    """A sentence that reads on its own as a statement: not a question, not a piece of a quotation, not
+    opening with a pronoun or link word that needs the sentence before, and of a readable length."""
+    return (not text.rstrip("\"'”’ ").endswith("?") and not _DANGLING.match(text)
+            and text.count('"') % 2 == 0 and text.count("“") == text.count("”")
+            and settings.lead_min_words <= len(text.split()) and len(text) <= settings.lead_sentence_max_chars)
+
+
+def _day(published: str | None) -> int:
+    """A publication date as a number that grows with time (0 when not known)."""
+    return int(published[:10].replace("-", "")) if published else 0
+
+
+def _claim_view(lead: Wording, claim: Claim | None, joined: Claims, sources: Mapping[str, cx.Source],
+                family_of: Mapping[str, str]) -> cx.Claim:
+    """A claim as the page shows it: `lead` with its sources, the other wordings and the disputing ones."""
+    def view(w: Wording) -> cx.Wording:
+        return cx.Wording(w.text, tuple(sources[a] for a in w.sources))
+
+    if claim is None:
+        return cx.Claim(lead.text, view(lead).sources, claims.outlets(lead.sources, family_of), (), ())
+    return cx.Claim(lead.text, view(lead).sources, claim.outlets,
+                    tuple(view(w) for w in claim.wordings if w != lead),
+                    tuple(view(joined.claims[c].wordings[0]) for c in claim.conflicts))
 
 
 def _latest(article_ids: Iterable[str], sources: Mapping[str, cx.Source]) -> str | None:
@@ -193,43 +251,63 @@ def _latest(article_ids: Iterable[str], sources: Mapping[str, cx.Source]) -> str
     return max((sources[a].published for a in article_ids if sources[a].published), default=None)
 
 
-def _groups(chosen: list[Passage], sources, rank_of, score_of, key_points):
+def _groups(chosen: list[Passage], sources, rank_of, score_of, key_points: Sequence[cx.Claim], joined: Claims,
+            family_of: Mapping[str, str]):
     """Passages grouped by article (oldest article first, article order within), and the footnotes they need.
 
-    Footnotes are listed in the order the page first cites them (key points, then passages), so their
-    numbers rise as the reader goes down the page.
+    A claim stated in several of the chosen passages is shown once, in the passage of its most complete
+    wording on the page, with its other wordings under it; those leave their own passages (a passage
+    left with nothing is not shown). Footnotes are listed in the order the page first cites them (key
+    points, then passages), so their numbers rise as the reader goes down the page.
     """
+    on_page = {p.order for p in chosen}
+    split = {p.order: sentences(p.text) for p in chosen}
+    lead_of: dict[int, Wording] = {}  # claim -> its wording shown on this page
+    for p in sorted(chosen, key=lambda p: p.order):
+        for n in range(len(split[p.order])):
+            cid = joined.of_sentence.get((p.order, n))
+            if cid is not None and cid not in lead_of:
+                lead_of[cid] = next(w for w in joined.claims[cid].wordings if w.passage in on_page)
     groups: dict[str, list[cx.PassageView]] = defaultdict(list)
     for p in sorted(chosen, key=lambda p: p.order):
-        groups[p.article_id].append(cx.PassageView(p.text, tuple(sources[s] for s in p.sources), p.line,
-                                                   score_of[p.key]))
+        view = _passage_view(p, split[p.order], score_of[p.key], lead_of, joined, sources, family_of)
+        if view is not None:
+            groups[p.article_id].append(view)
     group_order = sorted(groups, key=lambda a: (sources[a].published or UNDATED, rank_of[a]))
     cited: dict[str, None] = {}
     for k in key_points:
-        cited.update((s.id, None) for s in k.sources)
+        _cite(cited, k.sources, k)
     for a in group_order:
         for view in groups[a]:
-            cited.update((s.id, None) for s in view.sources)
+            _cite(cited, view.sources, *view.claims)
     footnotes = tuple(sources[i] for i in cited if sources[i].status != REJECTED)
     return tuple(cx.ArticleGroup(sources[a], tuple(groups[a])) for a in group_order), footnotes
 
 
-def _lead(importance: list[Passage], settings: Settings) -> list[Passage]:
-    """The most important passages, taking at most `lead_per_article` from one article while others remain."""
-    limit = min(settings.lead_points, max(1, math.ceil(settings.lead_share * len(importance))))
-    picked: list[Passage] = []
-    per_article: dict[str, int] = defaultdict(int)
-    for p in importance:
-        if len(picked) < limit and per_article[p.article_id] < settings.lead_per_article:
-            picked.append(p)
-            per_article[p.article_id] += 1
-    for p in importance:
-        if len(picked) >= limit:
-            break
-        if p not in picked:
-            picked.append(p)
-    position = {id(p): n for n, p in enumerate(importance)}
-    return sorted(picked, key=lambda p: position[id(p)])
+def _passage_view(p: Passage, parts: list[str], score: float, lead_of: Mapping[int, Wording], joined: Claims,
+                  sources: Mapping[str, cx.Source], family_of: Mapping[str, str]) -> cx.PassageView | None:
+    """A passage as the page shows it, without the wordings of claims shown in another passage of the page."""
+    kept, notes = [], []
+    for n, text in enumerate(parts):
+        cid = joined.of_sentence.get((p.order, n))
+        if cid is not None:
+            lead = lead_of[cid]
+            if (lead.passage, lead.sentence) != (p.order, n):
+                continue  # another outlet's wording, shown under the claim where it leads
+            notes.append(_claim_view(lead, joined.claims[cid], joined, sources, family_of))
+        kept.append(text)
+    if not kept:
+        return None
+    text = p.text if len(kept) == len(parts) else " ".join(kept)
+    return cx.PassageView(text, tuple(sources[s] for s in p.sources), p.line, score, tuple(notes))
+
+
+def _cite(cited: dict[str, None], first: Sequence[cx.Source], *shown: cx.Claim) -> None:
+    """Record, in reading order, the sources cited by a text and by the claims shown with it."""
+    cited.update((s.id, None) for s in first)
+    for c in shown:
+        for w in (*c.others, *c.disputed):
+            cited.update((s.id, None) for s in w.sources)
 
 
 def _label(article_id: str) -> str:

@@ -1,6 +1,7 @@
 """The build, top to bottom: one call per stage, each handing a typed record to the next. Nothing here writes files.
 
-    read, clean, features (per file: generator/prepare.py) -> families -> passages -> topics -> pages -> ledger
+    read, clean, features (per file: generator/prepare.py) -> families -> passages -> claims -> topics
+    -> pages -> ledger
 """
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import clean, families, ledger, pages, passages, prepare, render, topics
+from . import claims, clean, families, ledger, pages, passages, prepare, render, topics
+from .claims import Claims
 from .context import Totals
 from .errors import GeneratorError, Problem
 from .memo import Cache
@@ -39,6 +41,7 @@ class Result:
     per_topic: dict[str, int]              # topic slug -> passages on it
     passages: tuple[Passage, ...]
     matches: tuple[TopicMatch, ...]        # the topics of each passage (same order)
+    claims: Claims                         # facts joined across outlets, and conflicts
     problems: tuple[Problem, ...]          # invalid files skipped (with skip_invalid)
 
 
@@ -66,7 +69,7 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
              stage: Callable[[str], None] = lambda name: None) -> Result:
     """Run every stage and return the briefings; raise GeneratorError on problems.
 
-    `stage(name)` is called as each stage ends ("read+clean", "dedup", "topics"), for benchmarks.
+    `stage(name)` is called as each stage ends ("read+clean", "dedup", "claims", "topics"), for benchmarks.
     """
     # The editor's inputs first: they fail fast and need no article work.
     spec = topics.load(inputs.topics)
@@ -85,16 +88,19 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
     # Passages: paragraphs not already kept elsewhere, each citing every article that carries it.
     kept = passages.merge_passages(fam, alignment, settings, clean.repeated(final))
     stage("dedup")
+    # Claims: the same fact in several outlets' words joined, and where outlets disagree.
+    joined = claims.join(kept.passages, fam.family_of, {a.id: a.published for a in corpus.articles}, settings)
+    stage("claims")
     # The topics of every passage: several, or none (counted, never hidden).
     matches = topics.assign(spec, kept.passages, settings, cache)
     stage("topics")
     # Pages, rendered, and the ledger accounting for every file.
     cleaned = {**corpus.cleaned, **{ca.id: ca for ca in final}}
     rejected = [*corpus.rejected, *map(_rejection, corpus.problems), *empty]
-    site = pages.layout(spec, settings, corpus.articles, cleaned, rejected, fam, kept, matches)
+    site = pages.layout(spec, settings, corpus.articles, cleaned, rejected, fam, kept, matches, joined)
     files = {f"{name}.md": render.render(env, template, page) for name, (template, page) in site.pages.items()}
-    files[ledger.NAME] = ledger.ledger(spec, settings, site, cleaned, kept.passages, matches)
-    return Result(files, spec, site.totals, site.per_topic, kept.passages, matches,
+    files[ledger.NAME] = ledger.ledger(spec, settings, site, cleaned, kept.passages, matches, joined)
+    return Result(files, spec, site.totals, site.per_topic, kept.passages, matches, joined,
                   corpus.problems if skip_invalid else ())
 
 

@@ -91,6 +91,15 @@ def test_group_keeps_conflicting_statements_apart():
     assert all(not ({0, 2} <= set(g)) for g in groups)
 
 
+def test_a_chain_of_same_pairs_is_not_one_claim():
+    # a~b, b~c, c~d: every member of a claim states its leader's fact, so the chain is cut
+    groups, _ = cm.group(4, [(0, 1, "same"), (1, 2, "same"), (2, 3, "same")])
+    assert groups == [[0, 1], [2, 3]]
+    # the leader is the first by key: here statement 1, which is the same as both 0 and 2
+    groups, _ = cm.group(4, [(0, 1, "same"), (1, 2, "same"), (2, 3, "same")], ["b", "a", "c", "d"])
+    assert groups == [[0, 1, 2], [3]]
+
+
 def test_identical_texts_are_same_even_when_short():
     sts = [cm.Statement("a", "f", "x", "No comment."), cm.Statement("b", "g", "y", "No comment.")]
     assert cm.link(sts, DEFAULT) == [(0, 1, "same")]

@@ -25,7 +25,8 @@ def _one_big_topic(tmp_path):
 
 
 def test_large_topic_is_capped_and_the_rest_is_on_the_archive_page(synthetic, tmp_path):
-    tiny = replace(DEFAULT, topic_page_passages=5, archive_page_passages=100_000)
+    # no claims joined (claim_min_words out of reach): every passage shows as a paragraph of its own
+    tiny = replace(DEFAULT, topic_page_passages=5, archive_page_passages=100_000, claim_min_words=10_000)
     story = _one_big_topic(tmp_path)
     inputs = pipeline.Inputs(synthetic / "articles", story, ROOT / "templates")
     result = pipeline.generate(inputs, tiny, skip_invalid=True)
@@ -42,7 +43,7 @@ def test_large_topic_is_capped_and_the_rest_is_on_the_archive_page(synthetic, tm
 
 
 def test_archive_is_split_into_chained_pages_that_hold_every_passage_once(synthetic, tmp_path):
-    small = replace(DEFAULT, topic_page_passages=5, archive_page_passages=7)
+    small = replace(DEFAULT, topic_page_passages=5, archive_page_passages=7, claim_min_words=10_000)
     story = _one_big_topic(tmp_path)
     result = pipeline.generate(pipeline.Inputs(synthetic / "articles", story, ROOT / "templates"), small,
                                skip_invalid=True)

@@ -19,7 +19,8 @@ from .helpers import ROOT
 
 CONFIG = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
 # Extensions that neither read files nor run code nor let text set attributes or raw HTML.
-ALLOWED_EXTENSIONS = {"footnotes", "tables", "toc", "abbr", "def_list", "sane_lists", "smarty", "admonition"}
+ALLOWED_EXTENSIONS = {"footnotes", "tables", "toc", "abbr", "def_list", "sane_lists", "smarty", "admonition",
+                      "pymdownx.details"}
 
 
 def _extensions() -> tuple[list[str], dict]:
@@ -110,6 +111,7 @@ WRAPPERS = {
     "table cell": ("| Reason | Status |\n|---|---|\n| {} | used |\n", ("td", {})),
     "footnote": ("Quoted.[^src1]\n\n[^src1]: {} Seed file [a.txt](sources.md#a).\n", ("li", {"id": "fn:src1"})),
     "heading": ("### {}\n", ("h3", {})),
+    "collapsible": ('??? quote "Other wordings"\n    {}\n', ("p", {})),
 }
 
 
@@ -139,6 +141,9 @@ def _shape(tags, context: str):
 @example(text="<img src=x onerror=alert(1)>")
 @example(text="![x](javascript:alert(1)) [c](JaVaScRiPt:alert(1)) javascript&#58;alert(1)")
 @example(text="[^1]: injected [src1]: https://evil.example")
+@example(text='!!! warning "Injected"')
+@example(text='??? note "Injected"')
+@example(text="???+ note")
 def test_escaped_text_renders_as_that_text_and_nothing_else(context, text):
     template, (tag, attrs) = WRAPPERS[context]
     expected = normalised(text)

@@ -1,0 +1,94 @@
+"""Claims: the same fact told by several outlets in their own words, joined; and where outlets disagree.
+
+Every sentence of a kept passage is a statement. generator/claims_match.py pairs statements of
+different families that state one fact ("same") or state it with figures or names that disagree
+("conflict"), and repeats inside one article. A claim is a group of "same" statements: its
+wordings, each held by the articles its passage cites. A claim's independent sources are the
+families of those articles: copies of one article count once. Only claims with more than one
+wording, or in a conflict, are kept as records; any other sentence is a claim of its passage's
+articles alone.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from . import claims_match
+from .model import Passage
+from .settings import Settings
+from .textnorm import sentences
+
+
+@dataclass(frozen=True)
+class Wording:
+    """One outlet's wording of a claim: a sentence of a kept passage."""
+
+    passage: int                  # the passage's order (its index in the build's passages)
+    sentence: int                 # the sentence's index in the passage
+    text: str
+    sources: tuple[str, ...]      # the articles that hold this wording: the passage's sources
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A fact as one or more outlets state it."""
+
+    wordings: tuple[Wording, ...]  # the one to show first (the most complete), then by position
+    outlets: int                   # independent sources: families of all the wordings' articles
+    conflicts: tuple[int, ...]     # claims that state it with other figures or names
+
+
+@dataclass(frozen=True)
+class Claims:
+    """The joined claims of a build, and which claim each of their sentences belongs to."""
+
+    claims: tuple[Claim, ...]
+    of_sentence: dict[tuple[int, int], int]   # (passage order, sentence index) -> claim index
+
+
+def join(passages: Sequence[Passage], family_of: Mapping[str, str], published: Mapping[str, str | None],
+         settings: Settings) -> Claims:
+    """Join the sentences of the passages that state the same fact into claims.
+
+    Two statements whose articles were published more than `claim_max_days` apart are not one claim
+    (news repeats its words about other events); undated articles are not held to that.
+    """
+    found: list[Wording] = []
+    statements: list[claims_match.Statement] = []
+    for p in passages:
+        for n, text in enumerate(sentences(p.text)):
+            if len(text.split()) < settings.claim_min_words:
+                continue
+            found.append(Wording(p.order, n, text, p.sources))
+            statements.append(claims_match.Statement(f"{p.order}:{n}", family_of[p.article_id], p.article_id, text))
+    day = [_ordinal(published.get(s.article)) for s in statements]
+    pairs = [(i, j, kind) for i, j, kind in claims_match.link(statements, settings)
+             if not (day[i] and day[j] and abs(day[i] - day[j]) > settings.claim_max_days)]
+    # the most complete wording (most words) leads its claim; then the first by position
+    keys = [f"{1_000_000 - len(w.text.split()):07d}:{w.passage:012d}:{w.sentence:06d}" for w in found]
+    groups, conflicts = claims_match.group(len(found), pairs, keys)
+    against: dict[int, set[int]] = {}
+    for a, b in conflicts:
+        against.setdefault(a, set()).add(b)
+        against.setdefault(b, set()).add(a)
+    kept = [g for g, members in enumerate(groups) if len(members) > 1 or g in against]
+    index = {g: n for n, g in enumerate(kept)}
+    out, of_sentence = [], {}
+    for g in kept:
+        wordings = sorted((found[i] for i in groups[g]), key=lambda w: (-len(w.text.split()), w.passage, w.sentence))
+        families = {family_of[a] for w in wordings for a in w.sources}
+        out.append(Claim(tuple(wordings), len(families), tuple(sorted(index[c] for c in against.get(g, ())))))
+        for w in wordings:
+            of_sentence[w.passage, w.sentence] = index[g]
+    return Claims(tuple(out), of_sentence)
+
+
+def _ordinal(published: str | None) -> int:
+    """A publication date as a day number (0 when not known)."""
+    return dt.date.fromisoformat(published[:10]).toordinal() if published else 0
+
+
+def outlets(sources: Sequence[str], family_of: Mapping[str, str]) -> int:
+    """Independent sources among these articles: copies of one article count once."""
+    return len({family_of[a] for a in sources})

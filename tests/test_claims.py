@@ -1,0 +1,96 @@
+"""Claims through a whole build: one fact told by two outlets in their own words is shown once, with
+both wordings each footnoted to its own article, and counted as two outlets; copies count once."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from generator import pipeline
+from generator.settings import DEFAULT
+
+from .helpers import ROOT
+
+TOPICS = """story: {title: Bridge, description: A bridge.}
+topics:
+  - slug: bridge
+    title: The bridge
+    description: The old river bridge.
+    terms: [bridge*, council]
+"""
+FACT_GAZETTE = "The city council voted on Tuesday to close the old river bridge to heavy lorries from March."
+FACT_HERALD = "On Tuesday the council decided by vote that the old river bridge will be closed to heavy lorries in March."
+GAZETTE = [FACT_GAZETTE,
+           "Engineers found cracks in two steel girders of the bridge during an inspection last autumn.",
+           "Repairs to the bridge will cost 14 million euros over two years, the transport department said."]
+HERALD = ["Local shops along the river asked the council for compensation for the trade they expect to lose.",
+          FACT_HERALD,
+          "The mayor, Anna Berg, said the council could not take any risk with a bridge carrying so much traffic."]
+
+
+def article(title: str, outlet: str, published: str, paragraphs: list[str]) -> str:
+    head = f'---\ntitle: "{title}"\noutlet: "{outlet}"\npublished: {published}\n---\n'
+    return head + "\n\n".join(paragraphs) + "\n"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("claims")
+    seeds = root / "seeds"
+    seeds.mkdir()
+    (seeds / "gazette.md").write_text(article("Bridge to close", "Gazette", "2025-03-03", GAZETTE), encoding="utf-8")
+    (seeds / "gazette-copy.md").write_text(article("Bridge shut", "Wire Copy", "2025-03-04", GAZETTE), encoding="utf-8")
+    (seeds / "herald.md").write_text(article("Council votes on bridge", "Herald", "2025-03-03", HERALD),
+                                     encoding="utf-8")
+    topics = root / "topics.yml"
+    topics.write_text(TOPICS, encoding="utf-8")
+    return pipeline.generate(pipeline.Inputs(seeds, topics, ROOT / "templates"), DEFAULT)
+
+
+def test_a_fact_in_two_outlets_words_is_one_claim_of_two_outlets(built):
+    joined = [c for c in built.claims.claims if len(c.wordings) > 1]
+    assert len(joined) == 1
+    claim = joined[0]
+    assert {w.text for w in claim.wordings} == {FACT_GAZETTE, FACT_HERALD}
+    assert claim.outlets == 2  # the gazette, its copy (one family) and the herald
+    by_text = {w.text: set(w.sources) for w in claim.wordings}
+    assert by_text[FACT_GAZETTE] == {"gazette", "gazette-copy"}  # each wording cites only articles holding it
+    assert by_text[FACT_HERALD] == {"herald"}
+
+
+def test_the_page_shows_the_fact_once_with_each_wording_footnoted_to_its_own_article(built):
+    page = built.files["bridge.md"]
+    lead, other = sorted((FACT_GAZETTE, FACT_HERALD), key=lambda t: -len(t.split()))
+    assert page.count(lead) == 2  # the key point, and its passage in detail
+    key_point = next(line for line in page.split("\n") if line.startswith("- ") and lead in line)
+    assert "*(2 outlets)*" in key_point
+    # the other outlet's wording sits under the claim, in a collapsible block, cited to its own article
+    wordings = [line.strip() for line in page.split("\n") if other in line]
+    assert wordings and all(line.startswith(other) for line in wordings)
+    own = ["herald"] if other == FACT_HERALD else ["gazette", "gazette-copy"]
+    assert all(re.findall(r"\[\^([^\]]+)\]", line) == own for line in wordings)
+    blocks = [line for line in page.split("\n") if line.startswith('??? quote "2 outlets: 1 other wording"')]
+    assert len(blocks) == len(wordings)
+    # the other wording is not repeated as a sentence of its own passage
+    detail = page.split("## In detail", 1)[1]
+    assert not any(line.startswith(other) for line in detail.split("\n"))
+
+
+def test_the_ledger_records_the_claim_and_its_outlets(built):
+    ledger = json.loads(built.files["ledger.json"])
+    assert ledger["counts"]["claims_several_outlets"] == 1
+    (claim,) = [c for c in ledger["claims"] if len(c["wordings"]) > 1]
+    assert claim["outlets"] == 2
+    assert sorted(w["article"] for w in claim["wordings"]) == ["gazette", "herald"]
+
+
+def test_statements_far_apart_in_time_are_not_joined(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "gazette.md").write_text(article("Bridge to close", "Gazette", "2025-03-03", GAZETTE), encoding="utf-8")
+    (seeds / "herald.md").write_text(article("Council votes", "Herald", "2025-06-03", HERALD), encoding="utf-8")
+    topics = tmp_path / "topics.yml"
+    topics.write_text(TOPICS, encoding="utf-8")
+    result = pipeline.generate(pipeline.Inputs(seeds, topics, ROOT / "templates"), DEFAULT)
+    assert not [c for c in result.claims.claims if len(c.wordings) > 1]
