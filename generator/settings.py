@@ -36,6 +36,11 @@ class Settings:
     topic_page_passages: int = _s(200, "Passages shown on a topic page; the rest go to its archive pages.")
     sources_page_entries: int = _s(2000, "Input files listed on each sources page; more continue on the next (sources-2, ...).")
     archive_page_passages: int = _s(1000, "Passages on each archive page; more continue on the next (-archive-2, ...).")
+    coverage_outlets: int = _s(25, "Outlets given a row of their own in the home page's coverage table (those giving "
+                                   "the most passages); the others share one row.")
+    feed_entries: int = _s(50, "Entries kept in the Atom feed (feed.xml), newest builds first.")
+    feed_entry_passages: int = _s(20, "New passages quoted in one feed entry (the most widely reported first); the "
+                                      "entry counts the others.")
 
     def describe(self) -> list[tuple[str, object, str]]:
         """(name, value, help) for every setting, in declaration order."""
