@@ -1,6 +1,6 @@
 """The build, top to bottom: one call per stage, each handing a typed record to the next. Nothing here writes files.
 
-    read, clean, features (per file: generator/prepare.py) -> families -> passages -> topics -> pages -> ledger
+    read, clean, features (per file: generator/prepare.py) -> families -> passages -> topics -> pages -> ledger, feed
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import clean, families, ledger, pages, passages, prepare, render, topics
+from . import clean, families, feed, ledger, pages, passages, prepare, render, topics
 from .context import Totals
 from .errors import GeneratorError, Problem
 from .memo import Cache
@@ -27,6 +27,9 @@ class Inputs:
     topics: Path
     templates: Path
     cache: Path | None = None  # folder of results kept between builds (generator/memo.py); None: no cache
+    previous: Path | None = None  # the briefings folder of the previous published build, whose feed state says
+                                  # which passages are new (generator/feed.py); None: every passage is new
+    source_date: int | None = None  # SOURCE_DATE_EPOCH: dates feed entries whose articles give no date
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
     # The editor's inputs first: they fail fast and need no article work.
     spec = topics.load(inputs.topics)
     env = render.environment(inputs.templates)
+    published = feed.load(inputs.previous)
     cache = Cache(inputs.cache, settings)
     # Read, clean and compute the features of every file (per file: in parallel, cached by content).
     corpus = prepare.read_folder(inputs.seeds, settings, cache)
@@ -94,6 +98,9 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
     site = pages.layout(spec, settings, corpus.articles, cleaned, rejected, fam, kept, matches)
     files = {f"{name}.md": render.render(env, template, page) for name, (template, page) in site.pages.items()}
     files[ledger.NAME] = ledger.ledger(spec, settings, site, cleaned, kept.passages, matches)
+    # The feed: an entry for each topic that gained passages since the previous published build.
+    state = feed.update(published, spec, settings, site.sources, kept.passages, matches, inputs.source_date)
+    files.update(feed.files(state, spec, inputs.source_date))
     return Result(files, spec, site.totals, site.per_topic, kept.passages, matches,
                   corpus.problems if skip_invalid else ())
 
