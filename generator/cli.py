@@ -63,7 +63,19 @@ def parser() -> argparse.ArgumentParser:
 
 def _inputs(args) -> pipeline.Inputs:
     cache = args.cache or (Path(os.environ["BRIEFINGS_CACHE"]) if os.environ.get("BRIEFINGS_CACHE") else None)
-    return pipeline.Inputs(args.seeds, args.topics or args.templates / "topics.yml", args.templates, cache)
+    return pipeline.Inputs(args.seeds, args.topics or args.templates / "topics.yml", args.templates, cache,
+                           previous=args.briefings, source_date=_source_date())
+
+
+def _source_date() -> int | None:
+    """SOURCE_DATE_EPOCH (seconds since 1970, UTC), the reproducible-builds date for feed entries with no dated article."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise GeneratorError(Problem("SOURCE_DATE_EPOCH", f"{value!r} is not a whole number of seconds since 1970",
+                                     "unset it, or set it to e.g. $(git log -1 --format=%ct)"))
+    return int(value)
 
 
 def _nav(result: pipeline.Result) -> list:
@@ -183,7 +195,8 @@ def golden(args) -> int:
     if missing:
         raise GeneratorError(Problem(missing[0], "not found", "run `briefings golden` from the project folder"))
     for seeds, topics, briefings, skip in GOLDEN:
-        inputs = pipeline.Inputs(Path(seeds), Path(topics), Path("templates"), args.cache)
+        inputs = pipeline.Inputs(Path(seeds), Path(topics), Path("templates"), args.cache, previous=Path(briefings),
+                                 source_date=_source_date())
         changed = output.sync(Path(briefings), pipeline.generate(inputs, DEFAULT, skip_invalid=skip).files)
         print(f"{briefings}: {', '.join(changed) if changed else 'unchanged'}")
     args.templates = Path("templates")

@@ -142,12 +142,55 @@ class TopicPage:
 
 
 @dataclass(frozen=True)
+class CoverageColumn:
+    """A topic as a column of the coverage table."""
+
+    topic: TopicSummary = _f("The topic.")
+    outlets: int = _f("Outlets giving the topic at least one passage (articles with no known outlet count as one).")
+    single_source: bool = _f("Whether exactly one outlet gives all of the topic's passages.")
+
+
+@dataclass(frozen=True)
+class CoverageCell:
+    """How much one outlet gives one topic."""
+
+    passages: int = _f("The topic's passages that cite at least one article (original or copy) of the row's "
+                       "outlet(s).")
+    shade: int = _f("Shading step from 0 (no passage) to 4 (the most passages of any cell in the table), for a "
+                    "class name such as `coverage-{{ c.shade }}`.")
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """An outlet as a row of the coverage table."""
+
+    outlet: str = _f("The outlet's name; for the other two kinds, what the row holds ('outlet not known', "
+                     "'12 other outlets').")
+    kind: str = _f("`outlet`, `others` (the outlets beyond `coverage_outlets`, sharing one row) or `unknown` "
+                   "(articles with no known outlet, always the last row).")
+    articles: int = _f("Articles (used and duplicates) of the row's outlet(s).")
+    cells: tuple[CoverageCell, ...] = _f("One cell per topic, in the order of the columns.")
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The coverage table: topics (columns) against outlets (rows), counting passages."""
+
+    columns: tuple[CoverageColumn, ...] = _f("The topics, in the order of the topics file.")
+    rows: tuple[CoverageRow, ...] = _f("Outlets giving the most passages first (then by name), then the other "
+                                       "outlets in one row, then 'outlet not known'; empty when no article was "
+                                       "used.")
+
+
+@dataclass(frozen=True)
 class IndexPage:
     """Context of `index.md.j2`: the home page."""
 
     story: Story = _f("The story.")
     topics: tuple[TopicSummary, ...] = _f("All topics in the order of the topics file.")
     totals: Totals = _f("Figures for the whole build.")
+    coverage: Coverage = _f("How many passages each outlet gives each topic. Its strings go inside a raw HTML "
+                            "`<table>`: print them with `html(...)`, not `{{ ... }}` alone.")
 
 
 @dataclass(frozen=True)
@@ -175,7 +218,9 @@ def reference() -> str:
         "shows as exactly its characters; write Markdown syntax in the template itself, around the "
         "expression (`[^{{ s.label }}]`, `[{{ s.title }}](<{{ s.url }}>)`).", "",
         "Besides the fields below, every template can call `cite(sources)`, which writes a footnote "
-        "reference to each source in a list (`{{ cite(p.sources) }}`).", "",
+        "reference to each source in a list (`{{ cite(p.sources) }}`), and `html(text)`, which escapes text for "
+        "raw HTML such as a `<table>` (Markdown is not read there, so Markdown escapes would show): "
+        "`<th>{{ html(r.outlet) }}</th>`.", "",
     ]
     seen: list[type] = []
 

@@ -8,6 +8,7 @@ which would hide text or reorder the page around them, are shown as `U+XXXX`.
 from __future__ import annotations
 
 import functools
+import html
 import re
 import unicodedata
 from urllib.parse import quote, urlsplit
@@ -87,6 +88,14 @@ def _escape_line_start(m: re.Match[str]) -> str:
 
 _md_text_memo = functools.lru_cache(maxsize=8192)(_md_text)
 _MEMO_MAX_CHARS = 200
+
+
+def html_text(text: str) -> Markdown:
+    """Escape text for raw HTML inside a Markdown page (a `<table>` block), where Markdown is not read."""
+    text = html.escape(visible_text(text), quote=True)
+    for marker, broken in _MARKERS.items():
+        text = text.replace(marker, broken)
+    return Markdown(text)
 
 
 def md_url(url: str) -> Markdown:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import claims, claims_match, context as cx, topics
 from .claims import Claim, Claims, Wording
+from .coverage import table as coverage_table
 from .escape import Markdown, md_url
 from .families import Families
 from .model import DUPLICATE, REJECTED, USED, Article, CleanArticle, Passage, Rejection
@@ -64,7 +65,8 @@ def layout(spec: TopicsFile, settings: Settings, articles: Sequence[Article], cl
                                      rank_of, joined, fam.family_of, settings)
         pages[topic.slug] = ("topic.md.j2", page)
         pages.update((name, ("topic.md.j2", archive)) for name, archive in archives)
-    pages["index"] = ("index.md.j2", cx.IndexPage(story, summaries, totals))
+    pages["index"] = ("index.md.j2", cx.IndexPage(story, summaries, totals,
+                                                  coverage_table(summaries, by_topic, by_id, settings)))
     size = max(1, settings.sources_page_entries)
     for n, name in enumerate(source_pages):
         pages[name] = ("sources.md.j2", cx.SourcesPage(story, sources[n * size:(n + 1) * size], totals, n + 1,

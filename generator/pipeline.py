@@ -1,7 +1,7 @@
 """The build, top to bottom: one call per stage, each handing a typed record to the next. Nothing here writes files.
 
     read, clean, features (per file: generator/prepare.py) -> families -> passages -> claims -> topics
-    -> pages -> ledger
+    -> pages -> ledger, feed
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import claims, clean, families, ledger, pages, passages, prepare, render, topics
+from . import claims, clean, families, feed, ledger, pages, passages, prepare, render, topics
 from .claims import Claims
 from .context import Totals
 from .errors import GeneratorError, Problem
@@ -29,6 +29,9 @@ class Inputs:
     topics: Path
     templates: Path
     cache: Path | None = None  # folder of results kept between builds (generator/memo.py); None: no cache
+    previous: Path | None = None  # the briefings folder of the previous published build, whose feed state says
+                                  # which passages are new (generator/feed.py); None: every passage is new
+    source_date: int | None = None  # SOURCE_DATE_EPOCH: dates feed entries whose articles give no date
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
     # The editor's inputs first: they fail fast and need no article work.
     spec = topics.load(inputs.topics)
     env = render.environment(inputs.templates)
+    published = feed.load(inputs.previous)
     cache = Cache(inputs.cache, settings)
     # Read, clean and compute the features of every file (per file: in parallel, cached by content).
     corpus = prepare.read_folder(inputs.seeds, settings, cache)
@@ -100,6 +104,9 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
     site = pages.layout(spec, settings, corpus.articles, cleaned, rejected, fam, kept, matches, joined)
     files = {f"{name}.md": render.render(env, template, page) for name, (template, page) in site.pages.items()}
     files[ledger.NAME] = ledger.ledger(spec, settings, site, cleaned, kept.passages, matches, joined)
+    # The feed: an entry for each topic that gained passages since the previous published build.
+    state = feed.update(published, spec, settings, site.sources, kept.passages, matches, inputs.source_date)
+    files.update(feed.files(state, spec, inputs.source_date))
     return Result(files, spec, site.totals, site.per_topic, kept.passages, matches, joined,
                   corpus.problems if skip_invalid else ())
 

@@ -8,7 +8,7 @@ import jinja2
 
 from .context import PAGES
 from .errors import GeneratorError, Problem
-from .escape import Markdown, md_text
+from .escape import Markdown, html_text, md_text
 
 
 def _finalize(value):
@@ -42,6 +42,7 @@ def environment(templates: Path) -> jinja2.Environment:
         finalize=_finalize, autoescape=False, keep_trailing_newline=True, trim_blocks=True,
         lstrip_blocks=True)
     env.globals["cite"] = cite
+    env.globals["html"] = html_text
     return env
 
 

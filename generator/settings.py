@@ -52,6 +52,11 @@ class Settings:
                                   "claim even below the shares above (one quotation, reworded around it).")
     claim_number_tolerance: float = _s(0.02, "Two figures within this relative difference agree (rounding: $43,000 ~ $43,350).")
     claim_approx_tolerance: float = _s(0.25, "...and within this one when either is approximate (\"more than $1 million\").")
+    coverage_outlets: int = _s(25, "Outlets given a row of their own in the home page's coverage table (those giving "
+                                   "the most passages); the others share one row.")
+    feed_entries: int = _s(50, "Entries kept in the Atom feed (feed.xml), newest builds first.")
+    feed_entry_passages: int = _s(20, "New passages quoted in one feed entry (the most widely reported first); the "
+                                      "entry counts the others.")
 
     def describe(self) -> list[tuple[str, object, str]]:
         """(name, value, help) for every setting, in declaration order."""

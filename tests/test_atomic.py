@@ -23,9 +23,11 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def project(tmp_path: Path) -> list[str]:
-    """A copy of the fixture story, the templates and mkdocs.yml; the CLI options that build it into tmp_path."""
+    """A copy of the fixture story, the templates, mkdocs.yml and its theme overrides; the CLI options that build it
+    into tmp_path."""
     shutil.copytree(FIXTURE / "seeds", tmp_path / "seeds")
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    shutil.copytree(ROOT / "overrides", tmp_path / "overrides")
     shutil.copy(FIXTURE / "topics.yml", tmp_path / "topics.yml")
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
     return ["--seeds", str(tmp_path / "seeds"), "--topics", str(tmp_path / "topics.yml"),

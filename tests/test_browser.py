@@ -22,6 +22,7 @@ WAIT = 20  # seconds for any one explicit wait
 SEED_FILES = {p.name for p in (ROOT / "seeds").iterdir()}
 SCREENSHOT_COPY = Path(tempfile.gettempdir()) / "briefings-peacekeeping-force.png"
 FULL_PAGE_COPY = Path(tempfile.gettempdir()) / "briefings-peacekeeping-force-full.png"
+HOME_COPY = Path(tempfile.gettempdir()) / "briefings-home-{scheme}.png"  # the coverage table, light and dark
 
 
 def _unavailable(reason: str):
@@ -122,6 +123,42 @@ def test_home_page_shows_title_counts_and_topic_links(browser, base_url, built):
     browser.get(f"{base_url}{ledger['topics'][0]['slug']}/")  # and the links lead to a real page
     h1 = wait(browser).until(EC.visibility_of_element_located((By.CSS_SELECTOR, "article h1")))
     assert h1.text.strip() == ledger["topics"][0]["title"]
+
+
+def _switch_scheme(driver):
+    body = driver.find_element(By.TAG_NAME, "body")
+    before = body.get_attribute("data-md-color-scheme")
+    toggle = next(lbl for lbl in driver.find_elements(By.CSS_SELECTOR, "form[data-md-component='palette'] label")
+                  if lbl.is_displayed())
+    toggle.click()
+    wait(driver).until(lambda d: body.get_attribute("data-md-color-scheme") != before)
+    return body.get_attribute("data-md-color-scheme")
+
+
+def test_home_page_shows_the_coverage_table_in_light_and_dark(browser, base_url, built):
+    _, _, ledger = built
+    browser.get(base_url)
+    table = wait(browser).until(EC.visibility_of_element_located((By.CSS_SELECTOR, "article .coverage table")))
+    heads = [th.text.strip() for th in table.find_elements(By.CSS_SELECTOR, "thead th[scope='col']")]
+    assert heads == ["Outlet", *(t["title"] for t in ledger["topics"])]
+    rows = [th.text.strip() for th in table.find_elements(By.CSS_SELECTOR, "tbody th[scope='row']")]
+    files = [f for f in ledger["files"] if f["status"] != "rejected"]
+    expected = {f["outlet"] for f in files if f["outlet"]} | ({"outlet not known"} if any(
+        not f["outlet"] for f in files) else set())
+    assert {re.sub(r" \(\d+ articles?\)$", "", r) for r in rows} == expected
+    footer = [td.text for td in table.find_elements(By.CSS_SELECTOR, "tfoot td")]
+    assert len(footer) == len(ledger["topics"]) and any("single source" in t for t in footer)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", table)
+    wait(browser).until(lambda d: in_viewport(d, table))
+    darkest = table.find_element(By.CSS_SELECTOR, "td.coverage-4")
+    colours = {}
+    for _ in range(2):  # this scheme, then the other; the toggle is clicked back at the end
+        scheme = browser.find_element(By.TAG_NAME, "body").get_attribute("data-md-color-scheme")
+        colours[scheme] = (darkest.value_of_css_property("background-color"), darkest.value_of_css_property("color"))
+        assert colours[scheme][0] not in ("rgba(0, 0, 0, 0)", "transparent"), "shading did not apply"
+        assert browser.save_screenshot(str(HOME_COPY).format(scheme="light" if scheme == "default" else "dark"))
+        _switch_scheme(browser)
+    assert set(colours) == {"default", "slate"} and colours["default"] != colours["slate"]
 
 
 def test_footnote_names_the_seed_file_and_leads_to_its_source_entry(browser, base_url):

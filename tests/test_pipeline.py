@@ -18,8 +18,10 @@ from generator.settings import DEFAULT
 
 from .helpers import FIXTURE, ROOT
 
-SEEDS = pipeline.Inputs(ROOT / "seeds", ROOT / "templates" / "topics.yml", ROOT / "templates")
-STORY = pipeline.Inputs(FIXTURE / "seeds", FIXTURE / "topics.yml", ROOT / "templates")
+# Each rebuilt over its committed output: the feed says what is new since that published build.
+SEEDS = pipeline.Inputs(ROOT / "seeds", ROOT / "templates" / "topics.yml", ROOT / "templates",
+                        previous=ROOT / "briefings")
+STORY = pipeline.Inputs(FIXTURE / "seeds", FIXTURE / "topics.yml", ROOT / "templates", previous=ROOT / "tests" / "golden")
 BOILERPLATE = ["Share to:", "Table of Contents", "Previous Article", "Posted in", "Leave a Reply",
                "Your email address", "newsletter", "People Also Ask", "Call to Action", "comments below",
                "Read the article on", "For more updates", "Shutterstock", "Practical Tips"]

@@ -31,7 +31,7 @@ def test_templates_use_only_documented_names(name):
     env = jinja2.Environment()
     source = (TEMPLATES / name).read_text(encoding="utf-8")
     used = jinja2.meta.find_undeclared_variables(env.parse(source))
-    allowed = {f.name for f in dataclasses.fields(context.PAGES[name])} | {"cite"}
+    allowed = {f.name for f in dataclasses.fields(context.PAGES[name])} | {"cite", "html"}
     assert used <= allowed
 
 
@@ -46,7 +46,7 @@ def broken(tmp_path, line: str):
 
 def index_page():
     totals = context.Totals(1, 1, 0, 0, 1, 1, 0, 0, None, None, 1)
-    return context.IndexPage(context.Story("S", "D"), (), totals)
+    return context.IndexPage(context.Story("S", "D"), (), totals, context.Coverage((), ()))
 
 
 def test_syntax_error_names_template_and_line(tmp_path):

@@ -292,6 +292,13 @@ def test_hostile_text_is_shown_as_text_on_the_built_page(hostile_site):
         assert not href.lower().startswith(("javascript", "data")) and "evil" not in href
 
 
+def test_hostile_outlet_is_text_in_the_home_pages_coverage_table(hostile_site):
+    site, _ = hostile_site
+    tree = _content(site / "index.html")
+    assert "Evil & Co <i>" in tree.inside("th", scope="row")
+    assert "i" not in {tag for tag, _ in tree.tags}
+
+
 def test_hostile_text_adds_no_footnote_and_changes_none(hostile_site):
     site, _ = hostile_site
     tree = _content(site / "dam-safety" / "index.html")

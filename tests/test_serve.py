@@ -43,7 +43,7 @@ def wait_for(predicate, what: str):
 
 @pytest.fixture
 def project(tmp_path):
-    for name in ("seeds", "templates"):
+    for name in ("seeds", "templates", "overrides"):  # overrides: mkdocs.yml's theme.custom_dir
         shutil.copytree(ROOT / name, tmp_path / name)
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
     return tmp_path
