@@ -9,18 +9,18 @@ from .claims import Claims
 from .model import CleanArticle, Passage
 from .pages import Site
 from .settings import Settings
-from .topics import TopicMatch, TopicsFile
+from .topics import Assignment, TopicsFile
 
 NAME = "ledger.json"
 VERSION = 1
 
 
 def ledger(spec: TopicsFile, settings: Settings, site: Site, cleaned: Mapping[str, CleanArticle],
-           passages: Sequence[Passage], matches: Sequence[TopicMatch], joined: Claims) -> str:
-    """The ledger's text: one entry per input file, the build's counts, the claims joined across
-    outlets (each wording: article, line of its passage, sentence number in it), and the settings."""
+           passages: Sequence[Passage], assigned: Assignment, joined: Claims) -> str:
+    """The ledger's text: one entry per input file, the build's counts, near misses, the claims joined
+    across outlets (each wording: article, line of its passage, sentence number in it), and the settings."""
     unassigned: dict[str, int] = defaultdict(int)
-    for p, m in zip(passages, matches):
+    for p, m in zip(passages, assigned.matches):
         if not m.topics:
             unassigned[p.article_id] += 1
     slug_of = {t.title: t.slug for t in spec.topics}
@@ -50,6 +50,10 @@ def ledger(spec: TopicsFile, settings: Settings, site: Site, cleaned: Mapping[st
             "claims_joined": len(joined.claims),
             "claims_several_outlets": sum(c.outlets > 1 for c in joined.claims),
         },
+        # Per topic (page order), passages nearly on it, by article id and line: what to check when a
+        # topic page misses something (terms to add, or a threshold in settings).
+        "near_misses": {t.slug: [{"article": m.article_id, "line": m.line, "score": m.score}
+                                 for m in assigned.near_misses.get(t.slug, ())] for t in spec.topics},
         "settings": {name: value for name, value, _ in settings.describe()},
         "files": entries,
         "claims": [{"outlets": c.outlets, "conflicts": list(c.conflicts),

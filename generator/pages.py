@@ -205,7 +205,7 @@ def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: C
             if not _standalone(lead.text, settings):
                 continue
             outlets = claim.outlets if claim else claims.outlets(p.sources, family_of)
-            centrality = (topics.score(topics.stemmed(lead.text), topic, pattern)
+            centrality = (topics.score(topics.words(lead.text), topic, pattern)
                           + len(central & claims_match.names(lead.text)))
             wordings = claim.wordings if claim else (lead,)
             newest = max((_day(sources[a].published) for w in wordings for a in w.sources), default=0)

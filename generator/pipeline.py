@@ -18,7 +18,7 @@ from .errors import GeneratorError, Problem
 from .memo import Cache
 from .model import Passage, Rejection
 from .settings import Settings
-from .topics import TopicMatch, TopicsFile
+from .topics import NearMiss, TopicMatch, TopicsFile
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ class Result:
     passages: tuple[Passage, ...]
     matches: tuple[TopicMatch, ...]        # the topics of each passage (same order)
     claims: Claims                         # facts joined across outlets, and conflicts
+    near_misses: dict[str, tuple[NearMiss, ...]]  # topic slug -> passages nearly on it (topics.Assignment)
     problems: tuple[Problem, ...]          # invalid files skipped (with skip_invalid)
 
 
@@ -95,19 +96,21 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
     # Claims: the same fact in several outlets' words joined, and where outlets disagree.
     joined = claims.join(kept.passages, fam.family_of, {a.id: a.published for a in corpus.articles}, settings)
     stage("claims")
-    # The topics of every passage: several, or none (counted, never hidden).
-    matches = topics.assign(spec, kept.passages, settings, cache)
+    # The topics of every passage, read with its article (title, other passages): several, or none
+    # (counted, never hidden); and the passages nearly on each topic.
+    assigned = topics.assign(spec, kept.passages, corpus.articles, settings, cache)
+    matches = assigned.matches
     stage("topics")
     # Pages, rendered, and the ledger accounting for every file.
     cleaned = {**corpus.cleaned, **{ca.id: ca for ca in final}}
     rejected = [*corpus.rejected, *map(_rejection, corpus.problems), *empty]
     site = pages.layout(spec, settings, corpus.articles, cleaned, rejected, fam, kept, matches, joined)
     files = {f"{name}.md": render.render(env, template, page) for name, (template, page) in site.pages.items()}
-    files[ledger.NAME] = ledger.ledger(spec, settings, site, cleaned, kept.passages, matches, joined)
+    files[ledger.NAME] = ledger.ledger(spec, settings, site, cleaned, kept.passages, assigned, joined)
     # The feed: an entry for each topic that gained passages since the previous published build.
     state = feed.update(published, spec, settings, site.sources, kept.passages, matches, inputs.source_date)
     files.update(feed.files(state, spec, inputs.source_date))
-    return Result(files, spec, site.totals, site.per_topic, kept.passages, matches, joined,
+    return Result(files, spec, site.totals, site.per_topic, kept.passages, matches, joined, assigned.near_misses,
                   corpus.problems if skip_invalid else ())
 
 

@@ -10,17 +10,21 @@ File format::
         title: The US-Ukraine minerals deal
         description: One or two sentences shown under the title.
         terms:                                   # words and phrases that identify the topic
-          - minerals                             # plural and singular both match
-          - rare earth*                          # '*' matches any ending: earth, earths
+          - mineral                              # a singular matches its plural too: mineral, minerals
+          - rare earths                          # a plural matches the plural only (jobs is not job)
+          - raw material*                        # '*' matches any ending: material, materials
           - {term: resources, weight: 0.5}       # a weaker signal counts less
         min_score: 1                             # optional: weighted hits a passage needs
 
-Matching is on normalised words (case, punctuation and "U.S."/"US" spelling do not matter).
+Matching is on normalised words: case, punctuation and "U.S."/"US" spelling do not matter, and a
+hyphen or apostrophe splits words in a term as in the text ("same-sex" matches "same sex", "Don't Ask"
+matches "don't ask").
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,7 +34,7 @@ import yaml
 
 from .errors import GeneratorError, Problem
 from .memo import Cache
-from .model import Passage
+from .model import Article, Passage
 from .settings import Settings
 from .textnorm import normalise
 
@@ -82,13 +86,24 @@ def stem(word: str) -> str:
 
 
 def parse_term(text: str, weight: float) -> Term:
-    """Compile a term into normalised, stemmed word patterns."""
+    """Compile a term into normalised words, split where the text's words split ('*' stays on the last)."""
     parts = []
     for raw in text.split():
-        star = raw.endswith("*")
-        norm = normalise(raw.rstrip("*")).replace(" ", "")
-        parts.append(norm + "*" if star else stem(norm))
+        words = normalise(raw.rstrip("*")).split()
+        if raw.endswith("*") and words:
+            words[-1] += "*"
+        parts.extend(words)
     return Term(text, tuple(parts), weight)
+
+
+def forms(word: str) -> tuple[str, ...]:
+    """The text words a term word matches: a plural itself only; a singular also its plurals (stem)."""
+    if stem(word) != word:
+        return (word,)
+    plurals = [w for w in (word + "s", word[:-1] + "ies" if word.endswith("y") else "") if w and stem(w) == word]
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        plurals.append(word + "es")
+    return (word, *plurals)
 
 
 def load(path: Path) -> TopicsFile:
@@ -213,29 +228,23 @@ def _term(item, slug: str, bad) -> Term | None:
     return parse_term(text, weight)
 
 
-# `stem` applied to every word of a normalised text at once (same rules, no Python call per word):
-# "-ies" -> "-y" for words over 4 letters, else a final "s" goes unless the word ends ss/us/is.
-_STEM_IES = re.compile(r"(?<![a-z0-9])([a-z0-9]{2,})ies(?![a-z0-9])")
-_STEM_S = re.compile(r"(?<![a-z0-9])([a-z0-9]{2,}[a-hj-rtv-z0-9])s(?![a-z0-9])")
-
-
-def stemmed(text: str) -> str:
-    """Normalised, stemmed words of a text joined by single spaces: what terms are matched against."""
-    norm = " ".join(normalise(text).split())
-    return _STEM_S.sub(r"\1", _STEM_IES.sub(r"\1y", norm))
+def words(text: str) -> str:
+    """Normalised words of a text joined by single spaces: what terms are matched against."""
+    return normalise(text)
 
 
 def matcher(topic: Topic) -> re.Pattern[str]:
     """One regex for all of a topic's terms; group n is term n."""
     alternatives = []
     for term in topic.terms:
-        words = [re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w) for w in term.words]
-        alternatives.append("(" + " ".join(words) + ")")
+        parts = [re.escape(w[:-1]) + r"[a-z0-9]*" if w.endswith("*") else
+                 "(?:" + "|".join(map(re.escape, forms(w))) + ")" for w in term.words]
+        alternatives.append("(" + " ".join(parts) + ")")
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alternatives) + r")(?![a-z0-9])")
 
 
 def score(text: str, topic: Topic, pattern: re.Pattern[str] | None = None) -> float:
-    """Weighted count of term occurrences in a text (pass `stemmed(text)` and a `matcher` to go fast)."""
+    """Weighted count of term occurrences in a text (pass `words(text)` and a `matcher` to go fast)."""
     pattern = pattern or matcher(topic)
     if pattern.search(text) is None:
         return 0
@@ -247,38 +256,108 @@ class TopicMatch:
     """The topics one passage belongs to, in page order, with its score for each."""
 
     topics: tuple[str, ...]
-    scores: tuple[float, ...]
+    scores: tuple[float, ...]   # its own weighted term hits (0 for a topic lent by its article)
 
     def score(self, slug: str) -> float:
         return self.scores[self.topics.index(slug)]
 
 
-def assign(spec: TopicsFile, passages: Sequence[Passage], settings: Settings,
-           cache: Cache | None = None) -> tuple[TopicMatch, ...]:
-    """Each passage's topics: every topic whose weighted term hits reach its `min_score` (none is possible).
+@dataclass(frozen=True)
+class NearMiss:
+    """A passage nearly on a topic: some term hits, or an article on the topic, but not enough."""
 
-    The cache keeps the result per passage text between builds (memo "topics", tagged by the terms).
+    article_id: str
+    line: int
+    score: float
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """What the topics stage decided: each passage's topics, and each topic's near misses."""
+
+    matches: tuple[TopicMatch, ...]                  # one per passage, in the passages' order
+    near_misses: dict[str, tuple[NearMiss, ...]]     # topic slug (page order) -> by article id and line
+
+
+@dataclass(frozen=True)
+class _ArticleTopic:
+    """How much one article is about one topic, from its title and all its passages."""
+
+    about: bool     # its title matches, or enough of its passages do
+    lends: bool     # ...and it is wholly on the topic, which is among its main ones: every passage gets it
+
+
+def _article_topics(raw: Sequence[Sequence[float]], title_scores: Sequence[float],
+                    minimum: Sequence[float], settings: Settings) -> tuple[_ArticleTopic, ...]:
+    """Per topic: is this article (its passages' raw scores and its title's) about it, and does it lend it?"""
+    n = len(raw)
+    hits = [sum(1 for r in raw if r[i] >= low) for i, low in enumerate(minimum)]
+    weight = [math.fsum(r[i] for r in raw) + settings.topic_title_weight * title_scores[i]
+              for i in range(len(minimum))]
+    strongest = max(weight, default=0.0)
+    out = []
+    for i, low in enumerate(minimum):
+        titled = title_scores[i] >= low
+        share = hits[i] / n if n else 0.0
+        about = titled or (hits[i] >= min(settings.topic_article_min_passages, n)
+                           and share >= settings.topic_article_share)
+        main = weight[i] > 0 and weight[i] >= settings.topic_article_dominance * strongest
+        out.append(_ArticleTopic(about, about and main and (titled or share >= settings.topic_article_whole)))
+    return tuple(out)
+
+
+def assign(spec: TopicsFile, passages: Sequence[Passage], articles: Sequence[Article], settings: Settings,
+           cache: Cache | None = None) -> Assignment:
+    """Each passage's topics, read with its article's context (none is possible), and the near misses.
+
+    A passage belongs to a topic when its weighted term hits reach the topic's `min_score` and its
+    article is about the topic (its title matches, or `topic_article_min_passages` and
+    `topic_article_share` of its passages do), or when the hits reach `topic_passing_strong` times
+    `min_score` on their own: a passing mention in an article about something else does not count.
+    An article wholly on a topic (title, or `topic_article_whole` of its passages) that is one of its
+    main topics (`topic_article_dominance`) lends it to all its passages, with no topic word or few.
+    Passages with some hits or in an article about the topic that get neither are near misses.
+    The cache keeps the term scores per passage text between builds (memo "topics", tagged by the terms).
     """
     patterns = [matcher(t) for t in spec.topics]
     minimum = [t.min_score or settings.topic_min_score for t in spec.topics]
-    same: dict[tuple, TopicMatch] = {}  # one record per distinct result: most passages share a few
-    out = []
+    raw: list[tuple[float, ...]] = []
     with (cache or Cache(None, settings)).memo("topics", scoring_key(spec)) as memo:
         for p in passages:
             key = hashlib.blake2b(p.text.encode(), digest_size=16).digest() if memo else None
             found = memo.get(key) if memo else None
             if found is None:
-                text = stemmed(p.text)
-                hits = [(t.slug, s) for t, pat, low in zip(spec.topics, patterns, minimum)
-                        if (s := score(text, t, pat)) >= low]
-                found = (tuple(slug for slug, _ in hits), tuple(s for _, s in hits))
+                text = words(p.text)
+                found = tuple(float(score(text, t, pat)) for t, pat in zip(spec.topics, patterns))
                 if memo:
                     memo.put(key, found)
-            match = same.get(found)
-            if match is None:
-                match = same[found] = TopicMatch(*found)
-            out.append(match)
-    return tuple(out)
+            raw.append(found)
+    title_of = {a.id: a.title or "" for a in articles}
+    by_article: dict[str, list[int]] = {}
+    for n, p in enumerate(passages):
+        by_article.setdefault(p.article_id, []).append(n)
+    context: dict[str, tuple[_ArticleTopic, ...]] = {}
+    for aid, members in by_article.items():
+        title = words(title_of.get(aid, ""))
+        title_scores = [float(score(title, t, pat)) for t, pat in zip(spec.topics, patterns)]
+        context[aid] = _article_topics([raw[n] for n in members], title_scores, minimum, settings)
+    same: dict[tuple, TopicMatch] = {}  # one record per distinct result: most passages share a few
+    out = []
+    near: dict[str, list[NearMiss]] = {t.slug: [] for t in spec.topics}
+    for p, scores in zip(passages, raw):
+        hits = []
+        for t, s, low, art in zip(spec.topics, scores, minimum, context[p.article_id]):
+            if (s >= low and (art.about or s >= settings.topic_passing_strong * low)) or art.lends:
+                hits.append((t.slug, s))
+            elif s > 0 or art.about:
+                near[t.slug].append(NearMiss(p.article_id, p.line, s))
+        found = (tuple(slug for slug, _ in hits), tuple(s for _, s in hits))
+        match = same.get(found)
+        if match is None:
+            match = same[found] = TopicMatch(*found)
+        out.append(match)
+    return Assignment(tuple(out), {slug: tuple(sorted(misses, key=lambda m: (m.article_id, m.line)))
+                                   for slug, misses in near.items()})
 
 
 def scoring_key(spec: TopicsFile) -> bytes:
