@@ -11,6 +11,7 @@ articles alone.
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -51,36 +52,49 @@ def join(passages: Sequence[Passage], family_of: Mapping[str, str], published: M
          settings: Settings) -> Claims:
     """Join the sentences of the passages that state the same fact into claims.
 
-    Two statements whose articles were published more than `claim_max_days` apart are not one claim
-    (news repeats its words about other events); undated articles are not held to that.
+    `passages[k]` must have order k. Two statements whose articles were published more than
+    `claim_max_days` apart are not one claim (news repeats its words about other events); undated
+    articles are not held to that.
     """
-    found: list[Wording] = []
-    statements: list[claims_match.Statement] = []
+    index = claims_match.Index()
+    family_id: dict[str, int] = {}
+    article_id: dict[str, int] = {}
+    where, words, day = array("q"), array("i"), array("q")  # per statement: passage, sentence; words; date
     for p in passages:
         for n, text in enumerate(sentences(p.text)):
-            if len(text.split()) < settings.claim_min_words:
+            size = len(text.split())
+            if size < settings.claim_min_words:
                 continue
-            found.append(Wording(p.order, n, text, p.sources))
-            statements.append(claims_match.Statement(f"{p.order}:{n}", family_of[p.article_id], p.article_id, text))
-    day = [_ordinal(published.get(s.article)) for s in statements]
-    pairs = [(i, j, kind) for i, j, kind in claims_match.link(statements, settings)
+            index.add(text, family_id.setdefault(family_of[p.article_id], len(family_id)),
+                      article_id.setdefault(p.article_id, len(article_id)))
+            where.extend((p.order, n))
+            words.append(size)
+            day.append(_ordinal(published.get(p.article_id)))
+
+    def wording(i: int) -> Wording:
+        p = passages[where[2 * i]]
+        return Wording(p.order, where[2 * i + 1], sentences(p.text)[where[2 * i + 1]], p.sources)
+
+    pairs = [(i, j, kind) for i, j, kind in claims_match.link_index(index, lambda i: wording(i).text, settings)
              if not (day[i] and day[j] and abs(day[i] - day[j]) > settings.claim_max_days)]
-    # the most complete wording (most words) leads its claim; then the first by position
-    keys = [f"{1_000_000 - len(w.text.split()):07d}:{w.passage:012d}:{w.sentence:06d}" for w in found]
-    groups, conflicts = claims_match.group(len(found), pairs, keys)
+    # group the statements in a pair; the most complete wording (most words) leads its claim, then by position
+    involved = sorted({x for i, j, _ in pairs for x in (i, j)})
+    local = {x: k for k, x in enumerate(involved)}
+    keys = [f"{1_000_000 - words[x]:07d}:{where[2 * x]:012d}:{where[2 * x + 1]:06d}" for x in involved]
+    groups, conflicts = claims_match.group(len(involved), [(local[i], local[j], k) for i, j, k in pairs], keys)
     against: dict[int, set[int]] = {}
     for a, b in conflicts:
         against.setdefault(a, set()).add(b)
         against.setdefault(b, set()).add(a)
     kept = [g for g, members in enumerate(groups) if len(members) > 1 or g in against]
-    index = {g: n for n, g in enumerate(kept)}
+    number = {g: n for n, g in enumerate(kept)}
     out, of_sentence = [], {}
     for g in kept:
-        wordings = sorted((found[i] for i in groups[g]), key=lambda w: (-len(w.text.split()), w.passage, w.sentence))
+        wordings = [wording(involved[m]) for m in sorted(groups[g], key=keys.__getitem__)]
         families = {family_of[a] for w in wordings for a in w.sources}
-        out.append(Claim(tuple(wordings), len(families), tuple(sorted(index[c] for c in against.get(g, ())))))
+        out.append(Claim(tuple(wordings), len(families), tuple(sorted(number[c] for c in against.get(g, ())))))
         for w in wordings:
-            of_sentence[w.passage, w.sentence] = index[g]
+            of_sentence[w.passage, w.sentence] = number[g]
     return Claims(tuple(out), of_sentence)
 
 

@@ -33,12 +33,15 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz
 
+from . import blocking
 from .settings import Settings
 from .textnorm import fold, normalise, quoted_chars
 
@@ -126,6 +129,7 @@ NEGATION_SCOPE = 4  # content words after a negation that it applies to
 
 _CAPITAL = re.compile(r"[A-Z][A-Za-z'’-]*[A-Za-z]|[A-Z]")
 _TOKEN = re.compile(r"\S+")
+_DIGIT = re.compile(r"[0-9]")
 
 
 _CANON: dict[str, str] = {}
@@ -322,20 +326,34 @@ def names(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def features(text: str) -> Features:
-    """Per-sentence features for matching (see the module docstring)."""
-    norm = normalise(text)
+def _content(tokens: list[str]) -> tuple[list[str], list[int]]:
+    """Content stems of normalised tokens in order, and where each negation's scope starts in them."""
     content: list[str] = []
     negations: list[int] = []  # index into content where each negation's scope starts
-    tokens = norm.split()
     for k, w in enumerate(tokens):
         aux = w in _NEGATED_AUX and k + 1 < len(tokens) and tokens[k + 1] == "t"
         if not aux and w not in STOPWORDS and not w.isdigit() and len(w) > 1:
-            c = canon(w)
+            c = _CANON_OF.get(w)
+            if c is None:
+                if len(_CANON_OF) > _CANON_MAX:
+                    _CANON_OF.clear()
+                c = _CANON_OF[w] = canon(w)
             if c not in STOPWORDS:
                 content.append(c)
         if w in NEGATIONS or aux:
             negations.append(len(content))  # what follows the negation (a verb of denial: after it)
+    return content, negations
+
+
+# normalised word -> canon(word), kept across the statements of a build (a pure function of the word)
+_CANON_OF: dict[str, str] = {}
+_CANON_MAX = 2_000_000
+
+
+def features(text: str) -> Features:
+    """Per-sentence features for matching (see the module docstring)."""
+    norm = normalise(text)
+    content, negations = _content(norm.split())
     negated = tuple(frozenset(content[k:k + NEGATION_SCOPE]) for k in negations)
     quoted = _quoted_share(text)
     return Features(norm, tuple(content), frozenset(content), numbers(text), names(text), quoted,
@@ -356,11 +374,15 @@ class Background:
 
 def background(feats: Iterable[Features]) -> Background:
     """Count in how many sentences each content stem occurs."""
+    return _background(f.stems for f in feats)
+
+
+def _background(stem_sets: Iterable[frozenset[str]]) -> Background:
     df: dict[str, int] = defaultdict(int)
     docs = 0
-    for f in feats:
+    for stems in stem_sets:
         docs += 1
-        for s in f.stems:
+        for s in stems:
             df[s] += 1
     return Background(docs, dict(df))
 
@@ -440,7 +462,9 @@ def verdict(fa: Features, fb: Features, sc: Score, settings: Settings) -> str | 
         return "same"
     if sc.shared < settings.claim_min_shared_stems or sc.shared_predicate < settings.claim_min_shared_predicate:
         return None  # names and places alone are not a claim: something must be said of them in common
-    close = sc.containment >= settings.claim_containment and sc.predicate >= settings.claim_predicate
+    if sc.containment < settings.claim_containment:
+        return None  # (which lets link_index rule out most pairs by a bound on it, before any features)
+    close = sc.predicate >= settings.claim_predicate
     if not close and sc.fuzzy < settings.claim_fuzzy:
         return None
     if sc.negation == "disagree":
@@ -452,28 +476,104 @@ def verdict(fa: Features, fb: Features, sc: Score, settings: Settings) -> str | 
     return "same"
 
 
-def _keys(f: Features) -> set[str]:
-    keys = set(f.stems)
-    keys.update("@" + n for n in f.names)
-    keys.update(f"#{x:g}" for _, x, _ in f.numbers)
-    return keys
+class Index:
+    """Statements in columns, for corpora of millions of them: content stem ids and figures, flat.
+
+    `add` each statement (its text is not kept: `link_index` asks for the few it compares in full).
+    """
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {}
+        self.stems, self.stem_owner = array("i"), array("q")
+        self.figures, self.figure_owner = array("i"), array("q")
+        self.norm_hash, self.family, self.article = array("q"), array("q"), array("q")
+        self._figure_ids: dict[str, int] = {}
+        self._word_id: dict[str, int] = {}  # normalised word -> vocab id of its stem, -1 when not content
+
+    def __len__(self) -> int:
+        return len(self.family)
+
+    def add(self, text: str, family: int, article: int) -> None:
+        """Index one statement; `family` and `article` are ids (equal ids: the same family or article)."""
+        i, norm = len(self.family), normalise(text)
+        tokens = norm.split()
+        if "t" in tokens:  # "don t", "isn t": the negation rules of _content decide what is content
+            ids = {self.vocab.setdefault(w, len(self.vocab)) for w in _content(tokens)[0]}
+        else:
+            ids = set()
+            for w in tokens:
+                v = self._word_id.get(w)
+                if v is None:
+                    v = self._word_id[w] = self._stem_id(w)
+                if v >= 0:
+                    ids.add(v)
+        self.stems.extend(sorted(ids))
+        self.stem_owner.extend([i] * len(ids))
+        if _DIGIT.search(norm):
+            figures = {self._figure_ids.setdefault(t, len(self._figure_ids)) for t in tokens if t.isdigit()}
+            self.figures.extend(sorted(figures))
+            self.figure_owner.extend([i] * len(figures))
+        self.norm_hash.append(hash(norm))
+        self.family.append(family)
+        self.article.append(article)
+
+    def _stem_id(self, word: str) -> int:
+        """The vocabulary id of a word's content stem, or -1 when it is not content (as _content decides)."""
+        content = _content([word])[0]
+        return self.vocab.setdefault(content[0], len(self.vocab)) if content else -1
 
 
-def candidates(feats: Sequence[Features], settings: Settings) -> list[tuple[int, int]]:
-    """Pairs (i < j) sharing at least `claim_min_shared` index keys, common keys ignored."""
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, f in enumerate(feats):
-        for k in _keys(f):
-            postings[k].append(i)
-    counts: dict[tuple[int, int], int] = defaultdict(int)
-    for key in sorted(postings):
-        ids = postings[key]
-        if len(ids) < 2 or len(ids) > settings.claim_max_df:
-            continue
-        for x in range(len(ids)):
-            for y in range(x + 1, len(ids)):
-                counts[ids[x], ids[y]] += 1
-    return sorted(p for p, c in counts.items() if c >= settings.claim_min_shared)
+def link_index(index: Index, text_of, settings: Settings, bg: Background | None = None) -> list[tuple[int, int, str]]:
+    """Pairs (i, j, kind) of indexed statements stating the same fact ("same") or disagreeing ("conflict").
+
+    `text_of(i)` gives statement i's text. In three passes, each on fewer pairs: the pairs sharing
+    `claim_min_shared` uncommon stems or figures (numpy); an upper bound of their IDF-weighted
+    containment, which `verdict` requires to reach `claim_containment`; then full features and
+    `verdict` for the pairs left. `bg` gives IDF weights from another corpus (else the index's own).
+    """
+    n = len(index)
+    stems = np.frombuffer(index.stems, dtype=np.int32) if len(index.stems) else np.empty(0, dtype=np.int32)
+    owner = np.frombuffer(index.stem_owner, dtype=np.int64) if len(index.stem_owner) else np.empty(0, dtype=np.int64)
+    words = sorted(index.vocab, key=index.vocab.__getitem__)
+    df = np.bincount(stems, minlength=len(words))
+    if bg is None:
+        bg = Background(n, dict(zip(words, df.tolist())))
+    idf = np.array([_idf(bg, w) for w in words], dtype=np.float64)
+    weight = np.bincount(owner, weights=idf[stems], minlength=n)
+    common = df[stems] > settings.claim_max_df
+    common_weight = np.bincount(owner[common], weights=idf[stems][common], minlength=n)
+    figures = np.frombuffer(index.figures, dtype=np.int32).astype(np.int64) if len(index.figures) else np.empty(0, dtype=np.int64)
+    figure_owner = np.frombuffer(index.figure_owner, dtype=np.int64) if len(index.figure_owner) else np.empty(0, dtype=np.int64)
+    values = np.concatenate([stems[~common].astype(np.int64), len(words) + figures])
+    owners = np.concatenate([owner[~common], figure_owner])
+    key_weight = np.concatenate([idf[stems][~common], np.zeros(len(figures))])
+    left, right, shared = blocking.shared_keys_flat(values, owners, n, settings.claim_max_df,
+                                                   settings.claim_min_shared, key_weight)
+    family, article = np.frombuffer(index.family, dtype=np.int64), np.frombuffer(index.article, dtype=np.int64)
+    smaller = np.minimum(weight[left], weight[right])
+    bound = shared + np.minimum(common_weight[left], common_weight[right])
+    keep = (smaller > 0) & (bound >= settings.claim_containment * smaller) & \
+        ~((family[left] == family[right]) & (article[left] != article[right]))
+    pairs = set(zip(left[keep].tolist(), right[keep].tolist()))
+    # identical normalised texts are the same claim whatever the index says (short ones included)
+    hashes = np.frombuffer(index.norm_hash, dtype=np.int64)
+    order = np.argsort(hashes, kind="stable")
+    runs = np.split(order, np.flatnonzero(np.diff(hashes[order])) + 1) if n else []
+    for run in runs:
+        if len(run) > 1:
+            ids = sorted(run.tolist())
+            pairs.update((ids[x], ids[y]) for x in range(len(ids)) for y in range(x + 1, len(ids)))
+    feats: dict[int, Features] = {}
+    out = []
+    for i, j in sorted(pairs):
+        if family[i] == family[j] and article[i] != article[j]:
+            continue  # copies of one article: deduplication's job
+        fa = feats.get(i) or feats.setdefault(i, features(text_of(i)))
+        fb = feats.get(j) or feats.setdefault(j, features(text_of(j)))
+        kind = verdict(fa, fb, score(fa, fb, bg, settings), settings)
+        if kind:
+            out.append((i, j, kind))
+    return out
 
 
 def link(statements: Sequence[Statement], settings: Settings,
@@ -482,25 +582,28 @@ def link(statements: Sequence[Statement], settings: Settings,
 
     `bg` gives IDF weights from a larger corpus; without it, the statements themselves are the corpus.
     """
-    feats = [features(s.text) for s in statements]
-    if bg is None:
-        bg = background(feats)
-    out = []
-    pairs = set(candidates(feats, settings))
-    # identical normalised texts are the same claim whatever the index says (short ones included)
-    by_norm: dict[str, list[int]] = defaultdict(list)
-    for i, f in enumerate(feats):
-        by_norm[f.norm].append(i)
-    for ids in by_norm.values():
-        pairs.update((ids[x], ids[y]) for x in range(len(ids)) for y in range(x + 1, len(ids)))
-    for i, j in sorted(pairs):
-        a, b = statements[i], statements[j]
-        if a.family == b.family and a.article != b.article:
-            continue  # copies of one article: deduplication's job
-        kind = verdict(feats[i], feats[j], score(feats[i], feats[j], bg, settings), settings)
-        if kind:
-            out.append((i, j, kind))
-    return out
+    index = Index()
+    family_id: dict[str, int] = {}
+    article_id: dict[str, int] = {}
+    for s in statements:
+        index.add(s.text, family_id.setdefault(s.family, len(family_id)),
+                  article_id.setdefault(s.article, len(article_id)))
+    return link_index(index, lambda i: statements[i].text, settings, bg)
+
+
+def candidates(statements: Sequence[Statement], settings: Settings) -> list[tuple[int, int]]:
+    """Pairs (i < j) of statements sharing at least `claim_min_shared` uncommon content stems or figures
+    written in digits (a stem or figure in more than `claim_max_df` statements is common)."""
+    index = Index()
+    for n, s in enumerate(statements):
+        index.add(s.text, n, n)
+    values = np.concatenate([np.frombuffer(index.stems, dtype=np.int32).astype(np.int64),
+                             len(index.vocab) + np.frombuffer(index.figures, dtype=np.int32).astype(np.int64)])
+    owners = np.concatenate([np.frombuffer(index.stem_owner, dtype=np.int64),
+                             np.frombuffer(index.figure_owner, dtype=np.int64)])
+    left, right, _ = blocking.shared_keys_flat(values, owners, len(index), settings.claim_max_df,
+                                               settings.claim_min_shared)
+    return list(zip(left.tolist(), right.tolist()))
 
 
 def group(n: int, pairs: Sequence[tuple[int, int, str]],

@@ -35,7 +35,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
-from . import features as feats
+from . import blocking, features as feats
 from .features import ArticleFeatures
 from .memo import Cache, Memo
 from .model import CleanArticle, Duplicate
@@ -102,29 +102,8 @@ class _UnionFind:
 
 def candidate_pairs(samples: Sequence[np.ndarray], settings: Settings) -> list[tuple[int, int]]:
     """Article index pairs (i < j) that share enough sampled shingles to be worth aligning."""
-    if not samples:
-        return []
-    hashes = np.concatenate(samples)
-    owners = np.concatenate([np.full(len(s), i, dtype=np.int64) for i, s in enumerate(samples)])
-    order = np.lexsort((owners, hashes))
-    hashes, owners = hashes[order], owners[order]
-    starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
-    sizes = np.diff(np.r_[starts, len(hashes)])
-    n = len(samples)
-    codes = []
-    for size in np.unique(sizes):
-        if size < 2 or size > settings.shingle_max_df:
-            continue
-        group_starts = starts[sizes == size]
-        members = owners[group_starts[:, None] + np.arange(size)]
-        for a in range(size):
-            for b in range(a + 1, size):
-                codes.append(members[:, a] * n + members[:, b])
-    if not codes:
-        return []
-    uniq, counts = np.unique(np.concatenate(codes), return_counts=True)
-    keep = uniq[counts >= settings.candidate_min_shared]
-    return [(int(c // n), int(c % n)) for c in keep]
+    left, right = blocking.shared_keys(samples, settings.shingle_max_df, settings.candidate_min_shared)
+    return list(zip(left.tolist(), right.tolist()))
 
 
 def align(a: Sequence[int], b: Sequence[int], sents: Sentences, settings: Settings) -> list[tuple[int, int]]:

@@ -24,7 +24,8 @@ from .textnorm import sentences
 from .topics import TopicMatch, TopicsFile
 
 # A sentence opening with a pronoun or link word reads wrongly out of its paragraph: not a key point.
-_DANGLING = re.compile(r"^[\"'“‘]?(he|she|they|it|this|that|these|those|his|her|their|its|but|however|also)\b",
+_DANGLING = re.compile(r"^[\"'“‘]?(he|she|they|it|this|that|these|those|his|her|their|its|but|however|also|"
+                       r"additionally|moreover|furthermore|meanwhile|still|yet|instead|then|so|and)\b",
                        re.IGNORECASE)
 UNDATED = "9999-99-99"
 _STATUS_RANK = {USED: 0, DUPLICATE: 1, REJECTED: 2}

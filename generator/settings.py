@@ -55,7 +55,7 @@ class Settings:
     claim_predicate: float = _s(0.55, "...and the same share over the words that are not names (what is said of them).")
     claim_min_shared_predicate: int = _s(2, "Content words that are not names two statements must share to state the same claim.")
     claim_fuzzy: float = _s(80.0, "rapidfuzz token_set_ratio (0-100) of the normalised statements at which they are the same "
-                                  "claim even below the shares above (one quotation, reworded around it).")
+                                  "claim even below the non-name share above (one quotation, reworded around it).")
     claim_number_tolerance: float = _s(0.02, "Two figures within this relative difference agree (rounding: $43,000 ~ $43,350).")
     claim_approx_tolerance: float = _s(0.25, "...and within this one when either is approximate (\"more than $1 million\").")
     coverage_outlets: int = _s(25, "Outlets given a row of their own in the home page's coverage table (those giving "

@@ -76,10 +76,10 @@ def test_output_does_not_depend_on_input_order():
 
 
 def test_blocking_does_not_pair_statements_with_nothing_in_common():
-    feats = [cm.features(t) for t in ("The river bridge closes to lorries in March.",
-                                      "Football fans celebrated in the square on Saturday.",
-                                      "A new library opens downtown with ten thousand books.")]
-    assert cm.candidates(feats, DEFAULT) == []
+    sts = [cm.Statement(str(n), str(n), str(n), t) for n, t in enumerate((
+        "The river bridge closes to lorries in March.", "Football fans celebrated in the square on Saturday.",
+        "A new library opens downtown with ten thousand books.", "From March the river bridge closes to heavy lorries."))]
+    assert cm.candidates(sts, DEFAULT) == [(0, 3)]  # only the two about the bridge
 
 
 def test_group_keeps_conflicting_statements_apart():
