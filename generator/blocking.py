@@ -28,30 +28,48 @@ def shared_keys_flat(values: np.ndarray, owners: np.ndarray, n: int, max_df: int
     """`shared_keys` for keys given flat: item `owners[k]` holds key `values[k]` (each key once per item).
 
     Also returns, per pair, the sum of `weights` (by key) over the keys the two share (zeros without weights).
+    The pairs of all key groups are counted in parts of about CHUNK_PAIRS (by the left item), so memory
+    stays bounded however many pairs the keys make.
     """
-    empty = np.empty(0, dtype=np.int64)
     order = np.lexsort((owners, values))
     values, owners = values[order], owners[order]
     weights = weights[order] if weights is not None else None
-    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]]) if len(values) else empty
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]]) if len(values) else np.empty(0, dtype=np.int64)
     sizes = np.diff(np.r_[starts, len(values)])
-    codes, shared = [], []
+    groups = []  # (members of each group of this size, the weight of each group's key)
     for size in np.unique(sizes):
-        if size < 2 or size > max_df:
-            continue
-        group_starts = starts[sizes == size]
-        members = owners[group_starts[:, None] + np.arange(size)]
+        if 2 <= size <= max_df:
+            group_starts = starts[sizes == size]
+            groups.append((owners[group_starts[:, None] + np.arange(size)].astype(np.int64),
+                           weights[group_starts] if weights is not None else None))
+    total = sum(len(m) * m.shape[1] * (m.shape[1] - 1) // 2 for m, _ in groups)
+    parts = max(1, -(-total // CHUNK_PAIRS))
+    found = [_count(groups, n, min_shared, parts, k) for k in range(parts)]
+    codes = np.concatenate([c for c, _ in found]) if found else np.empty(0, dtype=np.int64)
+    summed = np.concatenate([w for _, w in found]) if found else np.empty(0)
+    order = np.argsort(codes, kind="stable")
+    codes, summed = codes[order], summed[order]
+    return codes // n, codes % n, summed
+
+
+CHUNK_PAIRS = 2_000_000  # about 180 MB of work arrays a part
+
+
+def _count(groups, n: int, min_shared: int, parts: int, part: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pair codes (left * n + right) with their left item in this part, shared by >= min_shared groups."""
+    codes, shared = [], []
+    for members, key_weight in groups:
+        size = members.shape[1]
         for a in range(size):
+            mine = members[:, a] % parts == part if parts > 1 else slice(None)
             for b in range(a + 1, size):
-                codes.append(members[:, a] * n + members[:, b])
-                if weights is not None:
-                    shared.append(weights[group_starts])
+                codes.append(members[mine, a] * n + members[mine, b])
+                if key_weight is not None:
+                    shared.append(key_weight[mine])
     if not codes:
-        return empty, empty, np.empty(0)
-    all_codes = np.concatenate(codes)
-    del codes
-    uniq, inverse, counts = np.unique(all_codes, return_inverse=True, return_counts=True)
-    summed = np.bincount(inverse, weights=np.concatenate(shared), minlength=len(uniq)) if weights is not None \
+        return np.empty(0, dtype=np.int64), np.empty(0)
+    uniq, inverse, counts = np.unique(np.concatenate(codes), return_inverse=True, return_counts=True)
+    summed = np.bincount(inverse, weights=np.concatenate(shared), minlength=len(uniq)) if shared \
         else np.zeros(len(uniq))
     keep = counts >= min_shared
-    return uniq[keep] // n, uniq[keep] % n, summed[keep]
+    return uniq[keep], summed[keep]

@@ -56,10 +56,59 @@ def join(passages: Sequence[Passage], family_of: Mapping[str, str], published: M
     `claim_max_days` apart are not one claim (news repeats its words about other events); undated
     articles are not held to that.
     """
+    found = _statements(passages, family_of, published, settings)
+
+    def wording(i: int) -> Wording:
+        p = passages[found.where[2 * i]]
+        return Wording(p.order, found.where[2 * i + 1], sentences(p.text)[found.where[2 * i + 1]], p.sources)
+
+    day = found.day
+    pairs = [(i, j, kind) for i, j, kind in claims_match.link_index(found.index, lambda i: wording(i).text, settings)
+             if not (day[i] and day[j] and abs(day[i] - day[j]) > settings.claim_max_days)]
+    # group the statements in a pair; the most complete wording (most words) leads its claim, then by position
+    involved = sorted({x for i, j, _ in pairs for x in (i, j)})
+    local = {x: k for k, x in enumerate(involved)}
+    keys = [f"{1_000_000 - found.words[x]:07d}:{found.where[2 * x]:012d}:{found.where[2 * x + 1]:06d}"
+            for x in involved]
+    groups, conflicts = claims_match.group(len(involved), [(local[i], local[j], k) for i, j, k in pairs], keys)
+    return _claims([[wording(involved[m]) for m in sorted(g, key=keys.__getitem__)] for g in groups], conflicts,
+                   family_of)
+
+
+def _claims(groups: list[list[Wording]], conflicts: list[tuple[int, int]], family_of: Mapping[str, str]) -> Claims:
+    """The groups of more than one wording, or in a conflict, as claims (numbered in group order)."""
+    against: dict[int, set[int]] = {}
+    for a, b in conflicts:
+        against.setdefault(a, set()).add(b)
+        against.setdefault(b, set()).add(a)
+    kept = [g for g, members in enumerate(groups) if len(members) > 1 or g in against]
+    number = {g: n for n, g in enumerate(kept)}
+    out, of_sentence = [], {}
+    for g in kept:
+        families = {family_of[a] for w in groups[g] for a in w.sources}
+        out.append(Claim(tuple(groups[g]), len(families), tuple(sorted(number[c] for c in against.get(g, ())))))
+        for w in groups[g]:
+            of_sentence[w.passage, w.sentence] = number[g]
+    return Claims(tuple(out), of_sentence)
+
+
+@dataclass(frozen=True)
+class _Statements:
+    """Every statement of the passages, indexed for matching, in columns."""
+
+    index: claims_match.Index
+    where: array    # statement i: passage order where[2i], sentence index where[2i + 1]
+    words: array    # its words
+    day: array      # its article's publication day (0: not known)
+
+
+def _statements(passages: Sequence[Passage], family_of: Mapping[str, str], published: Mapping[str, str | None],
+                settings: Settings) -> _Statements:
+    """Index each sentence of at least `claim_min_words` words of each passage."""
     index = claims_match.Index()
     family_id: dict[str, int] = {}
     article_id: dict[str, int] = {}
-    where, words, day = array("q"), array("i"), array("q")  # per statement: passage, sentence; words; date
+    where, words, day = array("q"), array("i"), array("q")
     for p in passages:
         for n, text in enumerate(sentences(p.text)):
             size = len(text.split())
@@ -70,32 +119,7 @@ def join(passages: Sequence[Passage], family_of: Mapping[str, str], published: M
             where.extend((p.order, n))
             words.append(size)
             day.append(_ordinal(published.get(p.article_id)))
-
-    def wording(i: int) -> Wording:
-        p = passages[where[2 * i]]
-        return Wording(p.order, where[2 * i + 1], sentences(p.text)[where[2 * i + 1]], p.sources)
-
-    pairs = [(i, j, kind) for i, j, kind in claims_match.link_index(index, lambda i: wording(i).text, settings)
-             if not (day[i] and day[j] and abs(day[i] - day[j]) > settings.claim_max_days)]
-    # group the statements in a pair; the most complete wording (most words) leads its claim, then by position
-    involved = sorted({x for i, j, _ in pairs for x in (i, j)})
-    local = {x: k for k, x in enumerate(involved)}
-    keys = [f"{1_000_000 - words[x]:07d}:{where[2 * x]:012d}:{where[2 * x + 1]:06d}" for x in involved]
-    groups, conflicts = claims_match.group(len(involved), [(local[i], local[j], k) for i, j, k in pairs], keys)
-    against: dict[int, set[int]] = {}
-    for a, b in conflicts:
-        against.setdefault(a, set()).add(b)
-        against.setdefault(b, set()).add(a)
-    kept = [g for g, members in enumerate(groups) if len(members) > 1 or g in against]
-    number = {g: n for n, g in enumerate(kept)}
-    out, of_sentence = [], {}
-    for g in kept:
-        wordings = [wording(involved[m]) for m in sorted(groups[g], key=keys.__getitem__)]
-        families = {family_of[a] for w in wordings for a in w.sources}
-        out.append(Claim(tuple(wordings), len(families), tuple(sorted(number[c] for c in against.get(g, ())))))
-        for w in wordings:
-            of_sentence[w.passage, w.sentence] = number[g]
-    return Claims(tuple(out), of_sentence)
+    return _Statements(index, where, words, day)
 
 
 def _ordinal(published: str | None) -> int:

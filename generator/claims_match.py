@@ -287,9 +287,7 @@ def name_slots(text: str) -> tuple[tuple[frozenset[str], str, str], ...]:
         tok = m.group()
         core = tok.strip("\"'()[]{}.,;:!?-")
         opens = bool(core) and tok[0] in "\"'(["
-        words = [w for w in normalise(core.removesuffix("'s")).split()
-                 if w not in NOT_NAMES and not w.isdigit() and len(w) > 1] \
-            if core and not first and not opens and _CAPITAL.fullmatch(core) else []
+        words = _name_words(core) if core and not first and not opens else []
         if words and run and not opens and text[end:m.start()].strip() == "":
             run += words
             end = m.end()
@@ -306,6 +304,14 @@ def name_slots(text: str) -> tuple[tuple[frozenset[str], str, str], ...]:
     if run:
         out.append((frozenset(run), *_neighbours(text, start, end)))
     return tuple(out)
+
+
+def _name_words(core: str) -> list[str]:
+    """The name words of a capitalised token (Wal-Mart -> wal, mart), none for any other token or a title."""
+    if not _CAPITAL.fullmatch(core):
+        return []
+    return [w for w in normalise(core.removesuffix("'s")).split()
+            if w not in NOT_NAMES and not w.isdigit() and len(w) > 1]
 
 
 def names(text: str) -> frozenset[str]:
@@ -484,8 +490,8 @@ class Index:
 
     def __init__(self) -> None:
         self.vocab: dict[str, int] = {}
-        self.stems, self.stem_owner = array("i"), array("q")
-        self.figures, self.figure_owner = array("i"), array("q")
+        self.stems, self.stem_owner = array("i"), array("i")
+        self.figures, self.figure_owner = array("i"), array("i")
         self.norm_hash, self.family, self.article = array("q"), array("q"), array("q")
         self._figure_ids: dict[str, int] = {}
         self._word_id: dict[str, int] = {}  # normalised word -> vocab id of its stem, -1 when not content
@@ -532,23 +538,27 @@ def link_index(index: Index, text_of, settings: Settings, bg: Background | None 
     `verdict` for the pairs left. `bg` gives IDF weights from another corpus (else the index's own).
     """
     n = len(index)
-    stems = np.frombuffer(index.stems, dtype=np.int32) if len(index.stems) else np.empty(0, dtype=np.int32)
-    owner = np.frombuffer(index.stem_owner, dtype=np.int64) if len(index.stem_owner) else np.empty(0, dtype=np.int64)
+    stems, owner = _column(index.stems), _column(index.stem_owner)
     words = sorted(index.vocab, key=index.vocab.__getitem__)
     df = np.bincount(stems, minlength=len(words))
     if bg is None:
         bg = Background(n, dict(zip(words, df.tolist())))
     idf = np.array([_idf(bg, w) for w in words], dtype=np.float64)
-    weight = np.bincount(owner, weights=idf[stems], minlength=n)
-    common = df[stems] > settings.claim_max_df
-    common_weight = np.bincount(owner[common], weights=idf[stems][common], minlength=n)
-    figures = np.frombuffer(index.figures, dtype=np.int32).astype(np.int64) if len(index.figures) else np.empty(0, dtype=np.int64)
-    figure_owner = np.frombuffer(index.figure_owner, dtype=np.int64) if len(index.figure_owner) else np.empty(0, dtype=np.int64)
-    values = np.concatenate([stems[~common].astype(np.int64), len(words) + figures])
-    owners = np.concatenate([owner[~common], figure_owner])
-    key_weight = np.concatenate([idf[stems][~common], np.zeros(len(figures))])
+    stem_idf, stem_df = idf[stems], df[stems]
+    weight = np.bincount(owner, weights=stem_idf, minlength=n)
+    common = stem_df > settings.claim_max_df
+    common_weight = np.bincount(owner[common], weights=stem_idf[common], minlength=n)
+    rare = (stem_df >= 2) & ~common  # a key held by one statement pairs nothing
+    figures, figure_owner = _column(index.figures), _column(index.figure_owner)
+    figure_df = np.bincount(figures, minlength=len(index._figure_ids))[figures] if len(figures) else figures
+    shared_figure = (figure_df >= 2) & (figure_df <= settings.claim_max_df)
+    values = np.concatenate([stems[rare], len(words) + figures[shared_figure]])
+    owners = np.concatenate([owner[rare], figure_owner[shared_figure]])
+    key_weight = np.concatenate([stem_idf[rare], np.zeros(int(shared_figure.sum()))])
+    del stem_idf, stem_df, common, rare
     left, right, shared = blocking.shared_keys_flat(values, owners, n, settings.claim_max_df,
                                                    settings.claim_min_shared, key_weight)
+    del values, owners, key_weight
     family, article = np.frombuffer(index.family, dtype=np.int64), np.frombuffer(index.article, dtype=np.int64)
     smaller = np.minimum(weight[left], weight[right])
     bound = shared + np.minimum(common_weight[left], common_weight[right])
@@ -576,6 +586,12 @@ def link_index(index: Index, text_of, settings: Settings, bg: Background | None 
     return out
 
 
+def _column(values: array) -> np.ndarray:
+    """An array of ints as a numpy view (int32 for typecode "i", int64 for "q")."""
+    return np.frombuffer(values, dtype=np.int32 if values.typecode == "i" else np.int64) if len(values) \
+        else np.empty(0, dtype=np.int32)
+
+
 def link(statements: Sequence[Statement], settings: Settings,
          bg: Background | None = None) -> list[tuple[int, int, str]]:
     """Pairs (i, j, kind) of statements stating the same fact ("same") or disagreeing on it ("conflict").
@@ -597,10 +613,8 @@ def candidates(statements: Sequence[Statement], settings: Settings) -> list[tupl
     index = Index()
     for n, s in enumerate(statements):
         index.add(s.text, n, n)
-    values = np.concatenate([np.frombuffer(index.stems, dtype=np.int32).astype(np.int64),
-                             len(index.vocab) + np.frombuffer(index.figures, dtype=np.int32).astype(np.int64)])
-    owners = np.concatenate([np.frombuffer(index.stem_owner, dtype=np.int64),
-                             np.frombuffer(index.figure_owner, dtype=np.int64)])
+    values = np.concatenate([_column(index.stems), len(index.vocab) + _column(index.figures)])
+    owners = np.concatenate([_column(index.stem_owner), _column(index.figure_owner)])
     left, right, _ = blocking.shared_keys_flat(values, owners, len(index), settings.claim_max_df,
                                                settings.claim_min_shared)
     return list(zip(left.tolist(), right.tolist()))

@@ -25,22 +25,8 @@ def table(summaries: Sequence[cx.TopicSummary], by_topic: Mapping[str, Sequence[
     articles: dict[str | None, int] = defaultdict(int)
     for outlet in outlet_of.values():
         articles[outlet] += 1
-    # for each topic, the passages (by order) that each outlet gives it
-    given: dict[str, dict[str | None, set[int]]] = {}
-    for t in summaries:
-        per_outlet: dict[str | None, set[int]] = defaultdict(set)
-        for p in by_topic.get(t.slug, ()):
-            for a in p.sources:
-                per_outlet[outlet_of.get(a)].add(p.order)
-        given[t.slug] = per_outlet
-    total = {o: sum(len(given[t.slug].get(o, ())) for t in summaries) for o in articles}
-    known = sorted((o for o in articles if o is not None), key=lambda o: (-total[o], o.casefold(), o))
-    shown, folded = known[:max(0, settings.coverage_outlets)], known[max(0, settings.coverage_outlets):]
-    groups: list[tuple[str, str, list[str | None]]] = [(o, "outlet", [o]) for o in shown]
-    if folded:
-        groups.append((f"{len(folded)} other outlet{'s' if len(folded) != 1 else ''}", "others", list(folded)))
-    if None in articles:
-        groups.append((UNKNOWN, "unknown", [None]))
+    given = _given(summaries, by_topic, outlet_of)
+    groups = _rows(articles, {o: sum(len(given[t.slug].get(o, ())) for t in summaries) for o in articles}, settings)
     counts = [[len(set().union(*(given[t.slug].get(o, set()) for o in members))) for t in summaries]
               for _, _, members in groups]
     most = max((n for row in counts for n in row), default=0)
@@ -50,6 +36,32 @@ def table(summaries: Sequence[cx.TopicSummary], by_topic: Mapping[str, Sequence[
     columns = tuple(cx.CoverageColumn(t, n := sum(1 for ps in given[t.slug].values() if ps), n == 1)
                     for t in summaries)
     return cx.Coverage(columns, rows)
+
+
+def _given(summaries: Sequence[cx.TopicSummary], by_topic: Mapping[str, Sequence[Passage]],
+           outlet_of: Mapping[str, str | None]) -> dict[str, dict[str | None, set[int]]]:
+    """For each topic, the passages (by order) that each outlet gives it."""
+    given: dict[str, dict[str | None, set[int]]] = {}
+    for t in summaries:
+        per_outlet: dict[str | None, set[int]] = defaultdict(set)
+        for p in by_topic.get(t.slug, ()):
+            for a in p.sources:
+                per_outlet[outlet_of.get(a)].add(p.order)
+        given[t.slug] = per_outlet
+    return given
+
+
+def _rows(articles: Mapping[str | None, int], total: Mapping[str | None, int],
+          settings: Settings) -> list[tuple[str, str, list[str | None]]]:
+    """The table's rows as (name, kind, outlets): the outlets giving most passages, the others, the unknown."""
+    known = sorted((o for o in articles if o is not None), key=lambda o: (-total[o], o.casefold(), o))
+    shown, folded = known[:max(0, settings.coverage_outlets)], known[max(0, settings.coverage_outlets):]
+    groups: list[tuple[str, str, list[str | None]]] = [(o, "outlet", [o]) for o in shown]
+    if folded:
+        groups.append((f"{len(folded)} other outlet{'s' if len(folded) != 1 else ''}", "others", list(folded)))
+    if None in articles:
+        groups.append((UNKNOWN, "unknown", [None]))
+    return groups
 
 
 def _shade(n: int, most: int) -> int:

@@ -20,7 +20,7 @@ import json
 import re
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -125,9 +125,7 @@ def update(previous: State, spec: TopicsFile, settings: Settings, sources: Seque
         for slug in m.topics:
             mine[slug].append(p)
     hash_of = {p.order: passage_hash(p.text) for ps in mine.values() for p in ps}
-    corpus_latest = max((s.published for s in by_id.values() if s.published), default=None)
-    fallback = _epoch_stamp(source_date) if source_date is not None else (
-        _day_stamp(corpus_latest) if corpus_latest else _EPOCH)
+    fallback = _fallback_stamp(by_id.values(), source_date)
     fresh: list[Entry] = []
     for topic in spec.topics:
         seen = set(previous.topics.get(topic.slug, ()))
@@ -139,6 +137,14 @@ def update(previous: State, spec: TopicsFile, settings: Settings, sources: Seque
     kept = [e for e in previous.entries if e.id not in ids and e.topic in slugs]
     topics = {slug: tuple(sorted({hash_of[p.order] for p in ps})) for slug, ps in mine.items()}
     return State(topics, tuple([*fresh, *kept][:max(0, settings.feed_entries)]))
+
+
+def _fallback_stamp(sources: Iterable[cx.Source], source_date: int | None) -> str:
+    """The date of an entry whose articles give none: SOURCE_DATE_EPOCH, else the corpus' newest date."""
+    if source_date is not None:
+        return _epoch_stamp(source_date)
+    latest = max((s.published for s in sources if s.published), default=None)
+    return _day_stamp(latest) if latest else _EPOCH
 
 
 def _entry(slug: str, title: str, new: list[Passage], hash_of: Mapping[int, str], by_id: Mapping[str, cx.Source],

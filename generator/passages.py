@@ -2,7 +2,8 @@
 
 Paragraphs are walked canonical articles first; one whose text is already `passage_covered` in a kept
 passage is merged into it (counted, not shown again), and every kept passage cites each article that
-carries that share of it, its own first. Sentences are the same when deduplication aligned them
+carries `passage_cited` of it (all of it: a footnote vouches only for text its article holds), its
+own first. Sentences are the same when deduplication aligned them
 (generator/families.py), so this stage compares no text.
 """
 from __future__ import annotations
@@ -43,11 +44,14 @@ def merge_passages(fam: Families, alignment: Alignment, settings: Settings,
     has_shared = (running[para_start[1:]] > running[para_start[:-1]]).tolist()  # per paragraph
     paragraph = np.searchsorted(para_start, shared, side="right") - 1
     article = np.searchsorted(np.frombuffer(sents.article_para, dtype=np.int64), paragraph, side="right") - 1
-    carriers: dict[int, set[int]] = defaultdict(set)
+    # per sentence shared by several articles: each article carrying it, with the characters of its longest
+    # sentence of that root (a piece of a sentence, matched inside it, carries only its own characters)
+    carriers: dict[int, dict[int, int]] = defaultdict(dict)
     for sid, g, ai in zip(shared.tolist(), paragraph.tolist(), article.tolist()):
         ca = articles[ai]
         if not skip or (ca.id, ca.paragraphs[g - sents.article_para[ai]].line) not in skip:
-            carriers[root[sid]].add(ai)
+            held = carriers[root[sid]]
+            held[ai] = max(held.get(ai, 0), sents.chars[sid])
     owned: set[int] = set()
     passages: list[Passage] = []
     kept = dict.fromkeys((ca.id for ca in articles), 0)
@@ -78,13 +82,13 @@ def merge_passages(fam: Families, alignment: Alignment, settings: Settings,
     return Passages(tuple(passages), merged, kept)
 
 
-def _sources(own: int, ids: Sequence[int], roots: list[int], carriers: dict[int, set[int]],
+def _sources(own: int, ids: Sequence[int], roots: list[int], carriers: dict[int, dict[int, int]],
              sents: Sentences, settings: Settings) -> set[int]:
-    """Articles carrying at least `passage_covered` of a paragraph's text (always its own)."""
+    """Articles carrying at least `passage_cited` of a paragraph's text (always its own)."""
     chars = sents.chars
     total = sum(chars[s] for s in ids) or 1
     weight: dict[int, int] = defaultdict(int)
     for s, r in zip(ids, roots):
-        for a in carriers.get(r, ()):
-            weight[a] += chars[s]
-    return {own} | {a for a, w in weight.items() if w / total >= settings.passage_covered}
+        for a, held in carriers.get(r, {}).items():
+            weight[a] += min(chars[s], held)
+    return {own} | {a for a, w in weight.items() if w / total >= settings.passage_cited}

@@ -28,6 +28,8 @@ class Settings:
     quote_weight: float = _s(0.25, "Weight of quoted speech, against the reporter's own text, in that share: "
                                    "independent reports quote the same people word for word.")
     passage_covered: float = _s(0.8, "Share of a paragraph's text already kept elsewhere that merges it.")
+    passage_cited: float = _s(1.0, "Share of a kept passage's text an article must carry to be cited for it (all of "
+                                   "it: a footnote vouches only for text its article holds).")
     topic_min_score: float = _s(1.0, "Weighted term hits a passage needs to belong to a topic (topics may override).")
     topic_article_min_passages: int = _s(2, "Passages of an article that must reach min_score for it to be about a topic (its title may do instead).")
     topic_article_share: float = _s(0.2, "...and the share of its passages they must make up.")

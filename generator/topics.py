@@ -316,11 +316,35 @@ def assign(spec: TopicsFile, passages: Sequence[Passage], articles: Sequence[Art
     `min_score` on their own: a passing mention in an article about something else does not count.
     An article wholly on a topic (title, or `topic_article_whole` of its passages) that is one of its
     main topics (`topic_article_dominance`) lends it to all its passages, with no topic word or few.
-    Passages with some hits or in an article about the topic that get neither are near misses.
+    Passages with some hits that get neither are near misses.
     The cache keeps the term scores per passage text between builds (memo "topics", tagged by the terms).
     """
     patterns = [matcher(t) for t in spec.topics]
     minimum = [t.min_score or settings.topic_min_score for t in spec.topics]
+    raw = _term_scores(spec, passages, patterns, settings, cache)
+    context = _contexts(spec, passages, articles, raw, patterns, minimum, settings)
+    same: dict[tuple, TopicMatch] = {}  # one record per distinct result: most passages share a few
+    out = []
+    near: dict[str, list[NearMiss]] = {t.slug: [] for t in spec.topics}
+    for p, scores in zip(passages, raw):
+        hits = []
+        for t, s, low, art in zip(spec.topics, scores, minimum, context[p.article_id]):
+            if (s >= low and (art.about or s >= settings.topic_passing_strong * low)) or art.lends:
+                hits.append((t.slug, s))
+            elif s > 0:
+                near[t.slug].append(NearMiss(p.article_id, p.line, s))
+        found = (tuple(slug for slug, _ in hits), tuple(s for _, s in hits))
+        match = same.get(found)
+        if match is None:
+            match = same[found] = TopicMatch(*found)
+        out.append(match)
+    return Assignment(tuple(out), {slug: tuple(sorted(misses, key=lambda m: (m.article_id, m.line)))
+                                   for slug, misses in near.items()})
+
+
+def _term_scores(spec: TopicsFile, passages: Sequence[Passage], patterns, settings: Settings,
+                 cache: Cache | None) -> list[tuple[float, ...]]:
+    """Each passage's weighted term hits per topic, kept per passage text in the cache."""
     raw: list[tuple[float, ...]] = []
     with (cache or Cache(None, settings)).memo("topics", scoring_key(spec)) as memo:
         for p in passages:
@@ -332,6 +356,12 @@ def assign(spec: TopicsFile, passages: Sequence[Passage], articles: Sequence[Art
                 if memo:
                     memo.put(key, found)
             raw.append(found)
+    return raw
+
+
+def _contexts(spec: TopicsFile, passages: Sequence[Passage], articles: Sequence[Article], raw, patterns,
+              minimum: Sequence[float], settings: Settings) -> dict[str, tuple[_ArticleTopic, ...]]:
+    """Per article id: how much the article is about each topic, from its title and its passages."""
     title_of = {a.id: a.title or "" for a in articles}
     by_article: dict[str, list[int]] = {}
     for n, p in enumerate(passages):
@@ -341,23 +371,7 @@ def assign(spec: TopicsFile, passages: Sequence[Passage], articles: Sequence[Art
         title = words(title_of.get(aid, ""))
         title_scores = [float(score(title, t, pat)) for t, pat in zip(spec.topics, patterns)]
         context[aid] = _article_topics([raw[n] for n in members], title_scores, minimum, settings)
-    same: dict[tuple, TopicMatch] = {}  # one record per distinct result: most passages share a few
-    out = []
-    near: dict[str, list[NearMiss]] = {t.slug: [] for t in spec.topics}
-    for p, scores in zip(passages, raw):
-        hits = []
-        for t, s, low, art in zip(spec.topics, scores, minimum, context[p.article_id]):
-            if (s >= low and (art.about or s >= settings.topic_passing_strong * low)) or art.lends:
-                hits.append((t.slug, s))
-            elif s > 0 or art.about:
-                near[t.slug].append(NearMiss(p.article_id, p.line, s))
-        found = (tuple(slug for slug, _ in hits), tuple(s for _, s in hits))
-        match = same.get(found)
-        if match is None:
-            match = same[found] = TopicMatch(*found)
-        out.append(match)
-    return Assignment(tuple(out), {slug: tuple(sorted(misses, key=lambda m: (m.article_id, m.line)))
-                                   for slug, misses in near.items()})
+    return context
 
 
 def scoring_key(spec: TopicsFile) -> bytes:

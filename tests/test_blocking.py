@@ -1,0 +1,27 @@
+"""Blocking: pairs sharing enough uncommon keys, counted in bounded parts with the same result."""
+from __future__ import annotations
+
+import numpy as np
+
+from generator import blocking
+
+
+def test_pairs_sharing_enough_uncommon_keys_with_their_shared_weight():
+    # key 0 held by items 0, 1, 2; key 1 by 0 and 1; key 2 by 1 and 2; key 3 by everyone (common)
+    values = np.array([0, 0, 0, 1, 1, 2, 2, 3, 3, 3, 3])
+    owners = np.array([0, 1, 2, 0, 1, 1, 2, 0, 1, 2, 3])
+    weights = np.array([1.0, 1.0, 1.0, 2.0, 2.0, 4.0, 4.0, 8.0, 8.0, 8.0, 8.0])
+    left, right, shared = blocking.shared_keys_flat(values, owners, 4, max_df=3, min_shared=2, weights=weights)
+    assert list(zip(left.tolist(), right.tolist(), shared.tolist())) == [(0, 1, 3.0), (1, 2, 5.0)]
+
+
+def test_counting_in_parts_gives_what_counting_at_once_gives(monkeypatch):
+    rng = np.random.default_rng(3)
+    held = np.unique(np.c_[rng.integers(0, 3_000, 30_000), rng.integers(0, 1_000, 30_000)], axis=0)
+    values, owners, weights = held[:, 0], held[:, 1], rng.random(len(held))
+    at_once = blocking.shared_keys_flat(values, owners, 1_000, 50, 2, weights)
+    monkeypatch.setattr(blocking, "CHUNK_PAIRS", 5_000)  # many parts
+    in_parts = blocking.shared_keys_flat(values, owners, 1_000, 50, 2, weights)
+    assert len(at_once[0]) > 1_000
+    assert np.array_equal(at_once[0], in_parts[0]) and np.array_equal(at_once[1], in_parts[1])
+    assert np.allclose(at_once[2], in_parts[2])
