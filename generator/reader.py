@@ -30,6 +30,23 @@ DATE_PATTERNS = (
     re.compile(rf"\b(?P<d>\d{{1,2}})\s+(?P<mon>{_MONTH})\s+(?P<y>(?:19|20)\d\d)\b"),
 )
 HEADER_LINES = 6
+# Where an article names its outlet in its own text (group "outlet"): a wire dateline
+# ("KIEV (Reuters) -", "MOSCOW, March 3 (AFP) -"), a closing line pointing to the original ("Read the
+# article on the Newsweek website", "For more updates ..., visit Daljoog News."), a line saying where it
+# first appeared, or a copyright line. Searched in the first and last STATED_LINES paragraphs.
+_NAME = r"(?P<outlet>[A-Z0-9][\w&'.’-]*(?: (?:[A-Z0-9&][\w&'.’-]*|of|the|and|de|du|la|for))*)"
+OUTLET_STATEMENTS = (
+    re.compile(r"^[A-Z][A-Z .'’-]{1,40}(?:, [A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?)? ?\(" + _NAME + r"\) ?[-–—:]"),
+    re.compile(r"^>?\s*Read (?:the )?(?:full |whole |original )?(?:article|story|piece|report) (?:on|at) (?:the )?"
+               + _NAME + r"(?: website| site)?\W*$"),
+    re.compile(r"^For (?:more|the latest)\b.{0,80}\b(?:visit|follow|see|go to) (?:the )?" + _NAME
+               + r"(?: website| site)?\W*$"),
+    re.compile(r"^(?:This (?:article|story|report) )?(?:was )?(?:originally |first )?(?:published|appeared) "
+               r"(?:on|in|by) (?:the )?" + _NAME + r"(?: website| site)?(?: on .{0,30})?\W*$"),
+    re.compile(r"^(?:©|\([cC]\)|[cC]opyright|COPYRIGHT)\s*(?:\d{4}\s*)?" + _NAME
+               + r"(?:\W+All [Rr]ights [Rr]eserved)?\W*$"),
+)
+STATED_LINES = 6
 YAML_HINTS = {
     "duplicate key": "keep one of the repeated lines",
     "aliases": "write every value out in full, without '&name' or '*name'",
@@ -155,7 +172,12 @@ def read_file(path: Path, rel: str, folder: Path, settings: Settings) -> Article
         meta, body, offset = {}, text, 0
     if is_md:
         paragraphs = markdown_paragraphs(body, offset, settings)
-        notes = tuple(f"{name} not given" for name in ("title", "outlet", "published", "url") if not meta.get(name))
+        stated = stated_outlet(paragraphs) if not meta.get("outlet") else None
+        if stated is not None:
+            meta["outlet"] = stated[0]
+        notes = tuple(f"outlet from line {stated[1]}" if name == "outlet" and stated else f"{name} not given"
+                      for name in ("title", "outlet", "published", "url") if not meta.get(name) or
+                      (name == "outlet" and stated))
     else:
         paragraphs = text_paragraphs(body, offset, settings)
         title, outlet, published, inferred = infer_metadata(paragraphs)
@@ -382,8 +404,19 @@ def is_heading(text: str, settings: Settings) -> bool:
     return len(text.split()) <= settings.heading_max_words and not SENTENCE_END.search(text)
 
 
+def stated_outlet(paragraphs: tuple[Paragraph, ...]) -> tuple[str, int] | None:
+    """The outlet an article names in its own text (a dateline, "Read the article on ..."), with its line."""
+    ends = list(paragraphs[:STATED_LINES]) + list(paragraphs[STATED_LINES:][-STATED_LINES:])
+    for p in ends:
+        for pattern in OUTLET_STATEMENTS:
+            m = pattern.search(p.text.strip())
+            if m and len(m.group("outlet").split()) <= OUTLET_MAX_WORDS:
+                return m.group("outlet").rstrip(".’'"), p.line
+    return None
+
+
 def infer_metadata(paragraphs: tuple[Paragraph, ...]) -> tuple[str | None, str | None, str | None, tuple[str, ...]]:
-    """Outlet, title and date from the top of pasted text, and a note for each that was not found."""
+    """Outlet, title and date from pasted text, and a note for each: where it was found, or that it was not."""
     head = [p for p in paragraphs[:HEADER_LINES + 4] if not chrome_reason(p.text)][:HEADER_LINES]
     title = outlet = None
     notes = []
@@ -395,6 +428,10 @@ def infer_metadata(paragraphs: tuple[Paragraph, ...]) -> tuple[str | None, str |
         if first is not None:
             title = first.text
             notes.append(f"title from line {first.line}")
+        stated = stated_outlet(paragraphs)
+        if stated is not None:
+            outlet = stated[0]
+            notes.append(f"outlet from line {stated[1]}")
     published = None
     for p in list(paragraphs[:HEADER_LINES]) + list(paragraphs[-3:]):
         published = find_date(p.text)

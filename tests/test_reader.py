@@ -279,3 +279,27 @@ def test_plain_front_matter_reads_as_yaml_does(fields):
     fast = reader._plain_fields(lines)
     if fast is not None:
         assert fast == yaml.safe_load("\n".join(lines)) or (fast == {} and not lines)
+
+
+@pytest.mark.parametrize("line, outlet", [
+    ("KIEV (Reuters) - Ukraine's parliament voted on Tuesday to dismiss the government.", "Reuters"),
+    ("MOSCOW, March 3 (AFP) - Russia's upper house approved the use of force in Ukraine.", "AFP"),
+    ("Read the article on the Newsweek website", "Newsweek"),
+    ("For more updates on this developing story, visit Daljoog News.", "Daljoog News"),
+    ("This article originally appeared on The Conversation.", "The Conversation"),
+    ("© 2014 Associated Press. All rights reserved.", "Associated Press"),
+])
+def test_an_outlet_the_text_states_is_taken_and_its_line_noted(tmp_path, line, outlet):
+    body = ("The parliament met late into the night to debate the budget for the coming year.\n\n" * 3).encode()
+    for name, data in (("pasted.txt", line.encode() + b"\n\n" + body), ("front.md", b"---\ntitle: T\n---\n" + body
+                                                                           + b"\n" + line.encode() + b"\n")):
+        article = read_one(tmp_path, name, data)
+        assert article.outlet == outlet, name
+        stated = next(p.line for p in article.paragraphs if p.text == line)
+        assert f"outlet from line {stated}" in article.notes
+
+
+def test_a_plain_news_sentence_names_no_outlet(tmp_path):
+    article = read_one(tmp_path, "plain.txt", b"WASHINGTON - The Senate met on Tuesday (in the evening) to vote.\n\n"
+                       + BODY)
+    assert article.outlet is None and "outlet not found" in article.notes
