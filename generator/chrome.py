@@ -41,6 +41,10 @@ CHROME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("credit", r"^(shutterstock|getty images|alamy|istock)\b.{0,80}$"),
         ("FAQ filler", r"^q\d*\s*[:.)]\s.{0,300}\?$"),
         ("FAQ filler", r"^a\s*[:.)]\s"),
+        ("contact block", r"^(?:you can )?(?:call|phone|ring|contact|e-?mail|text|write to|reach) us\b.{0,160}$"),
+        ("contact block", r"\btoll[- ]free (?:number|line|hotline)\b"),
+        ("contact block", r"^.{0,80}(?<![\d-])(?:\+?1[-. ])?\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}(?![\d-]).{0,80}$"),
+        ("update note", r"^(?:this|the) (?:story|article|post|report) (?:has been|was|is being) (?:updated|corrected)\b.{0,120}$"),
         ("copyright line", r"^(©|\(c\)|copyright\b).{0,160}$"),
     ))
 

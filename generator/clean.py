@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from .chrome import chrome_reason
 from .model import Article, CleanArticle, Paragraph, Rejection, Removed
 from .settings import Settings
-from .textnorm import normalise
+from .textnorm import SENTENCE_END, is_statement, normalise
 
 FILLER_SECTIONS = re.compile(
     r"^(people also ask|frequently asked questions|faqs?|practical tips|tips for|key takeaways"
@@ -42,13 +42,18 @@ def clean_article(article: Article, settings: Settings) -> CleanArticle:
             reason = "headline repeated"
         if reason is None and p.heading:
             reason = "heading"
-        if reason is None and len(p.text.split()) < settings.min_passage_words:
+        if reason is None and len(p.text.split()) < settings.min_passage_words and not _short_statement(p.text):
             reason = "too short to be a passage"
         if reason is None:
             kept.append(p)
         else:
             removed.append(Removed(p.line, reason))
     return CleanArticle(article, tuple(kept), tuple(removed))
+
+
+def _short_statement(text: str) -> bool:
+    """A short line that is still news: a whole sentence with a finite verb ("The Kremlin denies any involvement.")."""
+    return bool(SENTENCE_END.search(text)) and is_statement(text.split())
 
 
 def with_news(articles: Iterable[CleanArticle]) -> tuple[list[CleanArticle], list[Rejection]]:

@@ -16,11 +16,11 @@ from .errors import Problem
 from .escape import URL_SCHEMES
 from .model import Article, Paragraph, Rejection
 from .settings import Settings
+from .textnorm import SENTENCE_END, is_statement
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 FRONT_MATTER_FIELDS = {"title": str, "outlet": str, "url": str, "published": str, "author": str}
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 BULLET = re.compile(r"^(?:[•·▪◦●‣\-*+–—]\s+)")
 MONTHS = ("january february march april may june july august september october november december").split()
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
@@ -400,8 +400,15 @@ def _flush(block: list[str], line: int, out: list[Paragraph], settings: Settings
 
 
 def is_heading(text: str, settings: Settings) -> bool:
-    """A short line with no closing punctuation reads as a heading, not as a sentence."""
-    return len(text.split()) <= settings.heading_max_words and not SENTENCE_END.search(text)
+    """A short line with no closing punctuation reads as a heading, not as a sentence, unless it is a
+    sentence in sentence case with a finite verb ("The new structure will be called the United Armed
+    Forces of Novorossiya"): headlines are mostly capitalised and rarely say "will", "was" or "said"."""
+    words = text.split()
+    if len(words) > settings.heading_max_words or SENTENCE_END.search(text):
+        return False
+    return not is_statement(words)
+
+
 
 
 def stated_outlet(paragraphs: tuple[Paragraph, ...]) -> tuple[str, int] | None:

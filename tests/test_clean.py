@@ -18,6 +18,8 @@ NEWS = "The two governments signed a treaty on Sunday that fixes how much water 
     "Call to Action: Share this insightful analysis with your network.", "Skip to main content", "Advertisement",
     "What do you think? Share your thoughts in the comments below.", "Photo: Reuters/Jane Doe",
     "Shutterstock/Gints Ivuskans", "Q1: What is the main point of contention?",
+    "You can call us at the toll-free number 1-800-555-0199, seven days a week.", "Email us at tips@example.com",
+    "This story has been updated with a statement from the ministry.",
 ])
 def test_chrome_kinds_are_recognised_beyond_the_seed_lines(line):
     assert clean.chrome_reason(line) is not None
@@ -27,6 +29,7 @@ def test_chrome_kinds_are_recognised_beyond_the_seed_lines(line):
     NEWS, "Shares of the company fell 5 per cent on Monday after the vote.",
     "He posted a statement in which he said the deal was dead.",
     "The newsletter of the ministry said the talks would resume in March.",
+    "The vote passed 213-205 on Tuesday, the clerk said.", "“Don't call us heroes,” the firefighter said.",
 ])
 def test_news_sentences_survive(line):
     assert clean.chrome_reason(line) is None
@@ -61,3 +64,20 @@ def test_line_repeated_only_within_one_duplicate_family_is_kept():
                                 DEFAULT) for i in range(4)]
     out = clean.remove_repeated_lines(arts, {a.id: "c0" for a in arts}, DEFAULT)
     assert all(quote in [p.text for p in ca.paragraphs] for ca in out)
+
+
+def test_a_short_sentence_of_news_is_kept_and_a_short_pleasantry_is_not():
+    a = article("a", NEWS, "The Kremlin denies any involvement.", "Thanks for reading.", "Stay tuned.")
+    ca = clean.clean_article(a, DEFAULT)
+    assert [p.text for p in ca.paragraphs] == [NEWS, "The Kremlin denies any involvement."]
+    assert {r.reason for r in ca.removed} == {"too short to be a passage"}
+
+
+def test_an_article_of_one_sentence_without_a_full_stop_is_news_not_a_heading():
+    one = "The new structure will be called the United Armed Forces of Novorossiya"
+    kept, rejected = clean.with_news([clean.clean_article(article("one", one), DEFAULT)])
+    assert [p.text for p in kept[0].paragraphs] == [one] and not rejected
+    # a headline is still a heading: an article of nothing else has no news left
+    kept, rejected = clean.with_news([clean.clean_article(article("h", "Macron Fails To Bridge US-Ukraine Gap"),
+                                                          DEFAULT)])
+    assert not kept and rejected[0].reason.startswith("no news text left")
