@@ -10,7 +10,7 @@ kept for reuse), and a topics file is made from the corpus' own frequent words (
 pseudo-English, so the project's topics would match nothing). Then a fresh Python process runs the
 stages one by one, as generator.pipeline.generate does (skip-invalid, no cache):
 
-    read+clean -> dedup (families, repeated lines, passages) -> claims -> topics -> render (pages, ledger, feed)
+    read+clean -> dedup (families, repeated lines, passages) -> claims -> topics -> pages (pages, ledger, feed)
 
 (read+clean is generator.prepare.read_folder: reading, cleaning and the features (normalised sentences, shingles)
 of every file, in one worker process per core; no cache) and reports per-stage seconds and the process' peak resident memory after each stage
@@ -77,7 +77,8 @@ def stages(seeds: Path, topics: Path, templates: Path, cache: Path | None = None
     mark("startup")
     inputs = pipeline.Inputs(seeds, topics, templates, cache)
     result = pipeline.generate(inputs, DEFAULT, skip_invalid=True, stage=mark)
-    mark("render")
+    if "pages" not in out["stages"]:  # a checkout from before the pages stage reported itself
+        mark("render")
     out["files"] = len(result.files)
     out["bytes"] = sum(len(t.encode()) for t in result.files.values())
     out["counts"] = json.loads(result.files["ledger.json"])["counts"]

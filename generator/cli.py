@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import context, output, pipeline
 from .errors import GeneratorError, Problem
+from .progress import Progress
 from .settings import DEFAULT
 
 WATCH_SECONDS = 1.0
@@ -32,6 +33,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cache", type=Path, default=None,
                    help="folder for the per-article cache that makes rebuilds fast, e.g. .cache/briefings "
                         "(default: $BRIEFINGS_CACHE, else no cache)")
+    p.add_argument("--quiet", action="store_true",
+                   help="no progress display (it shows only on a terminal anyway)")
     p.add_argument("--skip-invalid", action="store_true",
                    help="build from the valid files and list the invalid ones as rejected, instead of failing")
 
@@ -97,7 +100,9 @@ def _report(result: pipeline.Result, seconds: float) -> str:
 def build(args) -> int:
     """`briefings build`."""
     start = time.perf_counter()
-    result = pipeline.generate(_inputs(args), DEFAULT, skip_invalid=args.skip_invalid)
+    shown = Progress(enabled=False if args.quiet else None)
+    result = pipeline.generate(_inputs(args), DEFAULT, skip_invalid=args.skip_invalid, stage=shown.stage,
+                               files=shown.files)
     if args.check:
         diffs = output.differences(args.briefings, result.files)
         if diffs:

@@ -70,10 +70,12 @@ def _without_cycle_collector(build: Callable) -> Callable:
 
 @_without_cycle_collector
 def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
-             stage: Callable[[str], None] = lambda name: None) -> Result:
+             stage: Callable[[str], None] = lambda name: None,
+             files: Callable[[int, int], None] = lambda done, total: None) -> Result:
     """Run every stage and return the briefings; raise GeneratorError on problems.
 
-    `stage(name)` is called as each stage ends ("read+clean", "dedup", "claims", "topics"), for benchmarks.
+    `stage(name)` is called as each stage ends ("read+clean", "dedup", "claims", "topics", "pages"), and
+    `files(done, total)` as files are read, for progress and benchmarks.
     """
     # The editor's inputs first: they fail fast and need no article work.
     spec = topics.load(inputs.topics)
@@ -81,7 +83,7 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
     published = feed.load(inputs.previous)
     cache = Cache(inputs.cache, settings)
     # Read, clean and compute the features of every file (per file: in parallel, cached by content).
-    corpus = prepare.read_folder(inputs.seeds, settings, cache)
+    corpus = prepare.read_folder(inputs.seeds, settings, cache, progress=files)
     if corpus.problems and not skip_invalid:
         raise GeneratorError(list(corpus.problems))
     news, empty = clean.with_news(corpus.cleaned.values())
@@ -107,12 +109,13 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
     cleaned = {**corpus.cleaned, **{ca.id: ca for ca in final}}
     rejected = [*corpus.rejected, *map(_rejection, corpus.problems), *empty]
     site = pages.layout(spec, settings, corpus.articles, cleaned, rejected, fam, kept, matches, joined)
-    files = {f"{name}.md": render.render(env, template, page) for name, (template, page) in site.pages.items()}
-    files[ledger.NAME] = ledger.ledger(spec, settings, site, cleaned, kept.passages, assigned, joined)
+    written = {f"{name}.md": render.render(env, template, page) for name, (template, page) in site.pages.items()}
+    written[ledger.NAME] = ledger.ledger(spec, settings, site, cleaned, kept.passages, assigned, joined)
     # The feed: an entry for each topic that gained passages since the previous published build.
     state = feed.update(published, spec, settings, site.sources, kept.passages, matches, inputs.source_date)
-    files.update(feed.files(state, spec, inputs.source_date))
-    return Result(files, spec, site.totals, site.per_topic, kept.passages, matches, joined, assigned.near_misses,
+    written.update(feed.files(state, spec, inputs.source_date))
+    stage("pages")
+    return Result(written, spec, site.totals, site.per_topic, kept.passages, matches, joined, assigned.near_misses,
                   corpus.problems if skip_invalid else ())
 
 

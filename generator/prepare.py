@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,8 +70,12 @@ def content_key(rel: str, raw: bytes) -> bytes:
     return h.digest()
 
 
-def read_folder(folder: Path, settings: Settings, cache: Cache | None = None, workers: int | None = None) -> Corpus:
-    """Every file of `folder`, in listing order: read, cleaned and with features, in parallel and cached."""
+def read_folder(folder: Path, settings: Settings, cache: Cache | None = None, workers: int | None = None,
+                progress: Callable[[int, int], None] = lambda done, total: None) -> Corpus:
+    """Every file of `folder`, in listing order: read, cleaned and with features, in parallel and cached.
+
+    `progress(done, total)` is called as files are done (from the cache, or by a chunk of work).
+    """
     rejected: list[Rejection] = []
     slots: list[Problem | int] = []   # a problem, or an index into jobs, in listing order
     jobs: list[tuple[str, str]] = []
@@ -86,7 +91,8 @@ def read_folder(folder: Path, settings: Settings, cache: Cache | None = None, wo
         keys = [_key(Path(p), rel, folder, settings) if memo else None for p, rel in jobs]
         results: list[Prepared | None] = [memo.get(k) if k else None for k in keys]
         todo = [i for i, r in enumerate(results) if r is None]
-        for i, prep in zip(todo, _prepare(jobs, todo, folder, settings, workers)):
+        progress(len(jobs) - len(todo), len(jobs))
+        for i, prep in zip(todo, _prepare(jobs, todo, folder, settings, workers, progress)):
             results[i] = prep
             if keys[i] is not None:
                 memo.put(keys[i], prep)
@@ -115,12 +121,20 @@ def _key(path: Path, rel: str, folder: Path, settings: Settings) -> bytes | None
 
 
 def _prepare(jobs: list[tuple[str, str]], todo: list[int], folder: Path, settings: Settings,
-             workers: int | None) -> list[Prepared]:
+             workers: int | None, progress: Callable[[int, int], None]) -> Iterator[Prepared]:
     """prepare_file for the jobs listed in `todo`, in that order: in worker processes when there are many."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(todo) < PARALLEL_MIN_FILES:
-        return [prepare_file(Path(jobs[i][0]), jobs[i][1], folder, settings) for i in todo]
     chunks = [todo[s:s + CHUNK] for s in range(0, len(todo), CHUNK)]
+    done = len(jobs) - len(todo)
+    if workers <= 1 or len(todo) < PARALLEL_MIN_FILES:
+        for c in chunks:
+            out = [prepare_file(Path(jobs[i][0]), jobs[i][1], folder, settings) for i in c]
+            done += len(c)
+            progress(done, len(jobs))
+            yield from out
+        return
     with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
-        done = pool.map(_prepare_chunk, [([jobs[i] for i in c], folder, settings) for c in chunks])
-        return [prep for out in done for prep in out]
+        for c, out in zip(chunks, pool.map(_prepare_chunk, [([jobs[i] for i in c], folder, settings) for c in chunks])):
+            done += len(c)
+            progress(done, len(jobs))
+            yield from out
