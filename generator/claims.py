@@ -49,14 +49,15 @@ class Claims:
 
 
 def join(passages: Sequence[Passage], family_of: Mapping[str, str], published: Mapping[str, str | None],
-         settings: Settings) -> Claims:
+         settings: Settings, among: Sequence[bool] | None = None) -> Claims:
     """Join the sentences of the passages that state the same fact into claims.
 
-    `passages[k]` must have order k. Two statements whose articles were published more than
+    `passages[k]` must have order k; `among[k]` says whether passage k takes part (all by default: a
+    build joins the passages that are on some topic, the only ones its pages show). Two statements whose articles were published more than
     `claim_max_days` apart are not one claim (news repeats its words about other events); undated
     articles are not held to that.
     """
-    found = _statements(passages, family_of, published, settings)
+    found = _statements(passages, family_of, published, settings, among)
 
     def wording(i: int) -> Wording:
         p = passages[found.where[2 * i]]
@@ -103,13 +104,15 @@ class _Statements:
 
 
 def _statements(passages: Sequence[Passage], family_of: Mapping[str, str], published: Mapping[str, str | None],
-                settings: Settings) -> _Statements:
-    """Index each sentence of at least `claim_min_words` words of each passage."""
+                settings: Settings, among: Sequence[bool] | None) -> _Statements:
+    """Index each sentence of at least `claim_min_words` words of each passage taking part."""
     index = claims_match.Index()
     family_id: dict[str, int] = {}
     article_id: dict[str, int] = {}
     where, words, day = array("q"), array("i"), array("q")
     for p in passages:
+        if among is not None and not among[p.order]:
+            continue
         for n, text in enumerate(sentences(p.text)):
             size = len(text.split())
             if size < settings.claim_min_words:

@@ -564,7 +564,20 @@ def link_index(index: Index, text_of, settings: Settings, bg: Background | None 
     bound = shared + np.minimum(common_weight[left], common_weight[right])
     keep = (smaller > 0) & (bound >= settings.claim_containment * smaller) & \
         ~((family[left] == family[right]) & (article[left] != article[right]))
-    pairs = set(zip(left[keep].tolist(), right[keep].tolist()))
+    # the exact containment of the pairs the bound lets through, on stem ids (features cost far more)
+    start = np.searchsorted(owner, np.arange(n + 1))
+    stem_ids = stems.tolist()
+
+    def stem_set(i: int) -> frozenset[int]:
+        return frozenset(stem_ids[start[i]:start[i + 1]])
+
+    pairs = set()
+    for i, j in zip(left[keep].tolist(), right[keep].tolist()):
+        shared_ids = stem_set(i) & stem_set(j)
+        smaller_ij = min(weight[i], weight[j])
+        if len(shared_ids) >= settings.claim_min_shared_stems and \
+                sum(idf[v] for v in shared_ids) >= settings.claim_containment * smaller_ij - 1e-9:
+            pairs.add((i, j))
     # identical normalised texts are the same claim whatever the index says (short ones included)
     hashes = np.frombuffer(index.norm_hash, dtype=np.int64)
     order = np.argsort(hashes, kind="stable")

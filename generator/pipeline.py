@@ -1,6 +1,6 @@
 """The build, top to bottom: one call per stage, each handing a typed record to the next. Nothing here writes files.
 
-    read, clean, features (per file: generator/prepare.py) -> families -> passages -> claims -> topics
+    read, clean, features (per file: generator/prepare.py) -> families -> passages -> topics -> claims
     -> pages -> ledger, feed
 """
 from __future__ import annotations
@@ -74,7 +74,7 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
              files: Callable[[int, int], None] = lambda done, total: None) -> Result:
     """Run every stage and return the briefings; raise GeneratorError on problems.
 
-    `stage(name)` is called as each stage ends ("read+clean", "dedup", "claims", "topics", "pages"), and
+    `stage(name)` is called as each stage ends ("read+clean", "dedup", "topics", "claims", "pages"), and
     `files(done, total)` as files are read, for progress and benchmarks.
     """
     # The editor's inputs first: they fail fast and need no article work.
@@ -97,14 +97,16 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
     # Only deduplication needs the features and the sentence alignment: free them (a sixth of the peak at 100k).
     corpus, alignment = replace(corpus, features={}), None
     stage("dedup")
-    # Claims: the same fact in several outlets' words joined, and where outlets disagree.
-    joined = claims.join(kept.passages, fam.family_of, {a.id: a.published for a in corpus.articles}, settings)
-    stage("claims")
     # The topics of every passage, read with its article (title, other passages): several, or none
     # (counted, never hidden); and the passages nearly on each topic.
     assigned = topics.assign(spec, kept.passages, corpus.articles, settings, cache)
     matches = assigned.matches
     stage("topics")
+    # Claims: the same fact in several outlets' words joined, and where outlets disagree, among the
+    # passages the topic pages show.
+    joined = claims.join(kept.passages, fam.family_of, {a.id: a.published for a in corpus.articles}, settings,
+                         among=[bool(m.topics) for m in matches])
+    stage("claims")
     # Pages, rendered, and the ledger accounting for every file.
     cleaned = {**corpus.cleaned, **{ca.id: ca for ca in final}}
     rejected = [*corpus.rejected, *map(_rejection, corpus.problems), *empty]

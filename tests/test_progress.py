@@ -26,7 +26,7 @@ def test_a_terminal_sees_a_bar_while_files_are_read_and_a_line_per_stage():
     text = out.getvalue()
     assert "read+clean" in text and "file" in text  # the bar: its label and unit
     lines = [line.strip() for line in text.replace("\r", "\n").split("\n") if line.strip().endswith(" s")]
-    assert [line.split(" done")[0] for line in lines] == ["read+clean", "dedup", "claims", "topics", "pages"]
+    assert [line.split(" done")[0] for line in lines] == ["read+clean", "dedup", "topics", "claims", "pages"]
 
 
 def test_nothing_is_shown_when_the_output_is_not_a_terminal_or_quiet():
