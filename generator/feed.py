@@ -29,6 +29,7 @@ from .errors import GeneratorError, Problem
 from .escape import visible_text
 from .model import REJECTED, Passage
 from .settings import Settings
+from .ledger import json_text
 from .topics import TopicMatch, TopicsFile
 
 NAME = "feed.xml"
@@ -178,7 +179,7 @@ def files(state: State, spec: TopicsFile, source_date: int | None) -> dict[str, 
     """The feed and its state, as files of the briefings folder."""
     data = {"version": VERSION, "topics": {slug: list(keys) for slug, keys in state.topics.items()},
             "entries": [asdict(e) for e in state.entries]}
-    return {STATE: json.dumps(data, indent=1, ensure_ascii=False) + "\n", NAME: atom(state, spec, source_date)}
+    return {STATE: json_text(data), NAME: atom(state, spec, source_date)}
 
 
 def atom(state: State, spec: TopicsFile, source_date: int | None) -> str:

@@ -61,4 +61,17 @@ def ledger(spec: TopicsFile, settings: Settings, site: Site, cleaned: Mapping[st
                                   "sentence": w.sentence, "sources": list(w.sources)} for w in c.wordings]}
                    for c in joined.claims],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text(data)
+
+
+def json_text(data: object, indent: str = "") -> str:
+    """JSON for files kept in git: objects open one key a line, a list of records one record a line
+    (each written by the C encoder: json.dumps with indent is pure Python, slow on a big corpus)."""
+    inner = indent + "  "
+    if isinstance(data, dict) and data:
+        items = [f"{inner}{json.dumps(k, ensure_ascii=False)}: {json_text(v, inner).lstrip()}" for k, v in data.items()]
+        return "{\n" + ",\n".join(items) + f"\n{indent}}}" + ("" if indent else "\n")
+    if isinstance(data, list) and any(isinstance(x, (dict, list)) for x in data):
+        items = [inner + json.dumps(x, ensure_ascii=False) for x in data]
+        return "[\n" + ",\n".join(items) + f"\n{indent}]"
+    return json.dumps(data, ensure_ascii=False)
