@@ -221,6 +221,17 @@ def test_search_finds_the_topic_page(browser, base_url, query, slug):
         shown_hit(base_url, slug), f"no search result for {query!r} links to {slug}/")
 
 
+def test_search_works_under_a_sub_path(browser, built):
+    """As on GitHub Pages (https://owner.github.io/repo/): the site is served from a folder, not the host's root."""
+    site = built[1]
+    with _serving(site.parent) as root:
+        base = f"{root}{site.name}/"
+        browser.get(base)
+        search(browser, "rare earth")
+        WebDriverWait(browser, WAIT, ignored_exceptions=(StaleElementReferenceException,)).until(
+            shown_hit(base, "minerals-deal"), f"no search result links to {base}minerals-deal/")
+
+
 def test_search_box_follows_the_palette(browser, base_url):
     browser.get(base_url)
     box = wait(browser).until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#briefings-search input")))
