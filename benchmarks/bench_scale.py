@@ -17,7 +17,9 @@ of every file, in one worker process per core; no cache) and reports per-stage s
 (resource.getrusage ru_maxrss; the peak can only grow, so the stage that raised it is the one that
 needed it; worker processes are reported apart). Finally it prints time(10k)/time(1k) when both sizes were run. `--profile` writes a
 cProfile dump per size next to the corpus. `--site-max N` also runs a real `briefings build` (with
-the strict MkDocs build) for each size up to N articles and reports the seconds MkDocs took.
+the strict MkDocs build and the Pagefind index) for each size up to N articles and reports the seconds
+they took, the seconds of the index alone and, when Chromium is installed, the most bytes a reader's
+first search for a topic's first term downloads (benchmarks.bench_search).
 """
 from __future__ import annotations
 
@@ -85,16 +87,27 @@ def stages(seeds: Path, topics: Path, templates: Path, cache: Path | None = None
     return out
 
 
-def site_seconds(corpus: Path, topics: Path) -> float:
-    """Seconds of the strict MkDocs build in a real `briefings build` of the corpus (briefings and site
-    written to a temporary folder), as the command reports it."""
+def topic_terms(topics: Path) -> list[str]:
+    """The first term of each topic in a file written by make_topics: common words, so searches with many hits."""
+    return re.findall(r"^    terms:\n      - (\w+)$", topics.read_text(encoding="utf-8"), flags=re.M)
+
+
+def site_build(corpus: Path, topics: Path, search: bool = True) -> dict:
+    """Seconds of the strict MkDocs build and the search index in a real `briefings build` of the corpus (briefings
+    and site written to a temporary folder), as the command reports them; with `search`, also the bytes of a first
+    search for each topic's first term, measured in Chromium by benchmarks.bench_search (skipped without it)."""
     with tempfile.TemporaryDirectory(prefix="bench-site-") as out:
         proc = subprocess.run(
             [sys.executable, "-m", "generator", "build", "--seeds", str(corpus / "articles"), "--topics", str(topics),
              "--templates", str(REPO / "templates"), "--config", str(REPO / "mkdocs.yml"),
              "--briefings", f"{out}/briefings", "--site", f"{out}/site", "--skip-invalid"],
             cwd=REPO, check=True, capture_output=True, text=True)
-    return float(re.search(r"with MkDocs in ([0-9.]+) s", proc.stdout).group(1))
+        res = {"mkdocs_seconds": float(re.search(r"with MkDocs in ([0-9.]+) s", proc.stdout).group(1))}
+        if search and shutil.which("chromedriver"):
+            from benchmarks import bench_search
+
+            res["search"] = bench_search.measure(Path(out) / "site", topic_terms(topics))
+    return res
 
 
 def run_size(n: int, seed: int, workdir: Path, profile: bool, site: bool = False, code: Path = REPO) -> dict:
@@ -122,7 +135,7 @@ def run_size(n: int, seed: int, workdir: Path, profile: bool, site: bool = False
     res["peak_mib"] = max(s["peak_mib"] for s in res["stages"].values())
     res["worker_peak_mib"] = max(s["worker_peak_mib"] for s in res["stages"].values())
     if site:
-        res["mkdocs_seconds"] = site_seconds(corpus, topics)
+        res.update(site_build(corpus, topics))
     return res
 
 
@@ -136,7 +149,11 @@ def report(res: dict) -> str:
     return (f"{res['size']:>7} articles: {parts}\n"
             f"{'':>17}total {res['total_seconds']:.2f} s (process {res['wall_seconds']:.2f} s), "
             f"peak {res['peak_mib']:.0f} MiB (each worker <= {res['worker_peak_mib']:.0f} MiB), {res['files']} pages, {res['bytes'] / 1e6:.1f} MB"
-            + (f"\n{'':>17}MkDocs build of the site {res['mkdocs_seconds']:.2f} s" if "mkdocs_seconds" in res else ""))
+            + (f"\n{'':>17}MkDocs build of the site and its search index {res['mkdocs_seconds']:.2f} s"
+               if "mkdocs_seconds" in res else "")
+            + (f"\n{'':>17}search: index {res['search']['index_seconds']:.1f} s, "
+               f"{res['search']['disk']['bundle_bytes'] / 1e6:.1f} MB on disk; first search of a topic term "
+               f"<= {res['search']['max_first_search_bytes'] / 1e6:.2f} MB downloaded" if "search" in res else ""))
 
 
 def main(argv: list[str] | None = None) -> int:

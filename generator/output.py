@@ -8,7 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from . import htmlcheck
+from . import htmlcheck, search
 from .errors import GeneratorError, Problem
 
 MANIFEST = ".generated"
@@ -101,7 +101,8 @@ def publish(config_file: Path, briefings: Path, files: dict[str, str], site: Pat
 
 
 def _mkdocs(config_file: Path, docs: Path, out: Path, nav: list, site_name: str) -> None:
-    """The strict MkDocs build of `docs` into `out`, then the content check; failures are GeneratorErrors."""
+    """The strict MkDocs build of `docs` into `out`, the content check, then the search index; failures are
+    GeneratorErrors (and leave the published site as it was, since `out` is not yet swapped in)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -115,6 +116,7 @@ def _mkdocs(config_file: Path, docs: Path, out: Path, nav: list, site_name: str)
         raise GeneratorError(Problem(str(config_file), f"MkDocs build failed: {err}",
                                      "the warnings above name the page; fix the template or mkdocs.yml")) from None
     htmlcheck.check_site(out)
+    search.index_site(out)
 
 
 def _swap(new: Path, site: Path) -> None:

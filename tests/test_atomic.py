@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import cli, pipeline, reader
+from generator import cli, pipeline, reader, search
 from generator.settings import DEFAULT
 
 from .helpers import FIXTURE, ROOT
@@ -113,6 +113,20 @@ def test_interrupted_build_leaves_previous_output(good, monkeypatch):
         cli.main(["build", *args])
     assert {"briefings": tree(base / "briefings"), "site": tree(base / "site")} == before
     assert sorted(p.name for p in base.iterdir()) == entries
+
+
+def test_failed_search_index_leaves_previous_briefings_and_site(good, capsys, monkeypatch):
+    base, args = good
+    before = {"briefings": tree(base / "briefings"), "site": tree(base / "site")}
+    entries = sorted(p.name for p in base.iterdir())
+    (base / "seeds" / "gazette-treaty.md").write_text(
+        (base / "seeds" / "gazette-treaty.md").read_text(encoding="utf-8") + "\nThe dam inspection was delayed.\n",
+        encoding="utf-8")
+    monkeypatch.setattr(search, "command", lambda site: [sys.executable, "-c", "raise SystemExit('no index')"])
+    assert cli.main(["build", *args]) == 1
+    assert "the search index failed: no index" in capsys.readouterr().err
+    assert {"briefings": tree(base / "briefings"), "site": tree(base / "site")} == before
+    assert sorted(p.name for p in base.iterdir()) == entries, "temporary folder left behind"
 
 
 def _build_in_subprocess(base: Path, out: Path, hashseed: str) -> None:

@@ -4,6 +4,7 @@ Needs selenium (the `test` extra), Chromium and chromedriver. The browser is fou
 CHROMEDRIVER or on PATH. Without them the tests skip locally, but fail in CI (CI=true).
 """
 import base64
+import contextlib
 import functools
 import http.server
 import os
@@ -53,10 +54,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def base_url(built):
-    """The built site served on 127.0.0.1 with an ephemeral port, for this module only."""
-    _, site, _ = built
+@contextlib.contextmanager
+def _serving(site: Path):
+    """`site` served on 127.0.0.1 with an ephemeral port; yields its URL."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -66,6 +66,13 @@ def base_url(built):
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def base_url(built):
+    """The built site served on 127.0.0.1 with an ephemeral port, for this module only."""
+    with _serving(built[1]) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -188,24 +195,104 @@ def test_footnote_names_the_seed_file_and_leads_to_its_source_entry(browser, bas
     assert f"File: {seed}" in details.text
 
 
-@pytest.mark.parametrize("query, slug", [("rare earth", "minerals-deal"), ("30,000", "peacekeeping-force")])
-def test_search_finds_the_topic_page(browser, base_url, query, slug):
-    browser.get(base_url)
-    box = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".md-search__input")))
-    if not box.is_displayed():  # narrow window: the search sits behind the header's search button
-        browser.find_element(By.CSS_SELECTOR, "label.md-header__button[for='__search']").click()
-    wait(browser).until(EC.element_to_be_clickable(box)).click()
+def search(driver, query: str) -> None:
+    """Type `query` into the header's search box (Pagefind UI), replacing what is there."""
+    box = wait(driver).until(EC.element_to_be_clickable((By.CSS_SELECTOR, "#briefings-search input[type='text']")))
+    box.click()
     box.send_keys(Keys.CONTROL, "a")
     box.send_keys(query)
 
-    def shown_hit(driver):  # the result list is re-rendered as the index loads: elements can go stale
-        for a in driver.find_elements(By.CSS_SELECTOR, ".md-search-result__item a.md-search-result__link"):
-            if (a.get_attribute("href") or "").startswith(f"{base_url}{slug}/") and a.is_displayed():
-                return True
-        return False
 
+def shown_hit(base_url: str, slug: str):
+    """A wait condition: a search result shown that links to the page `slug` (or a place on it)."""
+    def found(driver):  # results are re-rendered as fragments load: elements can go stale
+        for a in driver.find_elements(By.CSS_SELECTOR, "#briefings-search a.pagefind-ui__result-link"):
+            if (a.get_attribute("href") or "").startswith(f"{base_url}{slug}/") and a.is_displayed():
+                return a
+        return False
+    return found
+
+
+@pytest.mark.parametrize("query, slug", [("rare earth", "minerals-deal"), ("30,000", "peacekeeping-force")])
+def test_search_finds_the_topic_page(browser, base_url, query, slug):
+    browser.get(base_url)
+    search(browser, query)
     WebDriverWait(browser, WAIT, ignored_exceptions=(StaleElementReferenceException,)).until(
-        shown_hit, f"no search result for {query!r} links to {slug}/")
+        shown_hit(base_url, slug), f"no search result for {query!r} links to {slug}/")
+
+
+def test_search_works_under_a_sub_path(browser, built):
+    """As on GitHub Pages (https://owner.github.io/repo/): the site is served from a folder, not the host's root."""
+    site = built[1]
+    with _serving(site.parent) as root:
+        base = f"{root}{site.name}/"
+        browser.get(base)
+        search(browser, "rare earth")
+        WebDriverWait(browser, WAIT, ignored_exceptions=(StaleElementReferenceException,)).until(
+            shown_hit(base, "minerals-deal"), f"no search result links to {base}minerals-deal/")
+
+
+def test_search_box_follows_the_palette(browser, base_url):
+    browser.get(base_url)
+    box = wait(browser).until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#briefings-search input")))
+    colours = set()
+    for _ in range(2):  # this scheme, then the other; the toggle is clicked back at the end
+        colours.add((box.value_of_css_property("background-color"), box.value_of_css_property("color")))
+        _switch_scheme(browser)
+    assert len(colours) == 2, f"the search box keeps one colour in both palettes: {colours}"
+
+
+# --- a site whose topics overflow onto archive pages ------------------------------------------------------------
+
+def _archive_only_word(files: dict[str, str]) -> tuple[str, str]:
+    """A word of an archive page's passages found on no other page, and that page's slug (the first by name)."""
+    def words(text: str) -> set[str]:
+        return set(re.findall(r"[a-z]{7,}", text.lower()))
+
+    for name in sorted(n for n in files if re.fullmatch(r".+-archive(-\d+)?\.md", n)):
+        passages = "\n".join(line for line in files[name].split("\n")
+                             if line and not line.startswith(("#", "*", "[^", ">", "|", "<")))
+        others = set().union(*(words(text) for n, text in files.items() if n != name and n.endswith(".md")))
+        unique = sorted(words(passages) - others)
+        if unique:
+            return unique[0], name[:-3]
+    raise AssertionError("no archive page holds a word of its own")
+
+
+@pytest.fixture(scope="module")
+def archive_site(tmp_path_factory):
+    """The seeds built with topic pages of 2 passages, so the rest goes to archive pages; (site, word, slug)."""
+    from dataclasses import replace
+
+    from generator import output, pipeline
+    from generator.cli import _nav
+    from generator.settings import DEFAULT
+
+    out = tmp_path_factory.mktemp("archive-site")
+    small = replace(DEFAULT, topic_page_passages=2, archive_page_passages=3)
+    result = pipeline.generate(pipeline.Inputs(ROOT / "seeds", ROOT / "templates" / "topics.yml", ROOT / "templates"),
+                               small, skip_invalid=False)
+    output.publish(ROOT / "mkdocs.yml", out / "briefings", result.files, out / "site", _nav(result), result.spec.title)
+    word, slug = _archive_only_word(result.files)
+    return out / "site", word, slug
+
+
+@pytest.fixture(scope="module")
+def archive_url(archive_site):
+    with _serving(archive_site[0]) as url:
+        yield url
+
+
+def test_search_finds_a_passage_only_on_an_archive_page(browser, archive_site, archive_url):
+    _, word, slug = archive_site
+    browser.get(archive_url)
+    search(browser, word)
+    hit = WebDriverWait(browser, WAIT, ignored_exceptions=(StaleElementReferenceException,)).until(
+        shown_hit(archive_url, slug), f"no search result for {word!r} links to the archive page {slug}/")
+    href = hit.get_attribute("href")
+    hit.click()
+    wait(browser).until(lambda d: d.current_url.split("#")[0] == href.split("#")[0])
+    assert word in browser.find_element(By.CSS_SELECTOR, "article").text.lower()
 
 
 def test_palette_toggle_switches_between_light_and_dark(browser, base_url):
