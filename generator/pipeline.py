@@ -92,7 +92,7 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
     fam, alignment = families.find_families(news, settings, corpus.features, cache, corpus.keys)
     # Short lines repeated across unrelated families are boilerplate too.
     final = clean.remove_repeated_lines(fam.articles, fam.family_of, settings)
-    # Passages: paragraphs not already kept elsewhere, each citing every article that carries it.
+    # Passages: paragraphs not already kept elsewhere, each citing every article that carries all of it.
     kept = passages.merge_passages(fam, alignment, settings, clean.repeated(final))
     # Only deduplication needs the features and the sentence alignment: free them (a sixth of the peak at 100k).
     corpus, alignment = replace(corpus, features={}), None
