@@ -150,8 +150,11 @@ def _fallback_stamp(sources: Iterable[cx.Source], source_date: int | None) -> st
 
 def _entry(slug: str, title: str, new: list[Passage], hash_of: Mapping[int, str], by_id: Mapping[str, cx.Source],
            settings: Settings, fallback: str) -> Entry:
-    """The entry of one topic's new passages: the most widely reported listed first."""
-    new = sorted(new, key=lambda p: (-len(p.sources), p.order))
+    """The entry of one topic's new passages: the most widely reported (by independent outlets) listed first."""
+    def outlets(p: Passage) -> int:  # independent outlets: a copy counts with the article it copies
+        return len({by_id[a].duplicate_of or a for a in p.sources if a in by_id})
+
+    new = sorted(new, key=lambda p: (-outlets(p), -len(p.sources), p.order))
     hashes = sorted({hash_of[p.order] for p in new})
     entry_id = f"urn:uuid:{uuid.uuid5(_IDS, ' '.join(['entry', slug, *hashes]))}"
     dates = [by_id[a].published for p in new for a in p.sources if a in by_id and by_id[a].published]
