@@ -11,11 +11,13 @@ articles alone.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from . import claims_match
+from .memo import Cache, Memo
 from .model import Passage
 from .settings import Settings
 from .textnorm import sentences
@@ -49,15 +51,15 @@ class Claims:
 
 
 def join(passages: Sequence[Passage], family_of: Mapping[str, str], published: Mapping[str, str | None],
-         settings: Settings, among: Sequence[bool] | None = None) -> Claims:
+         settings: Settings, among: Sequence[bool] | None = None, cache: Cache | None = None) -> Claims:
     """Join the sentences of the passages that state the same fact into claims.
 
     `passages[k]` must have order k; `among[k]` says whether passage k takes part (all by default: a
     build joins the passages that are on some topic, the only ones its pages show). Two statements whose articles were published more than
     `claim_max_days` apart are not one claim (news repeats its words about other events); undated
-    articles are not held to that.
+    articles are not held to that. The cache keeps each passage's statements, indexed, by its text.
     """
-    found = _statements(passages, family_of, published, settings, among)
+    found = _statements(passages, family_of, published, settings, among, cache)
 
     def wording(i: int) -> Wording:
         p = passages[found.where[2 * i]]
@@ -104,25 +106,36 @@ class _Statements:
 
 
 def _statements(passages: Sequence[Passage], family_of: Mapping[str, str], published: Mapping[str, str | None],
-                settings: Settings, among: Sequence[bool] | None) -> _Statements:
+                settings: Settings, among: Sequence[bool] | None, cache: Cache | None) -> _Statements:
     """Index each sentence of at least `claim_min_words` words of each passage taking part."""
     index = claims_match.Index()
     family_id: dict[str, int] = {}
     article_id: dict[str, int] = {}
     where, words, day = array("q"), array("i"), array("q")
-    for p in passages:
-        if among is not None and not among[p.order]:
-            continue
-        for n, text in enumerate(sentences(p.text)):
-            size = len(text.split())
-            if size < settings.claim_min_words:
+    with (cache or Cache(None, settings)).memo("claims") as memo:
+        for p in passages:
+            if among is not None and not among[p.order]:
                 continue
-            index.add(text, family_id.setdefault(family_of[p.article_id], len(family_id)),
-                      article_id.setdefault(p.article_id, len(article_id)))
-            where.extend((p.order, n))
-            words.append(size)
-            day.append(_ordinal(published.get(p.article_id)))
+            family, article = family_id.setdefault(family_of[p.article_id], len(family_id)), \
+                article_id.setdefault(p.article_id, len(article_id))
+            for n, size, found in _passage_statements(p.text, settings, memo):
+                index.add_parts(found, family, article)
+                where.extend((p.order, n))
+                words.append(size)
+                day.append(_ordinal(published.get(p.article_id)))
     return _Statements(index, where, words, day)
+
+
+def _passage_statements(text: str, settings: Settings, memo: Memo) -> tuple[tuple[int, int, claims_match.Parts], ...]:
+    """(sentence index, words, indexed parts) of each statement of a passage, kept per text in the memo."""
+    key = hashlib.blake2b(text.encode(), digest_size=16).digest() if memo else None
+    found = memo.get(key) if memo else None
+    if found is None:
+        found = tuple((n, size, claims_match.parts(s)) for n, s in enumerate(sentences(text))
+                      if (size := len(s.split())) >= settings.claim_min_words)
+        if memo:
+            memo.put(key, found)
+    return found
 
 
 def _ordinal(published: str | None) -> int:

@@ -31,6 +31,7 @@ the highest dev recall of "same" at dev precision >= 0.99, the strictest thresho
 """
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from array import array
@@ -494,39 +495,59 @@ class Index:
         self.figures, self.figure_owner = array("i"), array("i")
         self.norm_hash, self.family, self.article = array("q"), array("q"), array("q")
         self._figure_ids: dict[str, int] = {}
-        self._word_id: dict[str, int] = {}  # normalised word -> vocab id of its stem, -1 when not content
 
     def __len__(self) -> int:
         return len(self.family)
 
     def add(self, text: str, family: int, article: int) -> None:
         """Index one statement; `family` and `article` are ids (equal ids: the same family or article)."""
-        i, norm = len(self.family), normalise(text)
-        tokens = norm.split()
-        if "t" in tokens:  # "don t", "isn t": the negation rules of _content decide what is content
-            ids = {self.vocab.setdefault(w, len(self.vocab)) for w in _content(tokens)[0]}
-        else:
-            ids = set()
-            for w in tokens:
-                v = self._word_id.get(w)
-                if v is None:
-                    v = self._word_id[w] = self._stem_id(w)
-                if v >= 0:
-                    ids.add(v)
-        self.stems.extend(sorted(ids))
+        self.add_parts(parts(text), family, article)
+
+    def add_parts(self, found: Parts, family: int, article: int) -> None:
+        """Index one statement from its `parts` (which a cache can keep)."""
+        i = len(self.family)
+        stems, figures, key = found
+        ids = sorted({self.vocab.setdefault(w, len(self.vocab)) for w in stems})
+        self.stems.extend(ids)
         self.stem_owner.extend([i] * len(ids))
-        if _DIGIT.search(norm):
-            figures = {self._figure_ids.setdefault(t, len(self._figure_ids)) for t in tokens if t.isdigit()}
-            self.figures.extend(sorted(figures))
-            self.figure_owner.extend([i] * len(figures))
-        self.norm_hash.append(hash(norm))
+        if figures:
+            fids = sorted({self._figure_ids.setdefault(t, len(self._figure_ids)) for t in figures})
+            self.figures.extend(fids)
+            self.figure_owner.extend([i] * len(fids))
+        self.norm_hash.append(key)
         self.family.append(family)
         self.article.append(article)
 
-    def _stem_id(self, word: str) -> int:
-        """The vocabulary id of a word's content stem, or -1 when it is not content (as _content decides)."""
-        content = _content([word])[0]
-        return self.vocab.setdefault(content[0], len(self.vocab)) if content else -1
+
+Parts = tuple[tuple[str, ...], tuple[str, ...], int]
+
+
+def parts(text: str) -> Parts:
+    """What the index keeps of a statement: its content stems, its figures in digits, and a 64-bit key of
+    its normalised text (equal texts, equal keys)."""
+    norm = normalise(text)
+    tokens = norm.split()
+    if "t" in tokens:  # "don t", "isn t": the negation rules of _content decide what is content
+        stems = tuple(sorted(set(_content(tokens)[0])))
+    else:
+        found = set()
+        for w in tokens:
+            c = _STEM_OF.get(w)
+            if c is None:
+                if len(_STEM_OF) > _CANON_MAX:
+                    _STEM_OF.clear()
+                content = _content([w])[0]
+                c = _STEM_OF[w] = content[0] if content else ""
+            if c:
+                found.add(c)
+        stems = tuple(sorted(found))
+    figures = tuple(t for t in tokens if t.isdigit()) if _DIGIT.search(norm) else ()
+    key = int.from_bytes(hashlib.blake2b(norm.encode(), digest_size=8).digest(), "little", signed=True)
+    return stems, figures, key
+
+
+# normalised word -> its content stem ("" when not content), kept across the statements of a build
+_STEM_OF: dict[str, str] = {}
 
 
 def link_index(index: Index, text_of, settings: Settings, bg: Background | None = None) -> list[tuple[int, int, str]]:

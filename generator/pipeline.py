@@ -105,7 +105,7 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
     # Claims: the same fact in several outlets' words joined, and where outlets disagree, among the
     # passages the topic pages show.
     joined = claims.join(kept.passages, fam.family_of, {a.id: a.published for a in corpus.articles}, settings,
-                         among=[bool(m.topics) for m in matches])
+                         among=[bool(m.topics) for m in matches], cache=cache)
     stage("claims")
     # Pages, rendered, and the ledger accounting for every file.
     cleaned = {**corpus.cleaned, **{ca.id: ca for ca in final}}

@@ -33,7 +33,7 @@ def test_cache_gives_the_same_output_and_is_invalidated(tmp_path):
     edited = prepare.read_folder(seeds, DEFAULT, Cache(cache, DEFAULT))
     assert edited.cache_misses == 1
     # kept pair alignments and topic scores give what a build without any cache gives
-    assert list(cache.glob("pairs-*")) and list(cache.glob("topics-*"))
+    assert list(cache.glob("pairs-*")) and list(cache.glob("topics-*")) and list(cache.glob("claims-*"))
     fresh = pipeline.generate(_inputs(seeds), DEFAULT, skip_invalid=True).files
     assert pipeline.generate(_inputs(seeds, cache), DEFAULT, skip_invalid=True).files == fresh != expected
     # a changed setting invalidates everything
