@@ -132,7 +132,7 @@ def _passage_statements(text: str, settings: Settings, memo: Memo) -> tuple[tupl
     found = memo.get(key) if memo else None
     if found is None:
         found = tuple((n, size, claims_match.parts(s)) for n, s in enumerate(sentences(text))
-                      if (size := len(s.split())) >= settings.claim_min_words)
+                      if (size := len(s.split())) >= settings.claim_min_words and len(s) <= settings.claim_max_chars)
         if memo:
             memo.put(key, found)
     return found

@@ -222,11 +222,11 @@ def numbers(text: str) -> tuple[tuple[str, float, bool], ...]:
     for m in _NUMBER.finditer(text):
         value = float(m.group(1).replace(",", "").rstrip(".") or 0)
         value = value * SCALES[m.group(2).lower()] if m.group(2) else value
-        out.append((_kind(text, m.start(), m.end(), value), value, bool(_APPROX.search(text[:m.start()]))))
+        out.append((_kind(text, m.start(), m.end(), value), value, _approximate(text, m.start())))
     for m in _WORD_NUMBER.finditer(text):
         value = NUMBER_WORDS[m.group(1).lower()] + (NUMBER_WORDS[m.group(2).lower()] if m.group(2) else 0)
         value = float(value * SCALES[m.group(3).lower()] if m.group(3) else value)
-        out.append((_kind(text, m.start(), m.end(), value), value, bool(_APPROX.search(text[:m.start()]))))
+        out.append((_kind(text, m.start(), m.end(), value), value, _approximate(text, m.start())))
     return tuple(sorted(out))
 
 
@@ -243,6 +243,16 @@ def _kind(text: str, start: int, end: int, value: float) -> str:
     return "count"
 
 
+# Characters either side of a figure or a name searched for the words around it: a bound, so that a
+# sentence of thousands of figures costs time in proportion to its length, not its square.
+_NEAR = 80
+
+
+def _approximate(text: str, start: int) -> bool:
+    """Whether "more than", "about", "nearly", ... stands just before the figure at `start`."""
+    return bool(_APPROX.search(text[max(0, start - _NEAR):start]))
+
+
 def _neighbours(text: str, start: int, end: int) -> tuple[str, str]:
     """The content stems just before and just after text[start:end] ("" at an end of the sentence)."""
     def first(words):
@@ -252,7 +262,8 @@ def _neighbours(text: str, start: int, end: int) -> tuple[str, str]:
                 if c not in STOPWORDS:
                     return c
         return ""
-    return first(reversed(normalise(text[:start]).split())), first(normalise(text[end:]).split())
+    return (first(reversed(normalise(text[max(0, start - _NEAR):start]).split())),
+            first(normalise(text[end:end + _NEAR]).split()))
 
 
 def number_slots(text: str) -> tuple[tuple[str, float, bool, str, str], ...]:
@@ -263,7 +274,7 @@ def number_slots(text: str) -> tuple[tuple[str, float, bool, str, str], ...]:
         for m in pattern.finditer(text):
             before, after = _neighbours(text, m.start(), m.end())
             out.append((_kind(text, m.start(), m.end(), value_of(m)), value_of(m),
-                        bool(_APPROX.search(text[:m.start()])), before, after))
+                        _approximate(text, m.start()), before, after))
     return tuple(sorted(out))
 
 

@@ -48,6 +48,7 @@ class Settings:
     sources_page_entries: int = _s(2000, "Input files listed on each sources page; more continue on the next (sources-2, ...).")
     archive_page_passages: int = _s(1000, "Passages on each archive page; more continue on the next (-archive-2, ...).")
     claim_min_words: int = _s(6, "Sentences with fewer words are not compared as claims (they stay in their passage).")
+    claim_max_chars: int = _s(1000, "Longer sentences are not compared as claims (run-on text, tables pasted as one line).")
     claim_max_days: int = _s(7, "Statements of articles published more than this many days apart are not one claim.")
     claim_max_df: int = _s(50, "A word, name or number in more statements than this is not used to find claim candidates.")
     claim_min_shared: int = _s(2, "Index keys (words, names, numbers) two statements must share to be compared as claims.")

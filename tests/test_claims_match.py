@@ -145,3 +145,12 @@ def test_news_vocabulary_equivalences_join():
     assert cm.canon("suggested") == cm.canon("proposal") and cm.canon("willing") == cm.canon("agreed")
     assert _pair("The government proposed sending peacekeepers to the border region next month.",
                  "The government suggested sending troops to the border region next month.") == "same"
+
+
+def test_a_sentence_of_thousands_of_figures_is_read_in_one_pass():
+    # hostile input: each figure looks only at the words near it (the whole sentence before it would
+    # make this quadratic: minutes for this sentence)
+    text = "The figures were " + " ".join(str(n) for n in range(20_000)) + " in all, about 7 more."
+    f = cm.features(text)
+    assert len(f.numbers) == 20_001
+    assert ("count", 7.0, True) in f.numbers  # "about 7": approximate, found next to its figure
