@@ -172,12 +172,7 @@ def read_file(path: Path, rel: str, folder: Path, settings: Settings) -> Article
         meta, body, offset = {}, text, 0
     if is_md:
         paragraphs = markdown_paragraphs(body, offset, settings)
-        stated = stated_outlet(paragraphs) if not meta.get("outlet") else None
-        if stated is not None:
-            meta["outlet"] = stated[0]
-        notes = tuple(f"outlet from line {stated[1]}" if name == "outlet" and stated else f"{name} not given"
-                      for name in ("title", "outlet", "published", "url") if not meta.get(name) or
-                      (name == "outlet" and stated))
+        meta, notes = _markdown_metadata(meta, paragraphs)
     else:
         paragraphs = text_paragraphs(body, offset, settings)
         title, outlet, published, inferred = infer_metadata(paragraphs)
@@ -187,6 +182,17 @@ def read_file(path: Path, rel: str, folder: Path, settings: Settings) -> Article
         notes = tuple(n for n in inferred if n.split()[0] not in given)
     return Article(aid, rel, meta.get("title"), meta.get("outlet"), meta.get("url"),
                    meta.get("published"), paragraphs, notes)
+
+
+def _markdown_metadata(meta: dict[str, str], paragraphs: tuple[Paragraph, ...]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """A Markdown article's front matter, with the outlet its text states when none is given, and its notes."""
+    stated = stated_outlet(paragraphs) if not meta.get("outlet") else None
+    if stated is not None:
+        meta = {**meta, "outlet": stated[0]}
+    notes = tuple(f"outlet from line {stated[1]}" if name == "outlet" and stated else f"{name} not given"
+                  for name in ("title", "outlet", "published", "url")
+                  if not meta.get(name) or (name == "outlet" and stated))
+    return meta, notes
 
 
 def article_id(rel: str) -> str:
