@@ -116,13 +116,14 @@ def _statements(passages: Sequence[Passage], family_of: Mapping[str, str], publi
         for p in passages:
             if among is not None and not among[p.order]:
                 continue
-            family, article = family_id.setdefault(family_of[p.article_id], len(family_id)), \
-                article_id.setdefault(p.article_id, len(article_id))
+            family = family_id.setdefault(family_of[p.article_id], len(family_id))
+            article = article_id.setdefault(p.article_id, len(article_id))
+            date = _ordinal(published.get(p.article_id))
             for n, size, found in _passage_statements(p.text, settings, memo):
                 index.add_parts(found, family, article)
                 where.extend((p.order, n))
                 words.append(size)
-                day.append(_ordinal(published.get(p.article_id)))
+                day.append(date)
     return _Statements(index, where, words, day)
 
 
