@@ -1,6 +1,6 @@
 """Claims: the same fact told by several outlets in their own words, joined; and where outlets disagree.
 
-Every sentence of a kept passage is a statement. generator/claims_match.py pairs statements of
+Every sentence of a kept passage on a topic is a statement. generator/claims_match.py pairs statements of
 different families that state one fact ("same") or state it with figures or names that disagree
 ("conflict"), and repeats inside one article. A claim is a group of "same" statements: its
 wordings, each held by the articles its passage cites. A claim's independent sources are the
@@ -55,9 +55,10 @@ def join(passages: Sequence[Passage], family_of: Mapping[str, str], published: M
     """Join the sentences of the passages that state the same fact into claims.
 
     `passages[k]` must have order k; `among[k]` says whether passage k takes part (all by default: a
-    build joins the passages that are on some topic, the only ones its pages show). Two statements whose articles were published more than
-    `claim_max_days` apart are not one claim (news repeats its words about other events); undated
-    articles are not held to that. The cache keeps each passage's statements, indexed, by its text.
+    build joins the passages that are on some topic, the only ones its pages show). Two statements
+    whose articles were published more than `claim_max_days` apart are not one claim (news repeats its
+    words about other events); undated articles are not held to that. The cache keeps each passage's
+    statements, indexed, by its text.
     """
     found = _statements(passages, family_of, published, settings, among, cache)
 
