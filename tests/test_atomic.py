@@ -95,15 +95,23 @@ def test_failed_site_check_leaves_previous_briefings_and_site(good, capsys):
     assert sorted(p.name for p in base.iterdir()) == entries
 
 
+def _state(base):
+    """The built briefings and site, and the entries of the build folder, to compare after a failed build."""
+    return {"briefings": tree(base / "briefings"), "site": tree(base / "site")}, sorted(p.name for p in base.iterdir())
+
+
+def _edit_a_seed(base) -> None:
+    """A real change of input, so that a build has something new to write."""
+    seed = base / "seeds" / "gazette-treaty.md"
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nThe dam inspection was delayed.\n", encoding="utf-8")
+
+
 def test_interrupted_build_leaves_previous_output(good, monkeypatch):
     from mkdocs.commands import build as mkdocs_build
 
     base, args = good
-    before = {"briefings": tree(base / "briefings"), "site": tree(base / "site")}
-    entries = sorted(p.name for p in base.iterdir())
-    (base / "seeds" / "gazette-treaty.md").write_text(
-        (base / "seeds" / "gazette-treaty.md").read_text(encoding="utf-8") + "\nThe dam inspection was delayed.\n",
-        encoding="utf-8")
+    before, entries = _state(base)
+    _edit_a_seed(base)
 
     def interrupted(config, **kwargs):
         raise KeyboardInterrupt
@@ -117,11 +125,8 @@ def test_interrupted_build_leaves_previous_output(good, monkeypatch):
 
 def test_failed_search_index_leaves_previous_briefings_and_site(good, capsys, monkeypatch):
     base, args = good
-    before = {"briefings": tree(base / "briefings"), "site": tree(base / "site")}
-    entries = sorted(p.name for p in base.iterdir())
-    (base / "seeds" / "gazette-treaty.md").write_text(
-        (base / "seeds" / "gazette-treaty.md").read_text(encoding="utf-8") + "\nThe dam inspection was delayed.\n",
-        encoding="utf-8")
+    before, entries = _state(base)
+    _edit_a_seed(base)
     monkeypatch.setattr(search, "command", lambda site: [sys.executable, "-c", "raise SystemExit('no index')"])
     assert cli.main(["build", *args]) == 1
     assert "the search index failed: no index" in capsys.readouterr().err
