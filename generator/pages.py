@@ -10,7 +10,6 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from . import claims, claims_match, context as cx, topics
 from .claims import Claim, Claims, Wording
@@ -19,6 +18,7 @@ from .escape import Markdown, md_url
 from .families import Families
 from .model import DUPLICATE, REJECTED, USED, Article, CleanArticle, Passage, Rejection
 from .passages import Passages
+from .reader import article_id
 from .settings import Settings
 from .textnorm import sentences
 from .topics import TopicMatch, TopicsFile
@@ -96,9 +96,11 @@ def _sources(spec, settings, articles, cleaned, rejected, fam, kept, matches) ->
     found.sort(key=lambda s: (_STATUS_RANK[s.status], s.path))
     size = max(1, settings.sources_page_entries)
     names = [part("sources", n + 1) for n in range(max(1, math.ceil(len(found) / size)))]
-    entry_of = {s.id: f"{names[n // size]}.md#{s.anchor}" for n, s in enumerate(found)}
-    return tuple(replace(s, entry=Markdown(entry_of[s.id]),
-                         duplicate_entry=Markdown(entry_of[s.duplicate_of]) if s.duplicate_of else None)
+    # by path: a file never read as an article may share its id with one that was (foo.md, foo.jpg)
+    entry_of = {s.path: f"{names[n // size]}.md#{s.anchor}" for n, s in enumerate(found)}
+    path_of = {a.id: a.path for a in articles}
+    return tuple(replace(s, entry=Markdown(entry_of[s.path]),
+                         duplicate_entry=Markdown(entry_of[path_of[s.duplicate_of]]) if s.duplicate_of else None)
                  for s in found), names
 
 
@@ -120,7 +122,7 @@ def _article_source(a: Article, label: str, ca: CleanArticle | None, used: bool,
 
 def _rejected_source(r: Rejection) -> cx.Source:
     """The Source of a file that was never read as an article."""
-    rid = Path(r.path).with_suffix("").as_posix().replace("/", "--")
+    rid = article_id(r.path)
     return cx.Source(
         label=Markdown(_label(rid)), id=rid, path=r.path, name=r.path, title=None, outlet=None, published=None,
         url=None, status=REJECTED, anchor=Markdown(anchor(rid)), entry=Markdown(""), topics=(),

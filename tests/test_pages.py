@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from dataclasses import replace
 
 from generator import cli, output, pipeline
@@ -87,3 +88,16 @@ def test_sources_list_is_split_into_parts_that_every_link_finds(synthetic, tmp_p
     output.publish(ROOT / "mkdocs.yml", tmp_path / "briefings", result.files, tmp_path / "site",
                    cli._nav(result), result.spec.title)
     assert (tmp_path / "site" / "sources-2" / "index.html").is_file()
+
+
+def test_a_rejected_file_sharing_an_articles_id_does_not_take_its_links(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(FIXTURE / "seeds", seeds)
+    (seeds / "gazette-treaty.jpg").write_bytes(b"not an article")  # id gazette-treaty, like gazette-treaty.md
+    result = pipeline.generate(_inputs(seeds), replace(DEFAULT, sources_page_entries=3), skip_invalid=True)
+    holding = [name for name, text in result.files.items() if name.startswith("sources")
+               and "### gazette-treaty\n\n- File: gazette-treaty.md" in text]
+    assert len(holding) == 1
+    links = {m for name, text in result.files.items() if not name.startswith("sources")
+             for m in re.findall(r"\((sources(?:-\d+)?\.md)#gazette-treaty\)", text)}
+    assert links == {holding[0]}
