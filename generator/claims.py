@@ -119,7 +119,7 @@ def _statements(passages: Sequence[Passage], family_of: Mapping[str, str], publi
                 continue
             family = family_id.setdefault(family_of[p.article_id], len(family_id))
             article = article_id.setdefault(p.article_id, len(article_id))
-            date = _ordinal(published.get(p.article_id))
+            date = day_number(published.get(p.article_id))
             for n, size, found in _passage_statements(p.text, settings, memo):
                 index.add_parts(found, family, article)
                 where.extend((p.order, n))
@@ -140,8 +140,8 @@ def _passage_statements(text: str, settings: Settings, memo: Memo) -> tuple[tupl
     return found
 
 
-def _ordinal(published: str | None) -> int:
-    """A publication date as a day number (0 when not known)."""
+def day_number(published: str | None) -> int:
+    """A publication date as a day number that grows with time (0 when not known)."""
     return dt.date.fromisoformat(published[:10]).toordinal() if published else 0
 
 

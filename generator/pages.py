@@ -211,7 +211,7 @@ def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: C
             centrality = (topics.score(topics.words(lead.text), topic, pattern)
                           + len(central & claims_match.names(lead.text)))
             wordings = claim.wordings if claim else (lead,)
-            newest = max((_day(sources[a].published) for w in wordings for a in w.sources), default=0)
+            newest = max((claims.day_number(sources[a].published) for w in wordings for a in w.sources), default=0)
             found[key] = ((-outlets, -centrality, -newest, rank, n), lead, claim)
     limit = min(settings.lead_points, max(1, math.ceil(settings.lead_share * total)))
     ranked = sorted(found.values(), key=lambda f: f[0])
@@ -231,11 +231,6 @@ def _standalone(text: str, settings: Settings) -> bool:
     return (not text.rstrip("\"'”’ ").endswith("?") and not _DANGLING.match(text)
             and text.count('"') % 2 == 0 and text.count("“") == text.count("”")
             and settings.lead_min_words <= len(text.split()) and len(text) <= settings.lead_sentence_max_chars)
-
-
-def _day(published: str | None) -> int:
-    """A publication date as a number that grows with time (0 when not known)."""
-    return int(published[:10].replace("-", "")) if published else 0
 
 
 def _claim_view(lead: Wording, claim: Claim | None, joined: Claims, sources: Mapping[str, cx.Source],
@@ -265,16 +260,17 @@ def _groups(chosen: list[Passage], sources, rank_of, score_of, key_points: Seque
     left with nothing is not shown). Footnotes are listed in the order the page first cites them (key
     points, then passages), so their numbers rise as the reader goes down the page.
     """
+    chosen = sorted(chosen, key=lambda p: p.order)
     on_page = {p.order for p in chosen}
     split = {p.order: sentences(p.text) for p in chosen}
     lead_of: dict[int, Wording] = {}  # claim -> its wording shown on this page
-    for p in sorted(chosen, key=lambda p: p.order):
+    for p in chosen:
         for n in range(len(split[p.order])):
             cid = joined.of_sentence.get((p.order, n))
             if cid is not None and cid not in lead_of:
                 lead_of[cid] = next(w for w in joined.claims[cid].wordings if w.passage in on_page)
     groups: dict[str, list[cx.PassageView]] = defaultdict(list)
-    for p in sorted(chosen, key=lambda p: p.order):
+    for p in chosen:
         view = _passage_view(p, split[p.order], score_of[p.key], lead_of, joined, sources, family_of)
         if view is not None:
             groups[p.article_id].append(view)
