@@ -610,16 +610,10 @@ def link_index(index: Index, text_of, settings: Settings, bg: Background | None 
         if len(shared_ids) >= settings.claim_min_shared_stems and \
                 sum(idf[v] for v in shared_ids) >= settings.claim_containment * smaller_ij - 1e-9:
             pairs.add((i, j))
-    # identical normalised texts are the same claim whatever the index says (short ones included)
-    hashes = np.frombuffer(index.norm_hash, dtype=np.int64)
-    order = np.argsort(hashes, kind="stable")
-    runs = np.split(order, np.flatnonzero(np.diff(hashes[order])) + 1) if n else []
-    for run in runs:
-        if len(run) > 1:
-            ids = sorted(run.tolist())
-            pairs.update((ids[x], ids[y]) for x in range(len(ids)) for y in range(x + 1, len(ids)))
+    out = _identical(index, family, article, settings.claim_max_df)
+    # identical texts are paired above: what is left needs features
+    pairs.difference_update((i, j) for i, j, _ in out)
     feats: dict[int, Features] = {}
-    out = []
     for i, j in sorted(pairs):
         if family[i] == family[j] and article[i] != article[j]:
             continue  # copies of one article: deduplication's job
@@ -628,6 +622,33 @@ def link_index(index: Index, text_of, settings: Settings, bg: Background | None 
         kind = verdict(fa, fb, score(fa, fb, bg, settings), settings)
         if kind:
             out.append((i, j, kind))
+    return sorted(out)
+
+
+def _identical(index: Index, family: np.ndarray, article: np.ndarray, max_df: int) -> list[tuple[int, int, str]]:
+    """"same" pairs of statements with one normalised text (by a 64-bit digest of it; short ones included,
+    whatever the index says), never two copies in one family.
+
+    A text held by up to `max_df` statements pairs them all; a text repeated more often joins each
+    statement to the first it may be paired with, so thousands of repeats make as many pairs, not
+    their square.
+    """
+    hashes = np.frombuffer(index.norm_hash, dtype=np.int64)
+    order = np.argsort(hashes, kind="stable")
+    out = []
+
+    def may_pair(x: int, y: int) -> bool:
+        return not (family[x] == family[y] and article[x] != article[y])
+
+    for run in np.split(order, np.flatnonzero(np.diff(hashes[order])) + 1) if len(order) else []:
+        ids = sorted(run.tolist())
+        if len(ids) <= max_df:
+            out += [(x, y, "same") for k, x in enumerate(ids) for y in ids[k + 1:] if may_pair(x, y)]
+            continue
+        for x in ids[1:]:
+            first = next((y for y in ids if y < x and may_pair(x, y)), None)
+            if first is not None:
+                out.append((first, x, "same"))
     return out
 
 

@@ -154,3 +154,15 @@ def test_a_sentence_of_thousands_of_figures_is_read_in_one_pass():
     f = cm.features(text)
     assert len(f.numbers) == 20_001
     assert ("count", 7.0, True) in f.numbers  # "about 7": approximate, found next to its figure
+
+
+def test_a_sentence_repeated_in_many_outlets_is_one_claim_without_pairing_every_two():
+    text = "The agency could not independently verify the reports of shelling near the plant."
+    sts = [cm.Statement(str(n), f"f{n}", f"a{n}", text) for n in range(200)]
+    pairs = cm.link(sts, DEFAULT)
+    assert len(pairs) == 199 and {k for *_, k in pairs} == {"same"}  # each joins the first, not every other
+    groups, _ = cm.group(len(sts), pairs, [s.key.zfill(4) for s in sts])
+    assert groups == [list(range(200))]
+    # a few repeats still pair every two, and copies in one family are never paired
+    few = [cm.Statement("a", "f", "x", text), cm.Statement("b", "g", "y", text), cm.Statement("c", "g", "z", text)]
+    assert cm.link(few, DEFAULT) == [(0, 1, "same"), (0, 2, "same")]
