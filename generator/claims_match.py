@@ -580,17 +580,8 @@ def link_index(index: Index, text_of, settings: Settings, bg: Background | None 
     weight = np.bincount(owner, weights=stem_idf, minlength=n)
     common = stem_df > settings.claim_max_df
     common_weight = np.bincount(owner[common], weights=stem_idf[common], minlength=n)
-    rare = (stem_df >= 2) & ~common  # a key held by one statement pairs nothing
-    figures, figure_owner = _column(index.figures), _column(index.figure_owner)
-    figure_df = np.bincount(figures, minlength=len(index._figure_ids))[figures] if len(figures) else figures
-    shared_figure = (figure_df >= 2) & (figure_df <= settings.claim_max_df)
-    values = np.concatenate([stems[rare], len(words) + figures[shared_figure]])
-    owners = np.concatenate([owner[rare], figure_owner[shared_figure]])
-    key_weight = np.concatenate([stem_idf[rare], np.zeros(int(shared_figure.sum()))])
-    del stem_idf, stem_df, common, rare
-    left, right, shared = blocking.shared_keys_flat(values, owners, n, settings.claim_max_df,
-                                                   settings.claim_min_shared, key_weight)
-    del values, owners, key_weight
+    left, right, shared = _blocked(index, stem_df, stem_idf, settings)
+    del stem_idf, stem_df, common
     family, article = np.frombuffer(index.family, dtype=np.int64), np.frombuffer(index.article, dtype=np.int64)
     smaller = np.minimum(weight[left], weight[right])
     bound = shared + np.minimum(common_weight[left], common_weight[right])
@@ -673,16 +664,31 @@ def link(statements: Sequence[Statement], settings: Settings,
     return link_index(index, lambda i: statements[i].text, settings, bg)
 
 
+def _blocked(index: Index, stem_df: np.ndarray, stem_idf: np.ndarray,
+             settings: Settings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs (left < right) of statements sharing at least `claim_min_shared` uncommon content stems or
+    figures written in digits (held by 2 to `claim_max_df` statements), with the IDF weight of the
+    stems they share. `stem_df` and `stem_idf` are given per entry of `index.stems`."""
+    stems, owner = _column(index.stems), _column(index.stem_owner)
+    rare = (stem_df >= 2) & (stem_df <= settings.claim_max_df)  # a key held by one statement pairs nothing
+    figures, figure_owner = _column(index.figures), _column(index.figure_owner)
+    figure_df = np.bincount(figures, minlength=len(index._figure_ids))[figures] if len(figures) else figures
+    shared_figure = (figure_df >= 2) & (figure_df <= settings.claim_max_df)
+    values = np.concatenate([stems[rare], len(index.vocab) + figures[shared_figure]])
+    owners = np.concatenate([owner[rare], figure_owner[shared_figure]])
+    key_weight = np.concatenate([stem_idf[rare], np.zeros(int(shared_figure.sum()))])
+    return blocking.shared_keys_flat(values, owners, len(index), settings.claim_max_df, settings.claim_min_shared,
+                                     key_weight)
+
+
 def candidates(statements: Sequence[Statement], settings: Settings) -> list[tuple[int, int]]:
-    """Pairs (i < j) of statements sharing at least `claim_min_shared` uncommon content stems or figures
-    written in digits (a stem or figure in more than `claim_max_df` statements is common)."""
+    """The pairs of statements blocking lets through to be compared (see `_blocked`)."""
     index = Index()
     for n, s in enumerate(statements):
         index.add(s.text, n, n)
-    values = np.concatenate([_column(index.stems), len(index.vocab) + _column(index.figures)])
-    owners = np.concatenate([_column(index.stem_owner), _column(index.figure_owner)])
-    left, right, _ = blocking.shared_keys_flat(values, owners, len(index), settings.claim_max_df,
-                                               settings.claim_min_shared)
+    stems = _column(index.stems)
+    stem_df = np.bincount(stems, minlength=len(index.vocab))[stems]
+    left, right, _ = _blocked(index, stem_df, np.zeros(len(stems)), settings)
     return list(zip(left.tolist(), right.tolist()))
 
 
