@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from benchmarks.claim_sample import corpus_sentences, resolve  # noqa: E402
+from benchmarks.claim_sample import corpus_sentences, resolve, sentences_before  # noqa: E402
 from generator import claims_match as cm  # noqa: E402
 from generator.settings import DEFAULT  # noqa: E402
 from generator.textnorm import normalise  # noqa: E402
@@ -58,11 +58,14 @@ def prf(pred: list[bool], gold: list[bool]) -> tuple[float, float, float, int, i
     return p, r, (2 * p * r / (p + r) if p + r else 0.0), tp, np_, ng
 
 
-def ours(rows: list[dict], bg: cm.Background) -> list[str]:
-    """link's verdict for each labelled pair: same, conflict or different."""
+def ours(rows: list[dict], bg: cm.Background, before: dict[tuple[str, str], str] | None = None) -> list[str]:
+    """link's verdict for each labelled pair (each sentence with the one before it in its paragraph, as
+    the claims stage gives them): same, conflict or different."""
     out = []
+    before = before or {}
     for r in rows:
-        sts = [cm.Statement("a", "fam-a", r["a_file"], r["a"]), cm.Statement("b", "fam-b", r["b_file"], r["b"])]
+        sts = [cm.Statement("a", "fam-a", r["a_file"], r["a"], before.get((r["a_file"], r["a"]), "")),
+               cm.Statement("b", "fam-b", r["b_file"], r["b"], before.get((r["b_file"], r["b"]), ""))]
         kinds = [k for i, j, k in cm.link(sts, DEFAULT, bg)]
         out.append(kinds[0] if kinds else "different")
     return out
@@ -85,24 +88,24 @@ def report(name: str, rows: list[dict], pred: list[str]) -> None:
 
 
 def seed_targets(seeds: Path) -> None:
-    texts = {}
-    for f in sorted(seeds.glob("*.txt")):
-        texts[f.name[:3]] = f.read_text(encoding="utf-8")
     from generator.textnorm import sentences
-    sents = {k: [s for para in t.split("\n") for s in sentences(para)] for k, t in texts.items()}
-    bg = cm.background(cm.features(s) for ss in sents.values() for s in ss)
+    told = {}  # seed number -> (sentence, the sentence before it in its paragraph)
+    for f in sorted(seeds.glob("*.txt")):
+        paragraphs = [sentences(para) for para in f.read_text(encoding="utf-8").split("\n")]
+        told[f.name[:3]] = [(s, ss[k - 1] if k else "") for ss in paragraphs for k, s in enumerate(ss)]
+    bg = cm.background(cm.features(s) for ss in told.values() for s, _ in ss)
     for fa, pa, fb, pb in SEED_TARGETS:
-        a = next((s for s in sents.get(fa, []) if s.startswith(pa)), None)
-        b = next((s for s in sents.get(fb, []) if s.startswith(pb)), None)
+        a = next((x for x in told.get(fa, []) if x[0].startswith(pa)), None)
+        b = next((x for x in told.get(fb, []) if x[0].startswith(pb)), None)
         if a is None or b is None:
             print(f"  seed target not found: {pa[:40]!r}")
             continue
-        sts = [cm.Statement("a", "003", "003", a), cm.Statement("b", "004", "004", b)]
+        sts = [cm.Statement("a", "003", "003", *a), cm.Statement("b", "004", "004", *b)]
         kinds = [k for i, j, k in cm.link(sts, DEFAULT, bg)]
-        xa, xb = cm.features(a), cm.features(b)
-        sc = cm.score(xa, xb, bg, DEFAULT)
-        print(f"  {pa[:50]!r} <-> {pb[:40]!r}: {kinds[0] if kinds else 'different'}; {sc};"
-              f" shared {sorted(xa.stems & xb.stems)}")
+        best = max(((cm.score(cm.features(x), cm.features(y), bg, DEFAULT), x, y)
+                    for x in cm.readings(*a) for y in cm.readings(*b)), key=lambda t: t[0].containment)
+        print(f"  {pa[:50]!r} <-> {pb[:40]!r}: {kinds[0] if kinds else 'different'};"
+              f" closest readings {best[1][:40]!r} / {best[2][:40]!r}: {best[0]}")
 
 
 def all_pairs(sents: dict[str, list[str]], replicate: int) -> None:
@@ -143,7 +146,7 @@ def main(argv=None) -> None:
             print("  " + m)
     distinct = sorted({r["a"] for r in rows} | {r["b"] for r in rows})
     bg = cm.background(cm.features(s) for s in distinct)
-    pred_all, peer_all = ours(rows, bg), peer(rows)
+    pred_all, peer_all = ours(rows, bg, sentences_before(args.corpus)), peer(rows)
     splits = ("dev", "test") if args.split == "all" else (args.split,)
     for split in splits + (("all",) if args.split == "all" else ()):
         idx = [i for i, r in enumerate(rows) if split == "all" or r["split"] == split]

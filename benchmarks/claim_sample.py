@@ -44,6 +44,17 @@ _WORD = re.compile(r"[a-z]{4,}")
 
 def corpus_sentences(corpus: Path) -> dict[str, list[str]]:
     """Sentences of the kept paragraphs of every original, by file name (sorted)."""
+    return {name: [s for s, _ in told] for name, told in _told(corpus).items()}
+
+
+def sentences_before(corpus: Path) -> dict[tuple[str, str], str]:
+    """(file name, sentence) -> the sentence before it in its paragraph ("" for a paragraph's first), as the
+    claims stage gives it to the matcher."""
+    return {(name, s): before for name, told in _told(corpus).items() for s, before in told}
+
+
+def _told(corpus: Path) -> dict[str, list[tuple[str, str]]]:
+    """(sentence, the sentence before it) of at least 6 words in the kept paragraphs of every original."""
     labels = json.loads((corpus / "labels.json").read_text())
     folder = corpus / "articles"
     out = {}
@@ -52,7 +63,10 @@ def corpus_sentences(corpus: Path) -> dict[str, list[str]]:
             continue
         art = reader.read_file(folder / name, name, folder, DEFAULT)
         ca = clean.clean_article(art, DEFAULT)
-        out[name] = [s for p in ca.paragraphs if not p.heading for s in sentences(p.text) if len(s.split()) >= 6]
+        out[name] = []
+        for p in ca.paragraphs:
+            told = [] if p.heading else sentences(p.text)
+            out[name] += [(s, told[k - 1] if k else "") for k, s in enumerate(told) if len(s.split()) >= 6]
     return out
 
 

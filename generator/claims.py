@@ -66,8 +66,13 @@ def join(passages: Sequence[Passage], family_of: Mapping[str, str], published: M
         p = passages[found.where[2 * i]]
         return Wording(p.order, found.where[2 * i + 1], sentences(p.text)[found.where[2 * i + 1]], p.sources)
 
+    def reading(i: int, r: int) -> str:
+        told = sentences(passages[found.where[2 * i]].text)
+        n = found.where[2 * i + 1]
+        return claims_match.readings(told[n], told[n - 1] if n else "")[r]
+
     day = found.day
-    pairs = [(i, j, kind) for i, j, kind in claims_match.link_index(found.index, lambda i: wording(i).text, settings)
+    pairs = [(i, j, kind) for i, j, kind in claims_match.link_index(found.index, reading, settings)
              if not (day[i] and day[j] and abs(day[i] - day[j]) > settings.claim_max_days)]
     # group the statements in a pair; the most complete wording (most words) leads its claim, then by position
     involved = sorted({x for i, j, _ in pairs for x in (i, j)})
@@ -128,12 +133,16 @@ def _statements(passages: Sequence[Passage], family_of: Mapping[str, str], publi
     return _Statements(index, where, words, day)
 
 
-def _passage_statements(text: str, settings: Settings, memo: Memo) -> tuple[tuple[int, int, claims_match.Parts], ...]:
-    """(sentence index, words, indexed parts) of each statement of a passage, kept per text in the memo."""
+def _passage_statements(text: str, settings: Settings,
+                        memo: Memo) -> tuple[tuple[int, int, tuple[claims_match.Parts, ...]], ...]:
+    """(sentence index, words, indexed parts of each reading) of each statement of a passage, kept per text
+    in the memo."""
     key = hashlib.blake2b(text.encode(), digest_size=16).digest() if memo else None
     found = memo.get(key) if memo else None
     if found is None:
-        found = tuple((n, size, claims_match.parts(s)) for n, s in enumerate(sentences(text))
+        told = sentences(text)
+        found = tuple((n, size, tuple(claims_match.parts(r) for r in claims_match.readings(s, told[n - 1] if n else "")))
+                      for n, s in enumerate(told)
                       if (size := len(s.split())) >= settings.claim_min_words and len(s) <= settings.claim_max_chars)
         if memo:
             memo.put(key, found)

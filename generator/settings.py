@@ -55,6 +55,7 @@ class Settings:
     claim_min_shared_stems: int = _s(2, "Content words two statements must share to state the same claim.")
     claim_containment: float = _s(0.5, "IDF-weighted share of the lighter statement's content words found in the "
                                         "other, at which two statements can be the same claim...")
+    claim_clause_containment: float = _s(0.6, "...and the share when either side is one clause of a contrast (\"X, but Y\"), shorter than a sentence.")
     claim_predicate: float = _s(0.55, "...and the same share over the words that are not names (what is said of them).")
     claim_min_shared_predicate: int = _s(2, "Content words that are not names two statements must share to state the same claim.")
     claim_fuzzy: float = _s(80.0, "rapidfuzz token_set_ratio (0-100) of the normalised statements at which they are the same "

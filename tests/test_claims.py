@@ -94,3 +94,23 @@ def test_statements_far_apart_in_time_are_not_joined(tmp_path):
     topics.write_text(TOPICS, encoding="utf-8")
     result = pipeline.generate(pipeline.Inputs(seeds, topics, ROOT / "templates"), DEFAULT)
     assert not [c for c in result.claims.claims if len(c.wordings) > 1]
+
+
+def test_on_the_seeds_putin_accepting_peacekeepers_is_one_claim_of_two_outlets():
+    # 003 and 004 report one press conference in their own words: 004 that "Trump claimed that Putin told
+    # him that he would be willing to accept them", 003 that "He [Trump] indicated that ... Putin would
+    # likely accept the presence of such peacekeeping forces"
+    result = pipeline.generate(pipeline.Inputs(ROOT / "seeds", ROOT / "templates" / "topics.yml",
+                                               ROOT / "templates"), DEFAULT)
+    said_003 = "He indicated that Russian President Putin would likely accept the presence"
+    said_004 = "but Trump claimed that Putin told him that he would be willing to accept them"
+    (claim,) = [c for c in result.claims.claims
+                if any(said_003 in w.text for w in c.wordings) and any(said_004 in w.text for w in c.wordings)]
+    assert claim.outlets == 2
+    assert {w.sources for w in claim.wordings} == {("003_3ead7e23d2ba6687",), ("004_1e41a0e355824cc0",)}
+    page = result.files["peacekeeping-force.md"]
+    key_point = next(line for line in page.split("\n") if line.startswith("- ") and said_004 in line)
+    assert key_point.endswith("[^004_1e41a0e355824cc0] *(2 outlets)*")
+    # 003's wording is shown beside it, cited to 003 only
+    other = next(line.strip() for line in page.split("\n") if line.strip().startswith(said_003))
+    assert other.endswith("[^003_3ead7e23d2ba6687]")

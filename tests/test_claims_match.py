@@ -166,3 +166,41 @@ def test_a_sentence_repeated_in_many_outlets_is_one_claim_without_pairing_every_
     # a few repeats still pair every two, and copies in one family are never paired
     few = [cm.Statement("a", "f", "x", text), cm.Statement("b", "g", "y", text), cm.Statement("c", "g", "z", text)]
     assert cm.link(few, DEFAULT) == [(0, 1, "same"), (0, 2, "same")]
+
+
+def test_one_side_of_a_contrast_joins_another_outlets_sentence_about_the_person_named_before():
+    # 004 states two facts joined by "but"; 003 states the second alone, after a sentence naming Trump
+    before = "Trump agreed with Macron's suggestion that European peacekeepers could play a role in Ukraine."
+    sts = [cm.Statement("a", "f1", "a1", "He indicated that Russian President Putin would likely accept the presence of "
+                                         "such peacekeeping forces, having discussed the matter with the Kremlin leader.",
+                        before),
+           cm.Statement("b", "f2", "a2", "The Kremlin has consistently stated in recent days that it strongly objects to "
+                                         "NATO troops being stationed in Ukraine, but Trump claimed that Putin told him "
+                                         "that he would be willing to accept them.")]
+    assert cm.link(sts, DEFAULT) == [(0, 1, "same")]
+    # without the sentence before, "He" is nobody: the fact is not found in the other
+    assert cm.link([cm.Statement("a", "f1", "a1", sts[0].text), sts[1]], DEFAULT) == []
+
+
+def test_readings_resolve_a_leading_pronoun_and_split_a_contrast():
+    assert cm.readings("He said the deal was done.", "During the talks, Donald Trump met Macron.") == \
+        ("Trump said the deal was done.",)
+    assert cm.readings("The vote failed, but the council will meet again in March to decide.") == (
+        "The vote failed, but the council will meet again in March to decide.",
+        "The council will meet again in March to decide.")  # "The vote failed" is too short to stand alone
+    assert cm.subject("Russian President Vladimir Putin said") == "Putin"
+    assert cm.subject("Additionally, Macron called for a force.") == "Macron"
+
+
+def test_a_clause_sharing_only_common_words_with_a_sentence_is_not_that_fact():
+    # most of the clause is found in the other ("Trump", "suggest", "play a role"), but not its rarest word:
+    # what the role is in (extraction), so it is another fact
+    sts = [cm.Statement("a", "f1", "a1", "Trump suggested the U.S. might play a role in mineral extraction, though "
+                                         "Zelensky was hesitant to agree to such terms."),
+           cm.Statement("b", "f2", "a2", "Trump has suggested that Europe could play a key mineral role at the peace talks in Geneva.")]
+    common = [f"Trump suggested he would play a role in the {w} talks." for w in ("trade", "border", "budget", "farm")]
+    bg = cm.background(cm.features(t) for t in [s.text for s in sts] + common)
+    assert cm.link(sts, DEFAULT, bg) == []
+    # the same clause where the other sentence names the extraction too is that fact
+    sts[1] = cm.Statement("b", "f2", "a2", "Trump suggested that the U.S. might play a role in the extraction of minerals.")
+    assert cm.link(sts, DEFAULT, bg) == [(0, 1, "same")]
