@@ -25,7 +25,9 @@ from .topics import TopicMatch, TopicsFile
 
 # A sentence opening with a pronoun or link word reads wrongly out of its paragraph: not a key point.
 _DANGLING = re.compile(r"^[\"'“‘]?(he|she|they|it|this|that|these|those|his|her|their|its|but|however|also|"
-                       r"additionally|moreover|furthermore|meanwhile|still|yet|instead|then|so|and)\b",
+                       r"additionally|moreover|furthermore|meanwhile|still|yet|instead|then|so|and|indeed|"
+                       r"likewise|similarly|nevertheless|nonetheless|otherwise|thus|therefore|hence|such|"
+                       r"in addition|as a result|by contrast|in turn|for example|for instance|even so)\b",
                        re.IGNORECASE)
 UNDATED = "9999-99-99"
 _STATUS_RANK = {USED: 0, DUPLICATE: 1, REJECTED: 2}

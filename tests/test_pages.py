@@ -101,3 +101,22 @@ def test_a_rejected_file_sharing_an_articles_id_does_not_take_its_links(tmp_path
     links = {m for name, text in result.files.items() if not name.startswith("sources")
              for m in re.findall(r"\((sources(?:-\d+)?\.md)#gazette-treaty\)", text)}
     assert links == {holding[0]}
+
+
+def test_key_points_are_sentences_that_read_on_their_own(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    stands = "The city council voted on Tuesday to close the old river bridge to heavy lorries from March."
+    needs_context = ["Indeed, the bridge had been closed to lorries once before, for a whole winter in 1998.",
+                     "He said the bridge would reopen to lorries once the engineers had repaired both girders.",
+                     "Will the bridge reopen to heavy lorries before the council elections next spring?",
+                     "“The bridge is safe for cars and bicycles,” the mayor told the council on Tuesday, “but not"]
+    (seeds / "gazette.md").write_text('---\ntitle: "Bridge"\noutlet: "Gazette"\npublished: 2025-03-03\n---\n'
+                                      + "\n\n".join(needs_context + [stands]) + "\n", encoding="utf-8")
+    topics = tmp_path / "topics.yml"
+    topics.write_text("story: {title: Bridge, description: A bridge.}\ntopics:\n  - slug: bridge\n    title: The bridge\n"
+                      "    description: The old river bridge.\n    terms: [bridge*, council]\n", encoding="utf-8")
+    page = pipeline.generate(pipeline.Inputs(seeds, topics, ROOT / "templates"), DEFAULT).files["bridge.md"]
+    points = page.split("## Key points", 1)[1].split("## In detail", 1)[0]
+    assert stands in points
+    assert not any(s in points for s in needs_context)
