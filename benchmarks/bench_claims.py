@@ -80,11 +80,11 @@ def peer(rows: list[dict]) -> list[str]:
 def report(name: str, rows: list[dict], pred: list[str]) -> None:
     gold = [r["label"] for r in rows]
     p, rc, f, tp, np_, ng = prf([x == "same" for x in pred], [g == "same" for g in gold])
-    cf_tp = sum(x == "conflict" and g == "conflict" for x, g in zip(pred, gold))
-    cf_pred, cf_gold = pred.count("conflict"), gold.count("conflict")
+    cp, cr, _, cf_tp, cf_pred, cf_gold = prf([x == "conflict" for x in pred], [g == "conflict" for g in gold])
     cf_same = sum(x == "conflict" and g == "same" for x, g in zip(pred, gold))
     print(f"  {name:6s} same: P {p:.3f}  R {rc:.3f}  F1 {f:.3f}  ({tp} of {np_} predicted, {ng} labelled)"
-          f"   conflict: {cf_tp} of {cf_gold} found, {cf_pred} predicted ({cf_same} labelled same)")
+          f"   conflict: P {cp:.3f}  R {cr:.3f}  ({cf_tp} of {cf_pred} predicted, {cf_gold} labelled;"
+          f" {cf_same} labelled same)")
 
 
 def seed_targets(seeds: Path) -> None:

@@ -56,16 +56,17 @@ def units(page: str) -> tuple[list[tuple[str, list[str]]], dict[str, str]]:
         if d:
             files[d.group(1)] = _plain(d.group(2))
             continue
-        refs = _REFERENCE.findall(line)
-        if not refs:
-            continue
         text = line.strip()
-        text = text[2:] if text.startswith("- ") else text
-        text = text.split("[^", 1)[0]
-        for prefix in ("*Differs:* ",):
-            text = text.removeprefix(prefix)
-        found.append((_plain(text), refs))
+        # a row of a table of disputed statements: each cell is a wording with its own footnotes
+        for cell in _CELL.split(text.strip("|")) if text.startswith("|") else [text]:
+            refs = _REFERENCE.findall(cell)
+            if refs:
+                cell = cell.strip()
+                found.append((_plain((cell[2:] if cell.startswith("- ") else cell).split("[^", 1)[0]), refs))
     return found, files
+
+
+_CELL = re.compile(r"(?<!\\)\|")  # a table cell ends at a "|" that is not escaped
 
 
 def check(briefings: Path, seeds: Path, threshold: float = DEFAULT.sentence_match) -> tuple[int, list[Failure]]:

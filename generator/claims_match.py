@@ -24,7 +24,10 @@ Method, near-linear in the number of statements:
    side only rules the pair out. A figure of one kind that differs beside the same word ("killed 17 /
    21 soldiers"), or a name found nowhere in the other sentence standing between the same words where
    the other has another ("met Macron in / met Starmer in"), makes a close pair a "conflict", never
-   "same"; figures that differ elsewhere rule the pair out.
+   "same"; figures that differ elsewhere rule the pair out. Figures agree within rounding of the less
+   precise one (17 / 20 and 1966 / 1967 differ; $43,000 / $43,350 agree). A negation of words the other
+   sentence states un-negated, in a pair that is one sentence but for it, is a "conflict" too. Only
+   statements of different families can conflict: an article does not dispute itself.
 
 A statement is read in more than one way (`readings`): the sentence with a leading "He" or "She" read as
 the name the sentence before it is about, and each side of a contrast ("X, but Y"), which may be a fact
@@ -94,6 +97,8 @@ _NUMBER = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?:\s*(hundred|thousand|mil
 _WORD_NUMBER = re.compile(r"\b(" + "|".join(sorted(set(NUMBER_WORDS) - {"zero", "one"}, key=len, reverse=True))
                           + r")(?:[\s-]+(one|two|three|four|five|six|seven|eight|nine))?"
                           r"(?:\s+(hundred|thousand|million|billion|trillion)\b)?\b", re.IGNORECASE)
+_SMALL = r"\d+|one|two|three|four|five|six|seven|eight|nine|ten"
+_RATIO = re.compile(rf"\b({_SMALL})[\s-]+(?:in|out[\s-]+of)[\s-]+({_SMALL})\b", re.IGNORECASE)  # one in three, 2-in-3
 _APPROX = re.compile(r"\b(?:more than|less than|fewer than|over|under|about|around|nearly|almost|roughly|"
                      r"some|up to|approximately|as many as|as much as|estimated)\s*\$?\s*$", re.IGNORECASE)
 _MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$", re.IGNORECASE)
@@ -138,6 +143,9 @@ _CAPITAL = re.compile(r"[A-Z][A-Za-z'’-]*[A-Za-z]|[A-Z]")
 _TOKEN = re.compile(r"\S+")
 _DIGIT = re.compile(r"[0-9]")
 
+Figure = tuple[str, float, bool, float]  # (kind, value, approximate, unit)
+FigureSlot = tuple[str, float, bool, float, tuple[str, ...], tuple[str, ...]]  # a Figure, the stems before and after
+
 
 _CANON: dict[str, str] = {}
 
@@ -160,11 +168,11 @@ class Features:
     norm: str
     content: tuple[str, ...]          # stems in sentence order, repeats kept
     stems: frozenset[str]
-    numbers: tuple[tuple[str, float, bool], ...]  # (kind, value, approximate), sorted
+    numbers: tuple[Figure, ...]       # (kind, value, approximate, unit), sorted
     names: frozenset[str]
     quoted: float                     # share of the sentence's characters inside quotation marks
     negated: tuple[frozenset[str], ...] = ()  # per negation, the content stems it applies to
-    number_slots: tuple[tuple[str, float, bool, str, str], ...] = ()  # (kind, value, approximate, before, after)
+    number_slots: tuple[FigureSlot, ...] = ()  # each figure with the stems before and after it, nearest first
     name_slots: tuple[tuple[frozenset[str], str, str], ...] = ()  # (name words, stem before, stem after)
 
 
@@ -177,7 +185,8 @@ class Score:
     predicate: float       # the containment over words that are not names: what is said of them (0-1)
     names: str             # "agree", "none" (a side has no names) or "disjoint"
     numbers: str           # "agree", "none" or "disagree"
-    negation: str = "agree"  # "disagree" when a negation applies to shared words on one side only
+    negation: str = "agree"  # "disagree" when a negation applies to shared words on one side only; "denied"
+                             # when all the words it applies to are in the other sentence, not negated there
     shared_predicate: int = 0  # content stems in common that are not names
     fuzzy: float = 0.0     # rapidfuzz token_set_ratio of the normalised texts (0-100)
     slot: str = ""         # what differs in one slot of the sentence: "number", "name" or ""
@@ -218,23 +227,15 @@ def stem(word: str) -> str:
 _CANON.update(_equivalents())
 
 
-def numbers(text: str) -> tuple[tuple[str, float, bool], ...]:
-    """The figures a sentence states: (kind, value, approximate), number words as digits, scales applied.
+def numbers(text: str) -> tuple[Figure, ...]:
+    """The figures a sentence states: (kind, value, approximate, unit), number words as digits, scales applied.
 
-    kind is "money" ($), "percent", "year" (1900-2100), "date" (a day after a month name) or "count";
-    a figure after "more than", "about", "nearly", ... is approximate.
+    kind is "money" ($), "percent", "year" (1900-2100), "date" (a day after a month name), "ratio" (odds:
+    "one in three", as a share) or "count";
+    a figure after "more than", "about", "nearly", ... is approximate; unit is the place of its last
+    significant digit (20 and "twenty": 10; 17: 1; $1.5 million: 100,000; years and dates: 1).
     """
-    text = fold(text)
-    out = []
-    for m in _NUMBER.finditer(text):
-        value = float(m.group(1).replace(",", "").rstrip(".") or 0)
-        value = value * SCALES[m.group(2).lower()] if m.group(2) else value
-        out.append((_kind(text, m.start(), m.end(), value), value, _approximate(text, m.start())))
-    for m in _WORD_NUMBER.finditer(text):
-        value = NUMBER_WORDS[m.group(1).lower()] + (NUMBER_WORDS[m.group(2).lower()] if m.group(2) else 0)
-        value = float(value * SCALES[m.group(3).lower()] if m.group(3) else value)
-        out.append((_kind(text, m.start(), m.end(), value), value, _approximate(text, m.start())))
-    return tuple(sorted(out))
+    return tuple(sorted(slot[:4] for slot in number_slots(text)))
 
 
 def _kind(text: str, start: int, end: int, value: float) -> str:
@@ -260,39 +261,66 @@ def _approximate(text: str, start: int) -> bool:
     return bool(_APPROX.search(text[max(0, start - _NEAR):start]))
 
 
+def _near_stems(words: Iterable[str]) -> tuple[str, ...]:
+    """The content stems among these normalised words, in their order (figures and scale words left out)."""
+    out = []
+    for w in words:
+        if w not in STOPWORDS and w not in SCALES and w not in ("percent", "cent") and not w.isdigit() and len(w) > 1:
+            c = canon(w)
+            if c not in STOPWORDS:
+                out.append(c)
+    return tuple(out)
+
+
+def _around(text: str, start: int, end: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The content stems within `_NEAR` characters before text[start:end] (nearest first) and after it."""
+    return (_near_stems(reversed(normalise(text[max(0, start - _NEAR):start]).split())),
+            _near_stems(normalise(text[end:end + _NEAR]).split()))
+
+
 def _neighbours(text: str, start: int, end: int) -> tuple[str, str]:
     """The content stems just before and just after text[start:end] ("" at an end of the sentence)."""
-    def first(words):
-        for w in words:
-            if w not in STOPWORDS and w not in SCALES and w not in ("percent", "cent") and not w.isdigit() and len(w) > 1:
-                c = canon(w)
-                if c not in STOPWORDS:
-                    return c
-        return ""
-    return (first(reversed(normalise(text[max(0, start - _NEAR):start]).split())),
-            first(normalise(text[end:end + _NEAR]).split()))
+    before, after = _around(text, start, end)
+    return (before[0] if before else "", after[0] if after else "")
 
 
-def number_slots(text: str) -> tuple[tuple[str, float, bool, str, str], ...]:
-    """Each figure with the content stems either side: (kind, value, approximate, before, after)."""
+def number_slots(text: str) -> tuple[FigureSlot, ...]:
+    """Each figure with the content stems around it: (kind, value, approximate, unit, before, after), the
+    stems nearest first."""
     text = fold(text)
     out = []
+    for m in _RATIO.finditer(text):  # odds: one figure, not two
+        out.append(("ratio", _small(m.group(1)) / max(1, _small(m.group(2))), False, 0.0,
+                    *_around(text, m.start(), m.end())))
+        text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
     for pattern, value_of in ((_NUMBER, _digits_value), (_WORD_NUMBER, _words_value)):
         for m in pattern.finditer(text):
-            before, after = _neighbours(text, m.start(), m.end())
-            out.append((_kind(text, m.start(), m.end(), value_of(m)), value_of(m),
-                        _approximate(text, m.start()), before, after))
+            value, unit = value_of(m)
+            kind = _kind(text, m.start(), m.end(), value)
+            out.append((kind, value, _approximate(text, m.start()), 1.0 if kind in ("year", "date") else unit,
+                        *_around(text, m.start(), m.end())))
     return tuple(sorted(out))
 
 
-def _digits_value(m: re.Match) -> float:
-    value = float(m.group(1).replace(",", "").rstrip(".") or 0)
-    return value * SCALES[m.group(2).lower()] if m.group(2) else value
+def _small(word: str) -> int:
+    return int(word) if word.isdigit() else 1 if word.lower() == "one" else NUMBER_WORDS[word.lower()]
 
 
-def _words_value(m: re.Match) -> float:
-    value = NUMBER_WORDS[m.group(1).lower()] + (NUMBER_WORDS[m.group(2).lower()] if m.group(2) else 0)
-    return float(value * SCALES[m.group(3).lower()] if m.group(3) else value)
+def _digits_value(m: re.Match) -> tuple[float, float]:
+    """The value of a figure in digits, and the place of its last significant digit."""
+    digits = m.group(1).replace(",", "").rstrip(".") or "0"
+    whole, _, decimals = digits.partition(".")
+    unit = 10.0 ** -len(decimals) if decimals else 10.0 ** (len(whole) - len(whole.rstrip("0")) if whole.strip("0") else 0)
+    scale = SCALES[m.group(2).lower()] if m.group(2) else 1
+    return float(digits) * scale, unit * scale
+
+
+def _words_value(m: re.Match) -> tuple[float, float]:
+    """The value of a figure in words ("twenty-one thousand"), and the place of its last significant digit."""
+    tens = NUMBER_WORDS[m.group(1).lower()]
+    value = tens + (NUMBER_WORDS[m.group(2).lower()] if m.group(2) else 0)
+    scale = SCALES[m.group(3).lower()] if m.group(3) else 1
+    return float(value * scale), (10.0 if value % 10 == 0 and value >= 20 else 1.0) * scale
 
 
 def name_slots(text: str) -> tuple[tuple[frozenset[str], str, str], ...]:
@@ -416,24 +444,36 @@ def _idf(bg: Background, word: str) -> float:
     return math.log((bg.docs + 1) / (bg.df.get(word, 0) + 1)) + 1.0
 
 
-def _numbers_agree(a: tuple[tuple[str, float, bool], ...], b: tuple[tuple[str, float, bool], ...],
-                   settings: Settings) -> str:
+def _numbers_agree(a: tuple[Figure, ...], b: tuple[Figure, ...], settings: Settings) -> str:
     """"disagree" if, for a kind of figure both sides state, a figure of the side with fewer has no match.
 
-    "none" if no kind of figure is on both sides; figures match within `claim_number_tolerance`
-    (`claim_approx_tolerance` when either is approximate).
+    "none" if no kind of figure is on both sides (see `figures_agree`).
     """
     state = "none"
-    for kind in sorted({k for k, _, _ in a} & {k for k, _, _ in b}):
-        xa = {(v, ap) for k, v, ap in a if k == kind}
-        xb = {(v, ap) for k, v, ap in b if k == kind}
+    for kind in sorted({f[0] for f in a} & {f[0] for f in b}):
+        xa = [f for f in a if f[0] == kind]
+        xb = [f for f in b if f[0] == kind]
         few, many = (xa, xb) if len(xa) <= len(xb) else (xb, xa)
-        for x, ax in few:
-            if not any(abs(x - y) <= (settings.claim_approx_tolerance if ax or ay else settings.claim_number_tolerance)
-                       * max(abs(x), abs(y)) for y, ay in many):
-                return "disagree"
+        if not all(any(figures_agree(x, y, settings) for y in many) for x in few):
+            return "disagree"
         state = "agree"
     return state
+
+
+def figures_agree(x: Figure, y: Figure, settings: Settings) -> bool:
+    """Whether two figures of one kind can state one number.
+
+    Within `claim_approx_tolerance` when either is approximate; else within `claim_number_tolerance`
+    and within rounding of the less precise one ($43,000 ~ $43,350; but 1966 / 1967, $5,587.75 /
+    $5,687.75 and 17 / 20 differ). Odds agree with their complement.
+    """
+    (kind, vx, ax, ux), (_, vy, ay, uy) = x, y
+    gap, size = abs(vx - vy), max(abs(vx), abs(vy))
+    if kind == "ratio":  # odds of one outcome, or of the other: two in three to win, one in three to lose
+        return min(gap, abs(vx + vy - 1)) <= settings.claim_number_tolerance
+    if ax or ay:
+        return gap <= settings.claim_approx_tolerance * size
+    return gap <= settings.claim_number_tolerance * size and gap <= max(ux, uy) / 2 + 1e-9 * size
 
 
 def score(fa: Features, fb: Features, bg: Background, settings: Settings) -> Score:
@@ -455,22 +495,24 @@ def score(fa: Features, fb: Features, bg: Background, settings: Settings) -> Sco
         name_state = "agree" if fa.names & fb.names else "disjoint"
     neg_a = any(scope & shared for scope in fa.negated)
     neg_b = any(scope & shared for scope in fb.negated)
+    negation = "agree" if neg_a == neg_b else "denied" if _denied(fa, fb) or _denied(fb, fa) else "disagree"
     number_state = _numbers_agree(fa.numbers, fb.numbers, settings)
     return Score(len(shared), containment, predicate, name_state, number_state,
-                 "agree" if neg_a == neg_b else "disagree", len(pa & pb),
+                 negation, len(pa & pb),
                  fuzz.token_set_ratio(fa.norm, fb.norm), _slot(fa, fb, number_state, settings))
 
 
 def _slot(fa: Features, fb: Features, number_state: str, settings: Settings) -> str:
-    """"number" if two figures of one kind that do not agree stand by the same word (killed 17 / 21 soldiers);
-    "name" if a name found nowhere in the other sentence stands where it has another such name, the same
-    words on both sides of it (met Macron in / met Starmer in); else ""."""
+    """"number" if two figures of one kind that do not agree stand in the same place of the two sentences:
+    the nearest word both sentences hold is the same before or after each (killed 17 / 21 soldiers; held
+    the seat from 1966 / served from 1967, after Edward Brooke both); "name" if a name found nowhere in
+    the other sentence stands where it has another such name, the same words on both sides of it (met
+    Macron in / met Starmer in); else ""."""
     if number_state == "disagree":
-        for ka, xa, pa, ba, aa in fa.number_slots:
-            for kb, xb, pb, bb, ab in fb.number_slots:
-                tolerance = settings.claim_approx_tolerance if pa or pb else settings.claim_number_tolerance
-                if ka == kb and ((ba and ba == bb) or (aa and aa == ab)) and \
-                        abs(xa - xb) > tolerance * max(abs(xa), abs(xb)):
+        shared = fa.stems & fb.stems
+        for xa in fa.number_slots:
+            for xb in fb.number_slots:
+                if xa[0] == xb[0] and _same_place(xa[4:], xb[4:], shared) and not figures_agree(xa[:4], xb[:4], settings):
                     return "number"
     for wa, ba, aa in fa.name_slots:
         if wa & fb.names:
@@ -479,6 +521,25 @@ def _slot(fa: Features, fb: Features, number_state: str, settings: Settings) -> 
             if not (wb & fa.names) and ba and aa and (ba, aa) == (bb, ab):
                 return "name"
     return ""
+
+
+def _same_place(a: tuple[tuple[str, ...], tuple[str, ...]], b: tuple[tuple[str, ...], tuple[str, ...]],
+                shared: frozenset[str]) -> bool:
+    """Whether two figures stand in one place: the nearest stem both sentences hold is the same before them,
+    or after them."""
+    for side_a, side_b in zip(a, b):
+        near_a = next((w for w in side_a if w in shared), "")
+        if near_a and near_a == next((w for w in side_b if w in shared), ""):
+            return True
+    return False
+
+
+def _denied(fa: Features, fb: Features) -> bool:
+    """Whether `fa` negates words that `fb` states without a negation: all the (two or more) content words
+    a negation of `fa` applies to are in `fb`, and no negation of `fb` applies to them ("did not send the
+    letter to the committee" / "sent the letter to the committee")."""
+    return any(len(scope) > 1 and scope <= fb.stems and not any(scope & other for other in fb.negated)
+               for scope in fa.negated)
 
 
 def verdict(fa: Features, fb: Features, sc: Score, settings: Settings) -> str | None:
@@ -492,8 +553,10 @@ def verdict(fa: Features, fb: Features, sc: Score, settings: Settings) -> str | 
     close = sc.predicate >= settings.claim_predicate
     if not close and sc.fuzzy < settings.claim_fuzzy:
         return None
+    if sc.negation == "denied":  # one says the words of the other did not happen: a conflict, in one sentence
+        return "conflict" if close and fuzz.ratio(fa.norm, fb.norm) >= settings.claim_fuzzy else None
     if sc.negation == "disagree":
-        return None  # one says the shared words happened, the other that they did not
+        return None  # a negation over some shared words on one side only: not one claim
     if sc.slot:
         return "conflict" if close else None  # a figure or a name differs in one slot of one claim
     if sc.numbers == "disagree":
@@ -688,7 +751,7 @@ def link_index(index: Index, text_of, settings: Settings, bg: Background | None 
         kind = verdict(fa, fb, sc, settings)
         if kind and (reading[i] or reading[j]) and not _clause_holds(fa, fb, sc, bg, settings):
             continue
-        if kind:
+        if kind == "same" or (kind == "conflict" and family[i] != family[j]):  # an article does not dispute itself
             out.append((i, j, kind))
     return _of_statements(out, statement)
 

@@ -55,6 +55,9 @@ class Wording:
 
     text: str = _f("The sentence, exactly as the article has it.")
     sources: tuple[Source, ...] = _f("The articles that hold this wording (an article and its copies).")
+    outlets: int = _f("Independent outlets of those articles; for a statement in `disputed`, of every wording of "
+                      "its claim (all that state it so).")
+    outlet_names: tuple[str, ...] = _f("Names of those outlets, sorted (outlets not known are left out).")
 
 
 @dataclass(frozen=True)
@@ -64,8 +67,11 @@ class Claim:
     text: str = _f("The sentence, taken verbatim from an article.")
     sources: tuple[Source, ...] = _f("The articles that hold this wording: cite these beside `text`.")
     outlets: int = _f("Independent outlets that state the fact, in any wording: copies of one article count once.")
+    outlet_names: tuple[str, ...] = _f("Names of the outlets that state it in any wording, sorted (outlets not known "
+                                       "are left out).")
     others: tuple[Wording, ...] = _f("The same fact in other outlets' words, each with its own sources.")
-    disputed: tuple[Wording, ...] = _f("Other outlets' statements of it with other figures or names.")
+    disputed: tuple[Wording, ...] = _f("Other outlets' statements of it with other figures or names (or that deny "
+                                       "it), to show beside `text`, never merged with it.")
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,22 @@ class PassageView:
     sources: tuple[Source, ...] = _f("Every article that reports it: its own first.")
     line: int = _f("Line of the passage in its article file.")
     score: float = _f("Topic relevance: weighted count of topic terms.")
-    claims: tuple[Claim, ...] = _f("Sentences of this passage that other outlets state too, with their wordings.")
+    claims: tuple[Claim, ...] = _f("Sentences of this passage that other outlets state too, with their wordings, "
+                                   "or that other outlets dispute.")
+    article: Source = _f("The article the passage was kept from (the first of `sources`).")
+    outlets: int = _f("Independent outlets of `sources`: copies of one article count once.")
+    date: str | None = _f("The earliest publication date, YYYY-MM-DD, of the articles that report it: `sources` and "
+                          "the other wordings in `claims`; none when none is dated.")
+
+
+@dataclass(frozen=True)
+class Day:
+    """The passages of a topic page first reported on one day: an entry of the page's timeline."""
+
+    date: str | None = _f("The day, YYYY-MM-DD; none for the passages of articles with no known date (the last entry).")
+    heading: str = _f("The day to show: '24 February 2025', or 'Date not known'.")
+    passages: tuple[PassageView, ...] = _f("Its passages, the most widely reported (independent outlets) first, then "
+                                           "by article, each article's in their order.")
 
 
 @dataclass(frozen=True)
@@ -133,9 +154,12 @@ class TopicPage:
     topic: TopicSummary = _f("This topic.")
     key_points: tuple[Claim, ...] = _f("The topic's main facts, best first: the most widely reported (independent "
                                        "outlets), most central and most recent.")
-    groups: tuple[ArticleGroup, ...] = _f("The passages shown on the page, grouped by article, oldest first.")
-    footnotes: tuple[Source, ...] = _f("Every source cited on the page, in the order the page first cites them: "
-                                       "write one footnote definition each.")
+    timeline: tuple[Day, ...] = _f("The passages shown on the page by the day they were first reported, oldest "
+                                   "first, undated last.")
+    groups: tuple[ArticleGroup, ...] = _f("The same passages grouped by article, oldest first (for a page listed by "
+                                          "article rather than by date).")
+    footnotes: tuple[Source, ...] = _f("Every source cited on the page, in the order the page first cites them (key "
+                                       "points, then the timeline): write one footnote definition each.")
     archive: str | None = _f("Page name of the (next) archive page, with passages not shown here, if any.")
     hidden: int = _f("How many of the topic's passages come after this page, on archive pages.")
     topics: tuple[TopicSummary, ...] = _f("All topics, for cross-links.")

@@ -5,6 +5,7 @@ rendered or written. A footnote links to the sources page part that holds the ar
 """
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
@@ -30,6 +31,8 @@ _DANGLING = re.compile(r"^[\"'“‘]?(he|she|they|it|this|that|these|those|his|
                        r"in addition|as a result|by contrast|in turn|for example|for instance|even so)\b",
                        re.IGNORECASE)
 UNDATED = "9999-99-99"
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
 _STATUS_RANK = {USED: 0, DUPLICATE: 1, REJECTED: 2}
 
 
@@ -152,7 +155,7 @@ def _summary(topic: topics.Topic, mine: Sequence[Passage], by_id: Mapping[str, c
 
 def _topic_page(story, summary, summaries, topic, mine: list[Passage], matches, sources, rank_of, joined: Claims,
                 family_of, settings) -> tuple[cx.TopicPage, list[tuple[str, cx.TopicPage]]]:
-    """Key points first (the topic's main facts), then passages grouped by article, oldest first.
+    """Key points first (the topic's main facts), then the passages as a timeline, by the day first reported.
 
     Passages are ranked by the independent outlets that carry them, then relevance. At most
     `topic_page_passages` (the most important) are shown; the others go to archive pages
@@ -166,24 +169,24 @@ def _topic_page(story, summary, summaries, topic, mine: list[Passage], matches, 
     shown = importance[:settings.topic_page_passages]
     rest = importance[settings.topic_page_passages:]
     key_points = _key_points(topic, shown, len(mine), joined, sources, family_of, settings)
-    groups, footnotes = _groups(shown, sources, rank_of, score_of, key_points, joined, family_of)
+    timeline, groups, footnotes = _groups(shown, sources, rank_of, score_of, key_points, joined, family_of)
     size = max(1, settings.archive_page_passages)
     chunks = [rest[k:k + size] for k in range(0, len(rest), size)]
     names = [part(topic.slug + topics.ARCHIVE_SUFFIX, n + 1) for n in range(len(chunks))]
-    page = cx.TopicPage(story, summary, tuple(key_points), groups, footnotes, names[0] if names else None,
+    page = cx.TopicPage(story, summary, tuple(key_points), timeline, groups, footnotes, names[0] if names else None,
                         len(rest), summaries)
     archives = []
     for n, chunk in enumerate(chunks):
-        groups, footnotes = _groups(chunk, sources, rank_of, score_of, [], joined, family_of)
+        timeline, groups, footnotes = _groups(chunk, sources, rank_of, score_of, [], joined, family_of)
         arts = {a for p in chunk for a in p.sources}
         of_parts = f", part {n + 1} of {len(chunks)}" if len(chunks) > 1 else ""
         archived = replace(
             summary, title=f"{summary.title}: archive{of_parts}",
             description=f"Passages on this topic that the topic page ({topic.title}) does not show, "
-                        "grouped by article, oldest first.",
+                        "by the day they were first reported, oldest first.",
             passages=len(chunk), articles=len(arts), latest=_latest(arts, sources))
         after = len(rest) - size * (n + 1)
-        archives.append((names[n], cx.TopicPage(story, archived, (), groups, footnotes,
+        archives.append((names[n], cx.TopicPage(story, archived, (), timeline, groups, footnotes,
                                                 names[n + 1] if after > 0 else None, max(0, after), summaries)))
     return page, archives
 
@@ -216,15 +219,27 @@ def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: C
             newest = max((claims.day_number(sources[a].published) for w in wordings for a in w.sources), default=0)
             found[key] = ((-outlets, -centrality, -newest, rank, n), lead, claim)
     limit = min(settings.lead_points, max(1, math.ceil(settings.lead_share * total)))
-    ranked = sorted(found.values(), key=lambda f: f[0])
+    picked = _pick(sorted(found.values(), key=lambda f: f[0]), limit, joined, settings)
+    return [_claim_view(lead, claim, joined, sources, family_of) for _, lead, claim in sorted(picked, key=lambda f: f[0])]
+
+
+def _pick(ranked: list[tuple], limit: int, joined: Claims, settings: Settings) -> list[tuple]:
+    """The first `limit` of the ranked (key, lead, claim) candidates, at most `lead_per_article` from one
+    article while others remain, leaving out a claim that disputes one picked (it is shown beside it)."""
     picked: list[tuple] = []
     per_article: dict[str, int] = defaultdict(int)
-    for f in ranked:  # at most `lead_per_article` from one article while others remain
-        if len(picked) < limit and per_article[f[1].sources[0]] < settings.lead_per_article:
+
+    def fits(f: tuple) -> bool:
+        return f not in picked and not (f[2] and any(joined.claims[k] is g[2] for g in picked for k in f[2].conflicts))
+
+    for f in ranked:
+        if len(picked) < limit and per_article[f[1].sources[0]] < settings.lead_per_article and fits(f):
             picked.append(f)
             per_article[f[1].sources[0]] += 1
-    picked += [f for f in ranked if f not in picked][:limit - len(picked)]
-    return [_claim_view(lead, claim, joined, sources, family_of) for _, lead, claim in sorted(picked, key=lambda f: f[0])]
+    for f in ranked:  # then the best of the rest, from any article
+        if len(picked) < limit and fits(f):
+            picked.append(f)
+    return picked
 
 
 def _standalone(text: str, settings: Settings) -> bool:
@@ -237,15 +252,26 @@ def _standalone(text: str, settings: Settings) -> bool:
 
 def _claim_view(lead: Wording, claim: Claim | None, joined: Claims, sources: Mapping[str, cx.Source],
                 family_of: Mapping[str, str]) -> cx.Claim:
-    """A claim as the page shows it: `lead` with its sources, the other wordings and the disputing ones."""
-    def view(w: Wording) -> cx.Wording:
-        return cx.Wording(w.text, tuple(sources[a] for a in w.sources))
+    """A claim as the page shows it: `lead` with its sources, the other wordings and the disputing ones (each
+    of those with the outlets of its whole claim)."""
+    def view(w: Wording, stating: Sequence[Wording] = ()) -> cx.Wording:
+        articles = {a for x in (stating or (w,)) for a in x.sources}
+        return cx.Wording(w.text, tuple(sources[a] for a in w.sources), claims.outlets(articles, family_of),
+                          _outlet_names(articles, sources))
 
     if claim is None:
-        return cx.Claim(lead.text, view(lead).sources, claims.outlets(lead.sources, family_of), (), ())
+        return cx.Claim(lead.text, view(lead).sources, claims.outlets(lead.sources, family_of),
+                        _outlet_names(lead.sources, sources), (), ())
+    other = [joined.claims[c] for c in claim.conflicts]
     return cx.Claim(lead.text, view(lead).sources, claim.outlets,
+                    _outlet_names({a for w in claim.wordings for a in w.sources}, sources),
                     tuple(view(w) for w in claim.wordings if w != lead),
-                    tuple(view(joined.claims[c].wordings[0]) for c in claim.conflicts))
+                    tuple(view(c.wordings[0], c.wordings) for c in other))
+
+
+def _outlet_names(article_ids: Iterable[str], sources: Mapping[str, cx.Source]) -> tuple[str, ...]:
+    """The known outlets of these articles, sorted."""
+    return tuple(sorted({o for a in article_ids if (o := sources[a].outlet)}))
 
 
 def _latest(article_ids: Iterable[str], sources: Mapping[str, cx.Source]) -> str | None:
@@ -255,12 +281,12 @@ def _latest(article_ids: Iterable[str], sources: Mapping[str, cx.Source]) -> str
 
 def _groups(chosen: list[Passage], sources, rank_of, score_of, key_points: Sequence[cx.Claim], joined: Claims,
             family_of: Mapping[str, str]):
-    """Passages grouped by article (oldest article first, article order within), and the footnotes they need.
+    """The passages as a timeline of days and grouped by article, and the footnotes they need.
 
     A claim stated in several of the chosen passages is shown once, in the passage of its most complete
     wording on the page, with its other wordings under it; those leave their own passages (a passage
     left with nothing is not shown). Footnotes are listed in the order the page first cites them (key
-    points, then passages), so their numbers rise as the reader goes down the page.
+    points, then the timeline), so their numbers rise as the reader goes down the page.
     """
     chosen = sorted(chosen, key=lambda p: p.order)
     on_page = {p.order for p in chosen}
@@ -271,20 +297,38 @@ def _groups(chosen: list[Passage], sources, rank_of, score_of, key_points: Seque
             cid = joined.of_sentence.get((p.order, n))
             if cid is not None and cid not in lead_of:
                 lead_of[cid] = next(w for w in joined.claims[cid].wordings if w.passage in on_page)
+    views = [(p, v) for p in chosen
+             if (v := _passage_view(p, split[p.order], score_of[p.key], lead_of, joined, sources, family_of))]
     groups: dict[str, list[cx.PassageView]] = defaultdict(list)
-    for p in chosen:
-        view = _passage_view(p, split[p.order], score_of[p.key], lead_of, joined, sources, family_of)
-        if view is not None:
-            groups[p.article_id].append(view)
+    for _, view in views:
+        groups[view.article.id].append(view)
     group_order = sorted(groups, key=lambda a: (sources[a].published or UNDATED, rank_of[a]))
+    timeline = _timeline(views, rank_of)
     cited: dict[str, None] = {}
     for k in key_points:
         _cite(cited, k.sources, k)
-    for a in group_order:
-        for view in groups[a]:
+    for day in timeline:
+        for view in day.passages:
             _cite(cited, view.sources, *view.claims)
     footnotes = tuple(sources[i] for i in cited if sources[i].status != REJECTED)
-    return tuple(cx.ArticleGroup(sources[a], tuple(groups[a])) for a in group_order), footnotes
+    return timeline, tuple(cx.ArticleGroup(sources[a], tuple(groups[a])) for a in group_order), footnotes
+
+
+def _timeline(views: list[tuple[Passage, cx.PassageView]], rank_of: Mapping[str, int]) -> tuple[cx.Day, ...]:
+    """Passages by the day they were first reported (undated last); in a day, the most widely reported
+    first, then by article and the article's order."""
+    ordered = sorted(views, key=lambda pv: (pv[1].date or UNDATED, -pv[1].outlets, rank_of[pv[0].article_id],
+                                            pv[0].order))
+    return tuple(cx.Day(date, day_heading(date), tuple(v for _, v in day))
+                 for date, day in itertools.groupby(ordered, key=lambda pv: pv[1].date))
+
+
+def day_heading(date: str | None) -> str:
+    """A date YYYY-MM-DD as a reader writes it ("24 February 2025"), whatever the locale."""
+    if date is None:
+        return "Date not known"
+    year, month, day = date[:10].split("-")
+    return f"{int(day)} {MONTHS[int(month) - 1]} {year}"
 
 
 def _passage_view(p: Passage, parts: list[str], score: float, lead_of: Mapping[int, Wording], joined: Claims,
@@ -302,7 +346,10 @@ def _passage_view(p: Passage, parts: list[str], score: float, lead_of: Mapping[i
     if not kept:
         return None
     text = p.text if len(kept) == len(parts) else " ".join(kept)
-    return cx.PassageView(text, tuple(sources[s] for s in p.sources), p.line, score, tuple(notes))
+    cited = [sources[s] for s in p.sources] + [s for c in notes for w in c.others for s in w.sources]
+    date = min((s.published[:10] for s in cited if s.published), default=None)
+    return cx.PassageView(text, tuple(sources[s] for s in p.sources), p.line, score, tuple(notes),
+                          sources[p.article_id], claims.outlets(p.sources, family_of), date)
 
 
 def _cite(cited: dict[str, None], first: Sequence[cx.Source], *shown: cx.Claim) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator import pipeline
 from generator.model import Article, Paragraph
 from generator.reader import is_heading
 from generator.settings import DEFAULT
@@ -55,3 +56,28 @@ WIRE = [
     "The regional transport authority confirmed that the bridge had been inspected four times since 2019, with no structural faults reported before last autumn.",
     "Under national rules, any bridge with cracked load-bearing girders must be closed to vehicles over seven and a half tonnes until it is repaired.",
 ]
+
+
+BRIDGE_TOPICS = """story: {title: Bridge, description: A bridge.}
+topics:
+  - slug: bridge
+    title: The bridge
+    description: The old river bridge.
+    terms: [bridge*, council]
+"""
+
+
+def markdown_article(title: str, outlet: str, published: str | None, paragraphs: list[str]) -> str:
+    """A Markdown article with front matter (no `published` when None), one paragraph per string."""
+    date = f"published: {published}\n" if published else ""
+    return f'---\ntitle: "{title}"\noutlet: "{outlet}"\n{date}---\n' + "\n\n".join(paragraphs) + "\n"
+
+
+def build_story(root: Path, topics: str, articles: dict[str, str]) -> pipeline.Result:
+    """The briefings of these articles (file name -> text) under this topics file, with default settings."""
+    seeds = root / "seeds"
+    seeds.mkdir()
+    for name, text in articles.items():
+        (seeds / name).write_text(text, encoding="utf-8")
+    (root / "topics.yml").write_text(topics, encoding="utf-8")
+    return pipeline.generate(pipeline.Inputs(seeds, root / "topics.yml", ROOT / "templates"), DEFAULT)

@@ -11,14 +11,10 @@ from generator import pipeline
 from generator.settings import DEFAULT
 
 from .helpers import ROOT
+from .helpers import BRIDGE_TOPICS as TOPICS
+from .helpers import build_story
+from .helpers import markdown_article as article
 
-TOPICS = """story: {title: Bridge, description: A bridge.}
-topics:
-  - slug: bridge
-    title: The bridge
-    description: The old river bridge.
-    terms: [bridge*, council]
-"""
 FACT_GAZETTE = "The city council voted on Tuesday to close the old river bridge to heavy lorries from March."
 FACT_HERALD = "On Tuesday the council decided by vote that the old river bridge will be closed to heavy lorries in March."
 GAZETTE = [FACT_GAZETTE,
@@ -29,23 +25,16 @@ HERALD = ["Local shops along the river asked the council for compensation for th
           "The mayor, Anna Berg, said the council could not take any risk with a bridge carrying so much traffic."]
 
 
-def article(title: str, outlet: str, published: str, paragraphs: list[str]) -> str:
-    head = f'---\ntitle: "{title}"\noutlet: "{outlet}"\npublished: {published}\n---\n'
-    return head + "\n\n".join(paragraphs) + "\n"
+def _gazette_its_copy_and_herald(root, topics: str, gazette: list[str], herald: list[str]):
+    """A build of three articles of 3 March 2025: the Gazette's, a copy of it (Wire Copy), and the Herald's."""
+    return build_story(root, topics, {"gazette.md": article("Gazette story", "Gazette", "2025-03-03", gazette),
+                                      "gazette-copy.md": article("Copy", "Wire Copy", "2025-03-04", gazette),
+                                      "herald.md": article("Herald story", "Herald", "2025-03-03", herald)})
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("claims")
-    seeds = root / "seeds"
-    seeds.mkdir()
-    (seeds / "gazette.md").write_text(article("Bridge to close", "Gazette", "2025-03-03", GAZETTE), encoding="utf-8")
-    (seeds / "gazette-copy.md").write_text(article("Bridge shut", "Wire Copy", "2025-03-04", GAZETTE), encoding="utf-8")
-    (seeds / "herald.md").write_text(article("Council votes on bridge", "Herald", "2025-03-03", HERALD),
-                                     encoding="utf-8")
-    topics = root / "topics.yml"
-    topics.write_text(TOPICS, encoding="utf-8")
-    return pipeline.generate(pipeline.Inputs(seeds, topics, ROOT / "templates"), DEFAULT)
+    return _gazette_its_copy_and_herald(tmp_path_factory.mktemp("claims"), TOPICS, GAZETTE, HERALD)
 
 
 def test_a_fact_in_two_outlets_words_is_one_claim_of_two_outlets(built):
@@ -86,13 +75,8 @@ def test_the_ledger_records_the_claim_and_its_outlets(built):
 
 
 def test_statements_far_apart_in_time_are_not_joined(tmp_path):
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "gazette.md").write_text(article("Bridge to close", "Gazette", "2025-03-03", GAZETTE), encoding="utf-8")
-    (seeds / "herald.md").write_text(article("Council votes", "Herald", "2025-06-03", HERALD), encoding="utf-8")
-    topics = tmp_path / "topics.yml"
-    topics.write_text(TOPICS, encoding="utf-8")
-    result = pipeline.generate(pipeline.Inputs(seeds, topics, ROOT / "templates"), DEFAULT)
+    result = build_story(tmp_path, TOPICS, {"gazette.md": article("Bridge to close", "Gazette", "2025-03-03", GAZETTE),
+                                            "herald.md": article("Council votes", "Herald", "2025-06-03", HERALD)})
     assert not [c for c in result.claims.claims if len(c.wordings) > 1]
 
 
@@ -114,3 +98,60 @@ def test_on_the_seeds_putin_accepting_peacekeepers_is_one_claim_of_two_outlets()
     # 003's wording is shown beside it, cited to 003 only
     other = next(line.strip() for line in page.split("\n") if line.strip().startswith(said_003))
     assert other.endswith("[^003_3ead7e23d2ba6687]")
+
+
+KILLED_GAZETTE = "At least 17 soldiers were killed in the attack on the army base near the border on Monday, officials said."
+KILLED_HERALD = "Twenty soldiers were killed in the attack on the army base near the border on Monday."
+ATTACK_GAZETTE = [KILLED_GAZETTE,
+                  "The army said the base had been shelled for two hours before dawn and that the barracks burned down.",
+                  "Rescue teams were still searching the ruins of the base on Tuesday morning, the governor said."]
+ATTACK_HERALD = ["Villagers near the base said they heard explosions through the night and fled to the hills.",
+                 KILLED_HERALD,
+                 "The defence minister promised an inquiry into why the base had no shelters for its soldiers."]
+ATTACK_TOPICS = """story: {title: Attack, description: An attack.}
+topics:
+  - slug: attack
+    title: The attack
+    description: The attack on the army base.
+    terms: [attack*, base, soldier*]
+"""
+
+
+@pytest.fixture(scope="module")
+def disputed(tmp_path_factory):
+    return _gazette_its_copy_and_herald(tmp_path_factory.mktemp("disputed"), ATTACK_TOPICS, ATTACK_GAZETTE,
+                                        ATTACK_HERALD)
+
+
+def test_figures_that_disagree_are_two_claims_in_conflict_never_one(disputed):
+    by_text = {w.text: c for c in disputed.claims.claims for w in c.wordings}
+    seventeen, twenty = by_text[KILLED_GAZETTE], by_text[KILLED_HERALD]
+    assert seventeen is not twenty and len(seventeen.wordings) == len(twenty.wordings) == 1
+    claims = disputed.claims.claims
+    assert [claims[c] for c in seventeen.conflicts] == [twenty] and [claims[c] for c in twenty.conflicts] == [seventeen]
+
+
+def test_the_page_shows_disputed_wordings_side_by_side_each_with_its_outlets_and_articles(disputed):
+    page = disputed.files["attack.md"]
+    tables = re.findall(r'^!!! warning "Outlets differ"\n\n    (\|.*\|)\n    \|---\|---\|\n    (\|.*\|)$', page, flags=re.M)
+    assert tables, "no table of disputed statements"
+    for header, row in tables:
+        heads = [h.strip() for h in header.strip("|").split("|")]
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", row.strip("|"))]
+        sides = {KILLED_GAZETTE: ("Gazette, Wire Copy (1 outlet)", ["gazette", "gazette-copy"]),
+                 KILLED_HERALD: ("Herald (1 outlet)", ["herald"])}
+        assert len(cells) == 2
+        for head, cell in zip(heads, cells):
+            text = next(t for t in sides if cell.startswith(t))  # each wording whole, in a cell of its own
+            assert head == sides[text][0]
+            assert re.findall(r"\[\^([^\]]+)\]", cell) == sides[text][1]  # footnoted to its own articles only
+        assert {t for t in sides if t in row} == set(sides)
+    # never merged: neither is shown as another wording of the other
+    assert "other wording" not in page
+
+
+def test_a_dispute_is_one_key_point_not_one_per_side(disputed):
+    key_points = disputed.files["attack.md"].split("## Key points", 1)[1].split("## In detail", 1)[0]
+    items = [line for line in key_points.split("\n") if line.startswith("- ")]
+    assert sum(KILLED_GAZETTE in line or KILLED_HERALD in line for line in items) == 1
+    assert key_points.count('!!! warning "Outlets differ"') == 1

@@ -129,9 +129,51 @@ def test_another_name_in_the_same_slot_is_a_conflict_never_same():
                  "Trump met Starmer in Washington on Monday to discuss a ceasefire in Ukraine.") == "conflict"
 
 
-def test_a_negation_on_one_side_only_is_not_the_same_claim():
+def test_a_negation_of_what_the_other_states_is_a_conflict_never_same():
     assert _pair("The senator said he sent the letter to the committee on Friday.",
-                 "The senator said he did not send the letter to the committee on Friday.") == "different"
+                 "The senator said he did not send the letter to the committee on Friday.") == "conflict"
+    # the same quotation, once with "don't": one says it, the other its opposite
+    assert _pair('"To pass this bill in the next couple of weeks would increase the risk of a recession," he said.',
+                 '"If they don\'t pass this bill in the next couple of weeks it will increase the risk of a recession," '
+                 'he told reporters.') == "conflict"
+
+
+def test_a_negation_over_words_the_other_does_not_state_is_neither_same_nor_conflict():
+    # the longer quotation goes on to deny something the shorter one never says
+    assert _pair('"It is important that the right candidate be chosen to defeat the administration, but if he is not '
+                 'the right candidate, I will not give up my right to run as an independent," he said.',
+                 '"It is important that the right candidate be chosen to defeat the administration," Mr. Trump said.'
+                 ) != "conflict"
+
+
+def test_figures_agree_only_within_rounding_of_the_less_precise_one():
+    killed = "At least 17 soldiers were killed in the attack on the base near the border, officials said."
+    assert _pair(killed, "Twenty soldiers were killed in the attack on the base near the border.") == "conflict"
+    assert _pair(killed, "Seventeen soldiers were killed in the attack on the base near the border.") == "same"
+    # a year or a sum to the cent is never rounded
+    assert _pair("Edward Brooke, the first black senator from Massachusetts, served from 1967 to 1979.",
+                 "Edward Brooke, the first black senator from Massachusetts, a Republican, held the seat from 1966 "
+                 "to 1978.") == "conflict"
+    assert _pair("The campaign spent $5,687.75 on a retreat at the Holistic Center in Martha's Vineyard.",
+                 "The campaign spent $5,587.75 on a retreat at the Holistic Center in Martha's Vineyard.") == "conflict"
+    # a round figure states a precise one
+    assert _pair("The group paid $43,000 for the television advertisement in Miami, its director said.",
+                 "The group paid $43,350 for the television advertisement in Miami.") == "same"
+
+
+def test_odds_agree_with_their_complement():
+    assert _pair("Boehner said there is a 2 in 3 chance that Republicans keep control of the House in November.",
+                 "Boehner said there is a one-in-three chance that Republicans lose control of the House in "
+                 "November.") != "conflict"
+    assert cm.features("a one-in-three chance").numbers == (("ratio", 1 / 3, False, 0.0),)
+
+
+def test_an_article_never_disputes_itself():
+    sts = [cm.Statement("a", "f", "art", "In total, 33 Senate seats are in play, with 23 held by Democrats."),
+           cm.Statement("b", "f", "art", "In total, 10 Senate seats are open, with 7 held by Democrats.")]
+    assert cm.link(sts, DEFAULT) == []
+    other = [sts[0], cm.Statement("b", "g", "other", sts[1].text)]
+    assert [k for *_, k in cm.link(other, DEFAULT)] == ["conflict"]
 
 
 def test_names_and_places_alone_are_not_a_claim():
@@ -153,7 +195,7 @@ def test_a_sentence_of_thousands_of_figures_is_read_in_one_pass():
     text = "The figures were " + " ".join(str(n) for n in range(20_000)) + " in all, about 7 more."
     f = cm.features(text)
     assert len(f.numbers) == 20_001
-    assert ("count", 7.0, True) in f.numbers  # "about 7": approximate, found next to its figure
+    assert ("count", 7.0, True, 1.0) in f.numbers  # "about 7": approximate, found next to its figure
 
 
 def test_a_sentence_repeated_in_many_outlets_is_one_claim_without_pairing_every_two():

@@ -9,7 +9,7 @@ from dataclasses import replace
 from generator import cli, output, pipeline
 from generator.settings import DEFAULT
 
-from .helpers import FIXTURE, ROOT
+from .helpers import BRIDGE_TOPICS, FIXTURE, ROOT, build_story, markdown_article
 
 
 def _inputs(seeds):
@@ -38,8 +38,8 @@ def test_large_topic_is_capped_and_the_rest_is_on_the_archive_page(synthetic, tm
     assert total > 5
     assert f"{total - 5} further passages are on the [archive page](all-archive.md)" in page
     assert f"*{total - 5} passages from " in archive
-    shown = [line for line in page.split("## In detail", 1)[1].split("\n") if line.endswith("]") and "[^" in line
-             and not line.startswith("*")]
+    shown = [line for line in page.split("## In detail", 1)[1].split("\n") if "[^" in line
+             and not line.startswith(("*", "[^"))]
     assert len(shown) == 5
 
 
@@ -120,3 +120,49 @@ def test_key_points_are_sentences_that_read_on_their_own(tmp_path):
     points = page.split("## Key points", 1)[1].split("## In detail", 1)[0]
     assert stands in points
     assert not any(s in points for s in needs_context)
+
+
+EARLY_FACT = "The city council voted on Tuesday to close the old river bridge to heavy lorries from March."
+LATE_FACT = "On Tuesday the council decided by vote that the old river bridge will be closed to heavy lorries in March."
+EARLY = [EARLY_FACT, "Engineers found cracks in two steel girders of the bridge during an inspection last autumn."]
+LATE = ["Local shops along the river asked the council for compensation for the trade they expect to lose.", LATE_FACT]
+UNDATED_TEXT = ["The mayor, Anna Berg, said the council could not take any risk with a bridge carrying so much traffic."]
+
+
+def _days(page: str) -> dict[str, list[str]]:
+    """The lines of In detail under each `### ` heading, in page order."""
+    days: dict[str, list[str]] = {}
+    for line in page.split("## In detail", 1)[1].split("\n[^", 1)[0].split("\n"):
+        if line.startswith("### "):
+            days[line[4:]] = []
+        elif line and days:
+            days[list(days)[-1]].append(line)
+    return days
+
+
+def test_in_detail_is_a_timeline_of_the_day_each_passage_was_first_reported(tmp_path):
+    result = build_story(tmp_path, BRIDGE_TOPICS, {
+        "gazette.md": markdown_article("Bridge to close", "Gazette", "2025-02-24", EARLY),
+        "herald.md": markdown_article("Council votes", "Herald", "2025-02-26", LATE),
+        "tribune.md": markdown_article("Mayor speaks", "Tribune", None, UNDATED_TEXT)})
+    page = result.files["bridge.md"]
+    days = _days(page)
+    assert list(days) == ["24 February 2025", "26 February 2025", "Date not known"]  # oldest first, undated last
+
+    def day_of(text: str) -> str:
+        (day,) = [d for d, lines in days.items() if any(line.startswith(text) for line in lines)]
+        return day
+
+    # the Herald's wording leads the claim (more complete), but the Gazette reported it two days earlier
+    assert day_of(LATE_FACT) == "24 February 2025"
+    assert day_of(LATE[0]) == "26 February 2025" and day_of(EARLY[1]) == "24 February 2025"
+    assert day_of(UNDATED_TEXT[0]) == "Date not known"
+    # each passage names its article (with its date when it is not the day's) and counts its outlets
+    first = days["24 February 2025"]
+    herald = first.index("*Herald: Council votes, 2025-02-26 · [source entry](sources.md#herald)*")
+    assert first[herald + 1].startswith(LATE_FACT) and first[herald + 1].endswith("[^herald] *(1 outlet)*")
+    assert first[0] == "*Gazette: Bridge to close · [source entry](sources.md#gazette)*"
+    assert days["26 February 2025"][0].startswith("*Herald: Council votes · ")
+    assert days["Date not known"][0].startswith("*Tribune: Mayor speaks · ")
+    passages = [line for lines in days.values() for line in lines if "[^" in line and line.endswith("outlet)*")]
+    assert len(passages) == result.per_topic["bridge"] - 1  # every passage once; the Gazette's wording under the claim

@@ -72,7 +72,7 @@ def passage_with(page: str, text: str) -> str:
 ])
 def test_topic_pages_hold_their_passages_with_footnotes(seeds, page, text):
     line = passage_with(seeds.files[page], text)
-    assert re.search(r"\[\^[\w-]+\]$", line), "passage has no footnote"
+    assert re.search(r"\[\^[\w-]+\] \*\(\d+ outlets?\)\*$", line), "passage has no footnote and outlet count"
 
 
 @pytest.mark.parametrize("phrase", BOILERPLATE)
