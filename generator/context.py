@@ -86,7 +86,8 @@ class PassageView:
     claims: tuple[Claim, ...] = _f("Sentences of this passage that other outlets state too, with their wordings, "
                                    "or that other outlets dispute.")
     article: Source = _f("The article the passage was kept from (the first of `sources`).")
-    outlets: int = _f("Independent outlets of `sources`: copies of one article count once.")
+    outlets: int = _f("Independent outlets that report this passage or a claim it leads (in any wording): copies "
+                      "of one article count once.")
     date: str | None = _f("The earliest publication date, YYYY-MM-DD, of the articles that report it: `sources` and "
                           "the other wordings in `claims`; none when none is dated.")
 

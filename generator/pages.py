@@ -335,6 +335,7 @@ def _passage_view(p: Passage, parts: list[str], score: float, lead_of: Mapping[i
                   sources: Mapping[str, cx.Source], family_of: Mapping[str, str]) -> cx.PassageView | None:
     """A passage as the page shows it, without the wordings of claims shown in another passage of the page."""
     kept, notes = [], []
+    reporting = set(p.sources)  # the articles that report the passage or a claim it leads
     for n, text in enumerate(parts):
         cid = joined.of_sentence.get((p.order, n))
         if cid is not None:
@@ -342,6 +343,7 @@ def _passage_view(p: Passage, parts: list[str], score: float, lead_of: Mapping[i
             if (lead.passage, lead.sentence) != (p.order, n):
                 continue  # another outlet's wording, shown under the claim where it leads
             notes.append(_claim_view(lead, joined.claims[cid], joined, sources, family_of))
+            reporting.update(a for w in joined.claims[cid].wordings for a in w.sources)
         kept.append(text)
     if not kept:
         return None
@@ -349,7 +351,7 @@ def _passage_view(p: Passage, parts: list[str], score: float, lead_of: Mapping[i
     cited = [sources[s] for s in p.sources] + [s for c in notes for w in c.others for s in w.sources]
     date = min((s.published[:10] for s in cited if s.published), default=None)
     return cx.PassageView(text, tuple(sources[s] for s in p.sources), p.line, score, tuple(notes),
-                          sources[p.article_id], claims.outlets(p.sources, family_of), date)
+                          sources[p.article_id], claims.outlets(sorted(reporting), family_of), date)
 
 
 def _cite(cited: dict[str, None], first: Sequence[cx.Source], *shown: cx.Claim) -> None:

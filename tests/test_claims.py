@@ -98,6 +98,10 @@ def test_on_the_seeds_putin_accepting_peacekeepers_is_one_claim_of_two_outlets()
     # 003's wording is shown beside it, cited to 003 only
     other = next(line.strip() for line in page.split("\n") if line.strip().startswith(said_003))
     assert other.endswith("[^003_3ead7e23d2ba6687]")
+    # in detail, the passage leading the claim counts the outlets of the claim, as its key point does
+    detail = page.split("## In detail", 1)[1]
+    passage = next(line for line in detail.split("\n") if said_004 in line)
+    assert passage.endswith("[^004_1e41a0e355824cc0] *(2 outlets)*")
 
 
 KILLED_GAZETTE = "At least 17 soldiers were killed in the attack on the army base near the border on Monday, officials said."
