@@ -1,5 +1,6 @@
 """Rules that name kinds of site chrome (share buttons, navigation, category lines, comment prompts,
-calls to action, credits, FAQ filler), rather than any one site's lines.
+calls to action, credits and photo captions, teasers for other stories, live-blog time stamps, FAQ
+filler), rather than any one site's lines.
 
 Reading uses them to find the header lines of pasted text, cleaning to remove chrome from articles.
 """
@@ -13,6 +14,19 @@ SOCIAL_WORDS = frozenset(
     "and or".split())
 SHARE_BUTTONS = frozenset("share facebook twitter email tweet linkedin whatsapp print".split())
 _SOCIAL_WORD = re.compile(r"[\w'-]+")
+
+# Who took a picture: photo agencies and wires, as credits end ("Name/AP", "Name/AFP via Getty Images") ...
+_AGENCY = (r"(?:reuters|afp|ap|epa|epa-efe|getty images|anadolu( agency)?|bloomberg|sputnik|tass|ria novosti"
+           r"|ukrinform|xinhua|shutterstock|alamy|istock)")
+# ... or begin, in capitals ("REUTERS/Gleb Garanich", "AP Photo/Evan Vucci"): a few words, no full stop after
+# them (a "Reuters/Ipsos poll" in a sentence is news). Matched against the line as written.
+SIGNED_CREDIT = re.compile(r"\b(?:REUTERS|AFP|EPA|EPA-EFE|AP Photo|TASS|SPUTNIK|UKRINFORM|XINHUA)\s?/\s?"
+                           r"[A-Z][\w'’-]*(?:\s[\w'’.-]+){0,3}?[\w'’]\)?$")
+# A live blog's time of an entry: 14:08, 2.08pm, 9:30 a.m. ET, [14:08 GMT]
+_TIME = (r"(?:(?:[01]?\d|2[0-3])[:.][0-5]\d(?:\s?[ap]\.?m\.?)?|(?:1[0-2]|0?[1-9])\s?[ap]\.?m\.?)"
+         r"(?:\s?(?:gmt|utc|bst|cet|cest|eet|eest|et|est|edt|pt|pst|pdt|ct|cst|cdt|msk)\b)?")
+# ... at the start of an entry, set off by a dash, bar, bullet or colon (or brackets), text (not a figure) after it
+LIVE_STAMP = re.compile(rf"^(?:\[{_TIME}\]|\({_TIME}\)|{_TIME}\s*[-–—|•:])\s*(?=[^\d\s])", re.IGNORECASE)
 
 # Matched against the lower-cased line (faster than re.IGNORECASE): write patterns in lower case.
 CHROME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -37,8 +51,29 @@ CHROME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("call to action", r"^(for more|for the latest)\b.{0,80}\b(visit|follow|see|go to)\b.{0,60}$"),
         ("call to action", r"^(call to action|closing (message|thoughts))\s*:"),
         ("credit", r"^(photo|image|picture|video|graphic|illustration)s?( credit)?\s*[:/(].{0,120}$"),
-        ("credit", r"^.{0,60}\b(shutterstock|getty images|afp|reuters|ap photo|alamy|istock)\b.{0,60}/.{0,60}$"),
+        ("credit", r"^.{0,60}\b(shutterstock|getty images|afp|reuters|ap photo|alamy|istock)\b.{0,60}/.{0,60}"
+                   r"(?<![.!?\"”’])$"),  # not a sentence: "the figures came from Reuters/Ipsos polls." is news
         ("credit", r"^(shutterstock|getty images|alamy|istock)\b.{0,80}$"),
+        # a caption is the line a credit ends: "(Photo: Reuters)", "REUTERS/Name", "Name/AFP via Getty Images",
+        # "Photograph: Name/AP", "[Name/Reuters]", "Credit...Name"; the credit alone is a line too
+        ("photo caption", r"\((photo|photograph|image|picture|pic|file photo)s?( credit)?\s?(:|by\b)[^()]{1,80}\)\.?$"),
+        ("photo caption", r"\(credit\s?:[^()]{1,80}\)\.?$"),
+        ("photo caption", rf"\S/\s?{_AGENCY}( via getty images)?\]?\)?\.?$"),
+        ("photo caption", r"(^|[.!?\"”’)]\s)((photo|photograph|image|picture|file photo)s?( credit)?\s?(:|by\b)|credit\s?:)"
+                          r"[^.!?:]{2,60}$"),
+        ("photo caption", r"\[(photo|file)\b[^\[\]]{1,80}\]$"),
+        ("photo caption", r"\[[^\[\]]{1,60}/[^\[\]]{1,40}\]$"),
+        ("photo caption", r"(^|\s)credit(\.{3}|…)\s?\S.{0,80}$"),
+        ("photo caption", r"^((photo|image|media|video) (caption|source)|caption)\s?[:,]"),
+        # a teaser for another story: "READ MORE: ...", "Related: ...", "Also read ...", "WATCH | ..."
+        ("teaser for another story", r"^(read more|read also|also read|related( stories| articles| coverage"
+                                     r"| content| news| reading| links)?|see also|more|watch|recommended|read next"
+                                     r"|must read|don'?t miss)\s?([:|»>]|\s[-–—]\s)"),
+        ("teaser for another story", r"^(also read|read more)\b"),
+        # a link and nothing else: "[Headline](https://...)"
+        ("related link", r"^\[[^\[\]]{2,300}\]\((https?://|/)[^()\s]*\)$"),
+        ("live-blog time stamp", rf"^(\[{_TIME}\]|\({_TIME}\)|{_TIME})$"),
+        ("live-blog time stamp", r"^(updated\s)?\d{1,2}\s?(min|mins|minutes?|h|hrs?|hours?)\sago$"),
         ("FAQ filler", r"^q\d*\s*[:.)]\s.{0,300}\?$"),
         ("FAQ filler", r"^a\s*[:.)]\s"),
         ("contact block", r"^(?:you can )?(?:call|phone|ring|contact|e-?mail|text|write to|reach) us\b.{0,160}$"),
@@ -47,6 +82,14 @@ CHROME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("update note", r"^(?:this|the) (?:story|article|post|report) (?:has been|was|is being) (?:updated|corrected)\b.{0,120}$"),
         ("copyright line", r"^(©|\(c\)|copyright\b).{0,160}$"),
     ))
+
+def live_stamp(text: str) -> tuple[str, str]:
+    """A live blog's time stamp at the start of a line ("14:08 - "), and the text after it ("", text: none)."""
+    m = LIVE_STAMP.match(text)
+    if m is None or m.end() == len(text):
+        return "", text
+    return text[:m.end()].strip(), text[m.end():]
+
 
 def chrome_reason(text: str) -> str | None:
     """Which kind of site chrome a line is, or None when it may be news."""
@@ -59,4 +102,6 @@ def chrome_reason(text: str) -> str | None:
     for reason, pattern in CHROME_PATTERNS:
         if pattern.search(line):
             return reason
+    if "/" in line and SIGNED_CREDIT.search(text.strip()):
+        return "photo caption"
     return None

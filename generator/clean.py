@@ -12,18 +12,24 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
 
-from .chrome import chrome_reason
+from .chrome import chrome_reason, live_stamp
 from .model import Article, CleanArticle, Paragraph, Rejection, Removed
+from .reader import is_heading
 from .settings import Settings
-from .textnorm import SENTENCE_END, is_statement, normalise
+from .textnorm import SENTENCE_END, in_headline_case, is_statement, normalise
 
 FILLER_SECTIONS = re.compile(
     r"^(people also ask|frequently asked questions|faqs?|practical tips|tips for|key takeaways"
     r"|related (articles|posts|stories|reading)|further reading|you may also like|recommended( for you)?"
-    r"|about the author|more stories|read next)\b", re.IGNORECASE)
+    r"|about the author|more stories|read next)\b"
+    # headings of a list of other stories, as the whole heading ("Related talks stall" is news)
+    r"|^(related( coverage| content| links| news)?|more (on|about) this( story| topic)?|more coverage|also read|read more"
+    r"|see also|most (read|popular|viewed)|top stories|editor'?s picks|what to read next)\W*$", re.IGNORECASE)
 
 HEADLINE_REPEAT = 90.0
 REPEATED = "repeated across unrelated articles"
+STAMP = "live-blog time stamp"
+TRAILING_TEASER = "teaser for another story (a headline after the story)"
 
 
 def clean_article(article: Article, settings: Settings) -> CleanArticle:
@@ -33,6 +39,7 @@ def clean_article(article: Article, settings: Settings) -> CleanArticle:
     in_filler: str | None = None
     title = normalise(article.title or "")
     for p in article.paragraphs:
+        p = _unstamped(p, removed, settings)
         if p.heading:
             in_filler = p.text if FILLER_SECTIONS.match(p.text) else None
         reason = chrome_reason(p.text)
@@ -48,7 +55,23 @@ def clean_article(article: Article, settings: Settings) -> CleanArticle:
             kept.append(p)
         else:
             removed.append(Removed(p.line, reason))
-    return CleanArticle(article, tuple(kept), tuple(removed))
+    while len(kept) > 1 and _headline(kept[-1].text):
+        removed.append(Removed(kept.pop().line, TRAILING_TEASER))
+    return CleanArticle(article, tuple(kept), tuple(sorted(removed, key=lambda r: r.line)))
+
+
+def _unstamped(p: Paragraph, removed: list[Removed], settings: Settings) -> Paragraph:
+    """A live blog's entry without its time stamp ("14:08 - "), which is listed as removed from its line."""
+    stamp, text = live_stamp(p.text)
+    if not stamp:
+        return p
+    removed.append(Removed(p.line, STAMP, stamp))
+    return Paragraph(p.line, text, is_heading(text, settings))
+
+
+def _headline(text: str) -> bool:
+    """A line that reads as a headline, not news: no closing punctuation and most longer words capitalised."""
+    return not SENTENCE_END.search(text) and in_headline_case(text.split())
 
 
 def _short_statement(text: str) -> bool:

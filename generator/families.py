@@ -10,7 +10,9 @@ How it works, in three steps that never compare all pairs:
    then the rest with rapidfuzz `fuzz.ratio` >= `sentence_match`, then what is left as a word-for-word
    run inside the other article's text (a piece of a sentence that a reprint cut in two). Identical
    sentences anywhere in the corpus are matched by their hashes too, so a quote shared by any two
-   articles is found.
+   articles is found. Exact and fuzzy matches are the same sentence; a piece is not the same
+   sentence as the one it was found in (pieces are kept apart): a quoted phrase that two reports
+   both contain would otherwise make their two different sentences one.
 3. Decisions. An article is a copy of another when at least `article_duplicate` of its text is found
    in the other (containment: a trimmed copy or an excerpt is wholly inside its original). In that
    share, quoted speech weighs `quote_weight` against the reporter's own words: independent reports
@@ -42,6 +44,10 @@ from .model import CleanArticle, Duplicate
 from .settings import Settings
 
 _MIN_EXACT_WORDS = 3
+# How two matched sentences s (of article a) and t (of article b) relate:
+SAME = 0         # one sentence, exactly or nearly
+PIECE_OF_T = 1   # s is a piece of a sentence, found word for word in b's text at t
+PIECE_OF_S = 2   # t is a piece, found in a's text at s
 
 
 @dataclass(frozen=True)
@@ -65,10 +71,13 @@ class Sentences:
 
 @dataclass(frozen=True)
 class Alignment:
-    """What passage merging reuses from deduplication: the sentences and which ones are the same."""
+    """What passage merging reuses from deduplication: the sentences, which ones are the same, and which
+    are pieces of which."""
 
     sentences: Sentences
-    root: array             # sentences with the same root are the same sentence (in some article)
+    root: array             # sentences with the same root are the same sentence (in some article), exactly or nearly
+    pieces: array           # (piece, whole) sentence id pairs, flat: the piece is word for word in the text of the
+                            # whole's article, starting in the whole (a part of it, or a sentence cut in two there)
 
 
 @dataclass(frozen=True)
@@ -106,8 +115,10 @@ def candidate_pairs(samples: Sequence[np.ndarray], settings: Settings) -> list[t
     return list(zip(left.tolist(), right.tolist()))
 
 
-def align(a: Sequence[int], b: Sequence[int], sents: Sentences, settings: Settings) -> list[tuple[int, int]]:
-    """Matched sentence id pairs between two articles' sentence ids."""
+def align(a: Sequence[int], b: Sequence[int], sents: Sentences,
+          settings: Settings) -> list[tuple[int, int, int]]:
+    """Matched sentences between two articles' sentence ids: (s of a, t of b, how), `how` one of SAME,
+    PIECE_OF_T, PIECE_OF_S."""
     norm, chars, min_chars = sents.norm, sents.chars, settings.sentence_min_chars
     exact: dict[str, int] = {}
     for s in b:
@@ -117,7 +128,7 @@ def align(a: Sequence[int], b: Sequence[int], sents: Sentences, settings: Settin
     for s in a:
         t = exact.get(norm[s])
         if t is not None and norm[s].count(" ") >= _MIN_EXACT_WORDS - 1:
-            pairs.append((s, t))
+            pairs.append((s, t, SAME))
             matched_b.add(t)
         elif chars[s] >= min_chars:
             rest_a.append(s)
@@ -127,25 +138,32 @@ def align(a: Sequence[int], b: Sequence[int], sents: Sentences, settings: Settin
                        scorer=fuzz.ratio, score_cutoff=settings.sentence_match, dtype=np.uint8)
         hit_a, hit_b = np.nonzero(scores)
         for i, j in zip(hit_a, hit_b):
-            pairs.append((rest_a[i], rest_b[j]))
+            pairs.append((rest_a[i], rest_b[j], SAME))
         done_a, done_b = set(hit_a.tolist()), set(hit_b.tolist())
-        pairs += _fragments([s for i, s in enumerate(rest_a) if i not in done_a], b, sents)
-        pairs += [(s, t) for t, s in _fragments([s for i, s in enumerate(rest_b) if i not in done_b], a, sents)]
+        pairs += _pieces([s for i, s in enumerate(rest_a) if i not in done_a],
+                         [s for i, s in enumerate(rest_b) if i not in done_b], a, b, sents)
     return pairs
 
 
-def _local(a: range, b: range, matched: list[tuple[int, int]]) -> bytes:
-    """Matched pairs as offsets into the two articles, packed for the memo."""
-    return array("i", [x for s, t in matched for x in (s - a.start, t - b.start)]).tobytes()
+def _pieces(left_a: list[int], left_b: list[int], a: Sequence[int], b: Sequence[int],
+            sents: Sentences) -> list[tuple[int, int, int]]:
+    """The sentences no whole sentence matched, found word for word in the other article: (s, t, how)."""
+    return ([(s, t, PIECE_OF_T) for s, t in _fragments(left_a, b, sents)]
+            + [(s, t, PIECE_OF_S) for t, s in _fragments(left_b, a, sents)])
 
 
-def _aligned(a: range, b: range, packed: bytes | None) -> list[tuple[int, int]] | None:
+def _local(a: range, b: range, matched: list[tuple[int, int, int]]) -> bytes:
+    """Matched pairs as offsets into the two articles, with how they match, packed for the memo."""
+    return array("i", [x for s, t, how in matched for x in (s - a.start, t - b.start, how)]).tobytes()
+
+
+def _aligned(a: range, b: range, packed: bytes | None) -> list[tuple[int, int, int]] | None:
     """The matched pairs `_local` packed, as sentence ids again (None when there is nothing kept)."""
     if packed is None:
         return None
     flat = array("i")
     flat.frombytes(packed)
-    return [(a.start + flat[k], b.start + flat[k + 1]) for k in range(0, len(flat), 2)]
+    return [(a.start + flat[k], b.start + flat[k + 1], flat[k + 2]) for k in range(0, len(flat), 3)]
 
 
 def _fragments(ids: list[int], other: Sequence[int], sents: Sentences) -> list[tuple[int, int]]:
@@ -215,13 +233,13 @@ def find_families(articles: Sequence[CleanArticle], settings: Settings,
     keys = [canonical_key(ca) for ca in articles]
     sentence_uf = _UnionFind(len(sents.norm))
     with (cache or Cache(None, settings)).memo("pairs") as memo:
-        links = _align_pairs(articles, pairs, sents, sentence_uf, settings, memo, content_keys or {})
+        links, pieces = _align_pairs(articles, pairs, sents, sentence_uf, settings, memo, content_keys or {})
     for a, b in _identical(sents.norm):
         sentence_uf.union(a, b)
     # 3. article families from the copy links
     duplicates, family_of, rank = _decide(articles, keys, links)
     root = array("q", map(sentence_uf.find, range(len(sents.norm))))
-    return Families(duplicates, family_of, articles, rank), Alignment(sents, root)
+    return Families(duplicates, family_of, articles, rank), Alignment(sents, root, pieces)
 
 
 def _sentences(feature: Sequence[ArticleFeatures]) -> Sentences:
@@ -241,11 +259,13 @@ def _sentences(feature: Sequence[ArticleFeatures]) -> Sentences:
 
 
 def _align_pairs(articles, pairs, sents: Sentences, sentence_uf: _UnionFind, settings: Settings,
-                 memo: Memo, content_keys: Mapping[str, bytes]) -> list[tuple[float, int, int]]:
-    """Align every candidate pair (from the memo when it has them), joining matched sentences.
+                 memo: Memo, content_keys: Mapping[str, bytes]) -> tuple[list[tuple[float, int, int]], array]:
+    """Align every candidate pair (from the memo when it has them), joining the same sentences.
 
-    Returns the copy links: (share of the copy found in the source, copy, source).
+    Returns the copy links, (share of the copy found in the source, copy, source), and the pieces found
+    (Alignment.pieces).
     """
+    pieces = array("q")
     by_article = [sents.of_article(i) for i in range(len(articles))]
     links: list[tuple[float, int, int]] = []
     for i, j in pairs:
@@ -256,13 +276,16 @@ def _align_pairs(articles, pairs, sents: Sentences, sentence_uf: _UnionFind, set
             matched = align(by_article[i], by_article[j], sents, settings)
             if pair_key:
                 memo.put(pair_key, _local(by_article[i], by_article[j], matched))
-        for s, t in matched:
-            sentence_uf.union(s, t)
-        for copy, other, share in ((i, j, copy_evidence(by_article[i], {s for s, _ in matched}, sents, settings)),
-                                   (j, i, copy_evidence(by_article[j], {t for _, t in matched}, sents, settings))):
+        for s, t, how in matched:
+            if how == SAME:
+                sentence_uf.union(s, t)
+            else:
+                pieces.extend((s, t) if how == PIECE_OF_T else (t, s))
+        for copy, other, share in ((i, j, copy_evidence(by_article[i], {s for s, _, _ in matched}, sents, settings)),
+                                   (j, i, copy_evidence(by_article[j], {t for _, t, _ in matched}, sents, settings))):
             if share >= settings.article_duplicate:
                 links.append((share, copy, other))
-    return links
+    return links, pieces
 
 
 def _decide(articles: Sequence[CleanArticle], keys: list[tuple], links: list[tuple[float, int, int]]):

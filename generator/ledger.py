@@ -35,7 +35,8 @@ def ledger(spec: TopicsFile, settings: Settings, site: Site, cleaned: Mapping[st
             "published": s.published, "url": str(s.url) if s.url else None,
             "passages_kept": s.passages_kept, "passages_merged": s.passages_merged,
             "passages_unassigned": unassigned.get(s.id, 0),
-            "lines_removed": [{"line": r.line, "reason": r.reason} for r in ca.removed] if ca else [],
+            "lines_removed": [{"line": r.line, "reason": r.reason, **({"text": r.text} if r.text else {})}
+                              for r in ca.removed] if ca else [],
             "notes": list(s.notes),
         })
     totals = site.totals

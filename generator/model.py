@@ -40,6 +40,7 @@ class Removed:
 
     line: int
     reason: str
+    text: str = ""          # when only the start of the line was taken out (a time stamp), what was; the rest is kept
 
 
 @dataclass(frozen=True)

@@ -121,7 +121,7 @@ def _article_source(a: Article, label: str, ca: CleanArticle | None, used: bool,
         duplicate_title=title_of[dup.canonical_id] if dup else None, duplicate_entry=None,
         similarity=dup.similarity if dup else None, via=dup.via if dup else None,
         reason=None if used else reason_of.get(a.path), passages_kept=kept.kept.get(a.id, 0),
-        passages_merged=kept.merged.get(a.id, 0), lines_removed=len(ca.removed) if ca else 0,
+        passages_merged=kept.merged.get(a.id, 0), lines_removed=sum(not r.text for r in ca.removed) if ca else 0,
         notes=a.notes)
 
 

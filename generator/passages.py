@@ -3,8 +3,9 @@
 Paragraphs are walked canonical articles first; one whose text is already `passage_covered` in a kept
 passage is merged into it (counted, not shown again), and every kept passage cites each article that
 carries `passage_cited` of it (all of it: a footnote vouches only for text its article holds), its
-own first. Sentences are the same when deduplication aligned them
-(generator/families.py), so this stage compares no text.
+own first. Sentences are the same when deduplication aligned them (generator/families.py); an
+article is cited for a sentence only when its text around its matched sentence holds it, as a reader
+checking the footnote would find it.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from rapidfuzz import fuzz
 
 from .families import Alignment, Families, Sentences, coverage
 from .model import Passage
@@ -35,23 +37,19 @@ def merge_passages(fam: Families, alignment: Alignment, settings: Settings,
     `skip` names (article id, line) paragraphs removed after alignment (corpus boilerplate).
     """
     articles, sents, root = fam.articles, alignment.sentences, alignment.root
-    # articles carrying each sentence that more than one article has (any other is only its own article's)
+    pieces = np.frombuffer(alignment.pieces, dtype=np.int64).reshape(-1, 2)
+    # sentences more than one article has, whole or in part (any other is only its own article's)
     root_of = np.frombuffer(root, dtype=np.int64)
     is_shared = np.bincount(root_of, minlength=len(root_of))[root_of] > 1
-    shared = np.flatnonzero(is_shared)
+    is_shared[pieces.ravel()] = True
     para_start = np.frombuffer(sents.para_start, dtype=np.int64)
     running = np.r_[0, np.cumsum(is_shared)]
     has_shared = (running[para_start[1:]] > running[para_start[:-1]]).tolist()  # per paragraph
-    paragraph = np.searchsorted(para_start, shared, side="right") - 1
-    article = np.searchsorted(np.frombuffer(sents.article_para, dtype=np.int64), paragraph, side="right") - 1
-    # per sentence shared by several articles: each article carrying it, with the characters of its longest
-    # sentence of that root (a piece of a sentence, matched inside it, carries only its own characters)
-    carriers: dict[int, dict[int, int]] = defaultdict(dict)
-    for sid, g, ai in zip(shared.tolist(), paragraph.tolist(), article.tolist()):
-        ca = articles[ai]
-        if not skip or (ca.id, ca.paragraphs[g - sents.article_para[ai]].line) not in skip:
-            held = carriers[root[sid]]
-            held[ai] = max(held.get(ai, 0), sents.chars[sid])
+    carriers = _carriers(fam, alignment, np.flatnonzero(is_shared), skip)
+    wholes, parts = defaultdict(set), defaultdict(set)  # root of a piece -> roots of its wholes, and back
+    for piece, whole in pieces.tolist():
+        wholes[root[piece]].add(root[whole])
+        parts[root[whole]].add(root[piece])
     owned: set[int] = set()
     passages: list[Passage] = []
     kept = dict.fromkeys((ca.id for ca in articles), 0)
@@ -66,12 +64,14 @@ def merge_passages(fam: Families, alignment: Alignment, settings: Settings,
             if has_shared[sents.article_para[ai] + pi]:
                 ids = sents.of_paragraph(ai, pi)
                 roots = [root[s] for s in ids]
-                covered = {s for s, r in zip(ids, roots) if r in owned}
+                # a sentence is covered by a kept passage of it, or of a sentence it is a piece of
+                covered = {s for s, r in zip(ids, roots) if r in owned or not owned.isdisjoint(wholes.get(r, ()))}
                 if ids and coverage(ids, covered, sents) >= settings.passage_covered:
                     merged[ca.id] += 1
                     continue
                 owned.update(roots)
-                sources = _sources(ai, ids, roots, carriers, sents, settings)
+                candidates = [{r, *wholes.get(r, ()), *parts.get(r, ())} for r in roots]
+                sources = _sources(ai, ids, candidates, carriers, alignment, settings)
             else:  # no sentence of it is anywhere else: nothing to merge, and only its own article carries it
                 sources = {ai}
             passages.append(Passage(
@@ -82,13 +82,49 @@ def merge_passages(fam: Families, alignment: Alignment, settings: Settings,
     return Passages(tuple(passages), merged, kept)
 
 
-def _sources(own: int, ids: Sequence[int], roots: list[int], carriers: dict[int, dict[int, int]],
-             sents: Sentences, settings: Settings) -> set[int]:
-    """Articles carrying at least `passage_cited` of a paragraph's text (always its own)."""
-    chars = sents.chars
-    total = sum(chars[s] for s in ids) or 1
+def _carriers(fam: Families, alignment: Alignment, shared: np.ndarray,
+              skip: frozenset[tuple[str, int]]) -> dict[int, dict[int, int]]:
+    """Per root of a shared sentence: each article with a sentence of that root (not in a `skip` paragraph),
+    and its longest one."""
+    sents, root = alignment.sentences, alignment.root
+    paragraph = np.searchsorted(np.frombuffer(sents.para_start, dtype=np.int64), shared, side="right") - 1
+    article = np.searchsorted(np.frombuffer(sents.article_para, dtype=np.int64), paragraph, side="right") - 1
+    carriers: dict[int, dict[int, int]] = defaultdict(dict)
+    for sid, g, ai in zip(shared.tolist(), paragraph.tolist(), article.tolist()):
+        ca = fam.articles[ai]
+        if not skip or (ca.id, ca.paragraphs[g - sents.article_para[ai]].line) not in skip:
+            held = carriers[root[sid]]
+            if ai not in held or sents.chars[sid] > sents.chars[held[ai]]:
+                held[ai] = sid
+    return carriers
+
+
+def _sources(own: int, ids: Sequence[int], candidates: list[set[int]], carriers: dict[int, dict[int, int]],
+             alignment: Alignment, settings: Settings) -> set[int]:
+    """Articles holding at least `passage_cited` of a paragraph's text (always its own).
+
+    An article holds a sentence when the sentence is found in its text around its sentence of a
+    `candidates` root (the sentence's own, a sentence it is a piece of, a piece of it): word for word, or
+    at `sentence_match` by rapidfuzz `partial_ratio` (the same sentence after house-style edits). Two
+    sentences of one root may still differ in what they say ("you'll have to" against "then you'll be
+    able to"), and a quoted phrase is in sentences that say different things: neither is a footnote's
+    sentence.
+    """
+    sents = alignment.sentences
+    total = sum(sents.chars[s] for s in ids) or 1
     weight: dict[int, int] = defaultdict(int)
-    for s, r in zip(ids, roots):
-        for a, held in carriers.get(r, {}).items():
-            weight[a] += min(chars[s], held)
+    for s, roots in zip(ids, candidates):
+        holders = {a for r in roots for a, t in carriers.get(r, {}).items()
+                   if a != own and _holds(sents.norm[s], t, sents.of_article(a), sents, settings)}
+        for a in holders:
+            weight[a] += sents.chars[s]
     return {own} | {a for a, w in weight.items() if w / total >= settings.passage_cited}
+
+
+def _holds(norm: str, t: int, article: range, sents: Sentences, settings: Settings) -> bool:
+    """Whether a normalised sentence is in the text of sentence t and its neighbours in their `article`."""
+    if sents.norm[t] == norm:
+        return True
+    text = " ".join(sents.norm[x] for x in (t - 1, t, t + 1) if x in article)
+    return f" {norm} " in f" {text} " or (len(norm) <= len(text)
+                                           and fuzz.partial_ratio(norm, text) >= settings.sentence_match)

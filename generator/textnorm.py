@@ -84,7 +84,13 @@ HEADLINE_CAPITALS = 0.6  # share of the longer words capitalised from which a li
 
 def is_statement(words: list[str]) -> bool:
     """Words in sentence case (its longer words mostly lower case) with a finite verb after the first word."""
-    longer = [w for w in words if len(w.strip("\"'“”‘’,.;:()")) >= 4]
-    capitals = sum(w.strip("\"'“”‘’(")[:1].isupper() for w in longer)
     has_verb = any(w.strip("\"'“”‘’,.;:()").lower() in FINITE_VERBS for w in words[1:])
-    return len(words) >= 4 and has_verb and bool(longer) and capitals < HEADLINE_CAPITALS * len(longer)
+    return len(words) >= 4 and has_verb and not in_headline_case(words, default=True)
+
+
+def in_headline_case(words: list[str], default: bool = False) -> bool:
+    """Most longer words capitalised ("Trump And Putin To Meet In Alaska"); `default` when no word is longer."""
+    longer = [w for w in words if len(w.strip("\"'“”‘’,.;:()")) >= 4]
+    if not longer:
+        return default
+    return sum(w.strip("\"'“”‘’(")[:1].isupper() for w in longer) >= HEADLINE_CAPITALS * len(longer)

@@ -43,8 +43,9 @@ def test_a_footnote_to_a_file_without_the_sentence_is_found(tmp_path):
 
 @pytest.mark.skipif(not BASIL.is_dir(), reason="the basil-dev corpus is kept outside the project")
 def test_real_outlets_are_cited_only_for_what_they_hold(tmp_path):
-    # 276 real articles and reprints; before sentence-level carrying 4.7 % of the pairs failed
+    # 276 real articles and reprints; before sentence-level carrying 4.7 % of the pairs failed, and 6 of
+    # 5,577 before a sentence was cited only to articles whose text holds it (not a near or partial match)
     total, failures = check(_built(tmp_path, BASIL / "articles", ROOT / "benchmarks" / "data" / "basil_topics.yml"),
                             BASIL / "articles")
-    assert total > 3000
-    assert len(failures) / total <= 0.002, failures[:5]
+    assert total > 5000
+    assert failures == []

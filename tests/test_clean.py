@@ -35,6 +35,83 @@ def test_news_sentences_survive(line):
     assert clean.chrome_reason(line) is None
 
 
+@pytest.mark.parametrize("line, reason", [
+    # photo captions: the line a credit ends, and the credit alone
+    ("A protester shouts to riot police in front of a barricade during clashes in Kyiv, Ukraine, January 22, 2014. "
+     "REUTERS/Gleb Garanich", "photo caption"),
+    ("Ukrainian President Volodymyr Zelenskiy attends a news conference in Kyiv (Photo: Reuters)", "photo caption"),
+    ("(Photo: Reuters)", "photo caption"), ("Photo by Chip Somodevilla/Getty Images", "photo caption"),
+    ("President Donald Trump speaks in the Oval Office on Feb. 28, 2025. (AP Photo/Evan Vucci)", "photo caption"),
+    ("Emmanuel Macron and Donald Trump at the White House. Ludovic Marin/AFP via Getty Images", "photo caption"),
+    ("Ukrainian soldiers fire towards Russian positions near Bakhmut. Photograph: Libkos/AP", "photo caption"),
+    ("Firefighters work at the site of a drone strike in Odesa [Nina Liashonok/Reuters]", "photo caption"),
+    ("Credit...Brendan Hoffman for The New York Times", "photo caption"),
+    ("Image caption, Ukrainian soldiers at a checkpoint in Donetsk", "photo caption"),
+    # teasers for other stories and links to them
+    ("READ MORE: Trump says Putin wants peace, but Kyiv is not so sure.", "teaser for another story"),
+    ("Related: Europe scrambles to agree on a peacekeeping force", "teaser for another story"),
+    ("Also read: How the minerals deal was struck in a week", "teaser for another story"),
+    ("Also read Zelensky's interview with the BBC", "teaser for another story"),
+    ("WATCH | Zelensky addresses the UN General Assembly", "teaser for another story"),
+    ("[Trump and Putin to meet in Saudi Arabia](https://example.com/world/2025/02/trump-putin)", "related link"),
+    # a live blog's time stamps on lines of their own
+    ("14:08", "live-blog time stamp"), ("2:08 p.m. ET", "live-blog time stamp"), ("[14:08 GMT]", "live-blog time stamp"),
+    ("Updated 5 min ago", "live-blog time stamp"),
+])
+def test_captions_teasers_and_time_stamps_are_chrome(line, reason):
+    assert clean.chrome_reason(line) == reason
+
+
+@pytest.mark.parametrize("line", [
+    "A Reuters/Ipsos poll released on Tuesday showed 53% of Americans back more aid to Ukraine.",
+    "He said the figures came from Reuters/Ipsos and Gallup polls.",
+    "The photo, taken by a Reuters photographer, shows soldiers in a trench near Bakhmut.",
+    "Photos shared on Telegram showed the damage to the power plant, the governor said.",
+    "Denver (AP) – Colorado's top law enforcement official promises to defend the state's law.",
+    "Related talks between the two delegations will continue in Riyadh next week, officials said.",
+    "More than 200 people were evacuated from the village on Tuesday.",
+    "Watch the vote closely, the diplomat told reporters on Monday.",
+    "Also on Tuesday, the European Commission proposed a new package of sanctions.",
+    "The source said the talks had stalled over the question of security guarantees.",
+    "Trump later posted a photo of the meeting on Truth Social with the caption: 'Peace!'",
+    "The meeting ended at 14:08 - two hours later than planned.",
+    "At 10:30 the delegations met again, a spokesman said.",
+])
+def test_news_that_mentions_photos_agencies_links_or_times_survives(line):
+    assert clean.chrome_reason(line) is None
+    assert clean.live_stamp(line) == ("", line)
+
+
+def test_a_live_blog_entry_keeps_its_text_and_the_ledger_lists_its_time_stamp():
+    a = article("live", "14:08 - Ukrainian forces retook the village of Pishchane, the army said on Tuesday.",
+                "2.08pm: Zelensky arrives in Washington for talks with Trump at the White House.", "14:30",
+                "9:30 a.m. ET — The Security Council meets to vote on the resolution drafted by the US.",
+                "1.50 - 2.00 euros a litre is what drivers in Kyiv now pay for diesel, the ministry said.")
+    ca = clean.clean_article(a, DEFAULT)
+    assert [p.text for p in ca.paragraphs] == [
+        "Ukrainian forces retook the village of Pishchane, the army said on Tuesday.",
+        "Zelensky arrives in Washington for talks with Trump at the White House.",
+        "The Security Council meets to vote on the resolution drafted by the US.",
+        "1.50 - 2.00 euros a litre is what drivers in Kyiv now pay for diesel, the ministry said."]
+    assert [(r.line, r.reason, r.text) for r in ca.removed] == [
+        (1, clean.STAMP, "14:08 -"), (3, clean.STAMP, "2.08pm:"), (5, clean.STAMP, ""), (7, clean.STAMP, "9:30 a.m. ET —")]
+
+
+def test_a_headline_after_the_story_and_a_list_of_other_stories_are_removed():
+    teaser = "Trump And Putin To Meet In Alaska As Talks On A Ceasefire In Ukraine Stall Again, Officials Say"
+    other = "Zelensky said Ukraine would not accept any deal on its territory that was made without it."
+    dams = "Engineers will inspect the three old dams on the river every spring."
+    ca = clean.clean_article(article("a", NEWS, dams, teaser), DEFAULT)
+    assert [p.text for p in ca.paragraphs] == [NEWS, dams]
+    assert [(r.line, r.reason) for r in ca.removed] == [(5, clean.TRAILING_TEASER)]
+    ca = clean.clean_article(article("b", NEWS, "Related coverage", other, "Background", dams), DEFAULT)
+    assert [p.text for p in ca.paragraphs] == [NEWS, dams]
+    assert [r.reason for r in ca.removed][:2] == ["SEO filler section 'Related coverage'"] * 2
+    # the last line of a story is kept when it is a sentence, even without its full stop
+    cut = "Ryan, a Catholic and chairman of the House Budget Committee, said last week the letters were wrong"
+    assert clean.clean_article(article("b", NEWS, cut), DEFAULT).paragraphs[-1].text == cut
+
+
 def test_article_cleaning_removes_headline_repeat_filler_sections_and_headings():
     a = article("a", "River treaty signed", "River treaty signed", NEWS, "People Also Ask",
                 "Why does the treaty matter for the farmers downstream of the dam?",

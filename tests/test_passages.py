@@ -1,11 +1,13 @@
 """Passages: a paragraph kept once, citing every article that carries it."""
 from __future__ import annotations
 
+from rapidfuzz import fuzz
+
 from generator import clean, families, passages
 from generator.settings import DEFAULT
-from generator.textnorm import normalise
+from generator.textnorm import normalise, sentences
 
-from .helpers import ORIGINAL, OTHER, QUOTE, article
+from .helpers import ORIGINAL, OTHER, QUOTE, REWRITE, article
 
 
 def test_shared_quote_is_one_passage_citing_both_articles_which_stay_separate():
@@ -20,3 +22,50 @@ def test_shared_quote_is_one_passage_citing_both_articles_which_stay_separate():
     assert quoted[0].sources == ("orig", "library")
     assert merged.merged == {"orig": 0, "library": 1}
     assert merged.kept == {"orig": len(ORIGINAL), "library": len(OTHER) - 1}
+
+
+def _passages(*arts):
+    fam, alignment = families.find_families([clean.clean_article(a, DEFAULT) for a in arts], DEFAULT)
+    assert not fam.duplicates
+    return {p.text: p for p in passages.merge_passages(fam, alignment, DEFAULT).passages}
+
+
+# Three reports of one gaffe. Each long sentence holds the same quoted phrase, and the third report also
+# has the phrase as a sentence of its own; each report shares other paragraphs with the third.
+PHRASE = "\"Dress like you deserve respect.\""
+HERALD = ["Maria Lenz, the spokeswoman for the county treasurer, wrote on Friday that the two students should "
+          "\"dress like you deserve respect\" and stop pulling faces at public events.",
+          *ORIGINAL]
+GAZETTE = ["On Monday the spokeswoman, who has some fourteen thousand followers online and until last year worked "
+           "for a state senator, told readers that they should \"dress like you deserve respect\" in a post she "
+           "has since deleted.",
+           *REWRITE]
+COURIER = [f"The post ended with a line that drew wide anger online. {PHRASE}",
+           *ORIGINAL[:2], *REWRITE[:2],
+           "The treasurer's office said it would not comment on the conduct of its staff on social media.",
+           "A petition calling for the spokeswoman to resign had gathered several thousand names by Sunday.",
+           "Two members of the county board said they would raise the matter at their next public meeting."]
+
+
+def test_a_quoted_phrase_two_sentences_contain_does_not_make_them_one():
+    # The phrase, a piece of both long sentences, once joined them: the herald's passage cited the
+    # gazette for a sentence the gazette does not have, and the gazette's own sentence was merged away.
+    kept = _passages(article("herald", *HERALD, published="2025-01-02"),
+                     article("gazette", *GAZETTE, published="2025-01-03"),
+                     article("courier", *COURIER, published="2025-01-03"))
+    assert kept[HERALD[0]].sources == ("herald",)
+    assert kept[GAZETTE[0]].sources == ("gazette",)
+    assert kept[COURIER[0]].sources == ("courier",)  # the line before the phrase is the courier's only
+    assert kept[ORIGINAL[0]].sources == ("herald", "courier")
+
+
+def test_a_sentence_in_other_words_is_not_cited_to_the_article_that_has_them():
+    # the two quotations are within `sentence_match` of each other, but say different things
+    lead = "\"I just saw the reports that he had changed his view on the matter this week,\" the governor said. "
+    said = lead + "\"So if that's the case you'll have to make that determination on your own.\""
+    heard = lead + "\"If that's the case then you'll be able to make that determination on your own.\""
+    kept = _passages(article("first", said, *ORIGINAL[:4], published="2025-01-02"),
+                     article("second", heard, *REWRITE[:4], published="2025-01-02"))
+    assert fuzz.ratio(*(normalise(sentences(p)[1]) for p in (said, heard))) >= DEFAULT.sentence_match
+    assert kept[said].sources == ("first",)
+    assert heard not in kept  # the same sentence: merged into the first's, which is not cited to it

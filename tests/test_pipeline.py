@@ -210,3 +210,22 @@ def test_golden_regenerates_every_committed_expected_output(tmp_path, monkeypatc
         assert committed(tmp_path / part) == committed(ROOT / part), part
     assert (tmp_path / "templates" / "REFERENCE.md").read_text(encoding="utf-8") == (
         ROOT / "templates" / "REFERENCE.md").read_text(encoding="utf-8")
+
+
+def test_ledger_lists_a_time_stamp_taken_from_a_kept_line_and_the_caption_removed(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(FIXTURE / "seeds", seeds)
+    (seeds / "live.md").write_text(
+        "---\ntitle: Treaty day, live\n---\n"
+        "14:08 - The two governments signed the water treaty at the dam on Sunday, the ministry said.\n\n"
+        "The two ministers shake hands in front of the old dam after the signing on Sunday. REUTERS/Jane Doe\n\n"
+        "Under the treaty each country may draw a fixed quota of cubic metres from the river every month.\n",
+        encoding="utf-8")
+    result = pipeline.generate(pipeline.Inputs(seeds, FIXTURE / "topics.yml", ROOT / "templates"), DEFAULT,
+                               skip_invalid=True)
+    entry = next(e for e in ledger_of(result)["files"] if e["path"] == "live.md")
+    assert entry["lines_removed"] == [{"line": 4, "reason": "live-blog time stamp", "text": "14:08 -"},
+                                      {"line": 6, "reason": "photo caption"}]
+    assert any(p.text.startswith("The two governments signed") for p in result.passages if p.article_id == "live")
+    sources = "".join(text for name, text in result.files.items() if name.startswith("sources"))
+    assert "1 lines removed as boilerplate" in sources  # the caption; the line that lost its stamp is kept
