@@ -15,6 +15,7 @@ from .progress import Progress
 from .settings import DEFAULT
 
 WATCH_SECONDS = 1.0
+PREVIEW_HOOKS = str(Path(__file__).with_name("preview.py"))  # MkDocs hooks of `serve`: the search index of each build
 # Every committed expected output, as (seeds, topics file, briefings folder, skip invalid files):
 # the project's own briefings, and the fixture story's golden pages that the tests compare against.
 GOLDEN = (("seeds", "templates/topics.yml", "briefings", False),
@@ -142,7 +143,8 @@ def serve(args) -> int:
     """`briefings serve`: MkDocs' live-reload server plus a watcher that regenerates the briefings.
 
     The watcher writes only files whose bytes change, so MkDocs rebuilds once per real edit; MkDocs
-    itself watches only the briefings folder and mkdocs.yml, never the seeds. MkDocs reloads its
+    itself watches only the briefings folder and mkdocs.yml, never the seeds. Each MkDocs build is indexed for
+    search by generator/preview.py before the browser reloads. MkDocs reloads its
     configuration with the same `nav` list on each rebuild, so the watcher updates that list in place
     before writing: a topic added to the topics file appears in the navigation without a restart.
     """
@@ -178,7 +180,7 @@ def serve(args) -> int:
     nav = _nav(result)
     threading.Thread(target=watch, daemon=True).start()
     mkdocs_serve(str(args.config), livereload=True, docs_dir=str(args.briefings.resolve()),
-                 dev_addr=args.dev_addr, nav=nav, site_name=result.spec.title)
+                 dev_addr=args.dev_addr, nav=nav, site_name=result.spec.title, hooks=[PREVIEW_HOOKS])
     return 0
 
 
