@@ -265,14 +265,14 @@ def archive_site(tmp_path_factory):
     from dataclasses import replace
 
     from generator import output, pipeline
-    from generator.cli import _nav
+    from generator.cli import nav
     from generator.settings import DEFAULT
 
     out = tmp_path_factory.mktemp("archive-site")
     small = replace(DEFAULT, topic_page_passages=2, archive_page_passages=3)
     result = pipeline.generate(pipeline.Inputs(ROOT / "seeds", ROOT / "templates" / "topics.yml", ROOT / "templates"),
                                small, skip_invalid=False)
-    output.publish(ROOT / "mkdocs.yml", out / "briefings", result.files, out / "site", _nav(result), result.spec.title)
+    output.publish(ROOT / "mkdocs.yml", out / "briefings", result.files, out / "site", nav(result.spec), result.spec.title)
     word, slug = _archive_only_word(result.files)
     return out / "site", word, slug
 
