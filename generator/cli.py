@@ -13,8 +13,10 @@ from . import context, output, pipeline
 from .errors import GeneratorError, Problem
 from .progress import Progress
 from .settings import DEFAULT
+from .topics import TopicsFile
 
 WATCH_SECONDS = 1.0
+PREVIEW_HOOKS = str(Path(__file__).with_name("preview.py"))  # MkDocs hooks of `serve`: the search index of each build
 # Every committed expected output, as (seeds, topics file, briefings folder, skip invalid files):
 # the project's own briefings, and the fixture story's golden pages that the tests compare against.
 GOLDEN = (("seeds", "templates/topics.yml", "briefings", False),
@@ -81,8 +83,9 @@ def _source_date() -> int | None:
     return int(value)
 
 
-def _nav(result: pipeline.Result) -> list:
-    topics = [{t.title: f"{t.slug}.md"} for t in result.spec.topics]
+def nav(spec: TopicsFile) -> list:
+    """The site's navigation: the home page, each topic in the topics file's order, the sources list."""
+    topics = [{t.title: f"{t.slug}.md"} for t in spec.topics]
     return [{"Home": "index.md"}, *topics, {"Sources": "sources.md"}]
 
 
@@ -115,7 +118,7 @@ def build(args) -> int:
     if args.no_site:
         changed = output.sync(args.briefings, result.files)
     else:  # the site is built from the new briefings before either folder is touched
-        changed = output.publish(args.config, args.briefings, result.files, args.site, _nav(result),
+        changed = output.publish(args.config, args.briefings, result.files, args.site, nav(result.spec),
                                  result.spec.title)
     print(_report(result, t - start))
     print(f"Wrote {len(changed)} changed files to {args.briefings}." if changed else f"{args.briefings} unchanged.")
@@ -142,7 +145,8 @@ def serve(args) -> int:
     """`briefings serve`: MkDocs' live-reload server plus a watcher that regenerates the briefings.
 
     The watcher writes only files whose bytes change, so MkDocs rebuilds once per real edit; MkDocs
-    itself watches only the briefings folder and mkdocs.yml, never the seeds. MkDocs reloads its
+    itself watches only the briefings folder and mkdocs.yml, never the seeds. Each MkDocs build is indexed for
+    search by generator/preview.py before the browser reloads. MkDocs reloads its
     configuration with the same `nav` list on each rebuild, so the watcher updates that list in place
     before writing: a topic added to the topics file appears in the navigation without a restart.
     """
@@ -167,7 +171,7 @@ def serve(args) -> int:
             except GeneratorError as err:
                 print(f"Error (still serving the last good build):\n{err}", file=sys.stderr)
                 continue
-            nav[:] = _nav(fresh)
+            site_nav[:] = nav(fresh.spec)
             changed = output.sync(args.briefings, fresh.files)
             print(f"Regenerated: {', '.join(changed) or 'no change'}")
 
@@ -175,10 +179,10 @@ def serve(args) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    nav = _nav(result)
+    site_nav = nav(result.spec)
     threading.Thread(target=watch, daemon=True).start()
     mkdocs_serve(str(args.config), livereload=True, docs_dir=str(args.briefings.resolve()),
-                 dev_addr=args.dev_addr, nav=nav, site_name=result.spec.title)
+                 dev_addr=args.dev_addr, nav=site_nav, site_name=result.spec.title, hooks=[PREVIEW_HOOKS])
     return 0
 
 

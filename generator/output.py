@@ -103,6 +103,13 @@ def publish(config_file: Path, briefings: Path, files: dict[str, str], site: Pat
 def _mkdocs(config_file: Path, docs: Path, out: Path, nav: list, site_name: str) -> None:
     """The strict MkDocs build of `docs` into `out`, the content check, then the search index; failures are
     GeneratorErrors (and leave the published site as it was, since `out` is not yet swapped in)."""
+    build_site(config_file, docs, out, nav, site_name)
+    htmlcheck.check_site(out)
+    search.index_site(out)
+
+
+def build_site(config_file: Path, docs: Path, out: Path, nav: list, site_name: str) -> None:
+    """The strict MkDocs build of the briefings in `docs` into `out` (no check, no index); a failure is a GeneratorError."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -115,8 +122,6 @@ def _mkdocs(config_file: Path, docs: Path, out: Path, nav: list, site_name: str)
     except (MkDocsException, SystemExit) as err:
         raise GeneratorError(Problem(str(config_file), f"MkDocs build failed: {err}",
                                      "the warnings above name the page; fix the template or mkdocs.yml")) from None
-    htmlcheck.check_site(out)
-    search.index_site(out)
 
 
 def _swap(new: Path, site: Path) -> None:

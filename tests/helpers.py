@@ -1,7 +1,18 @@
 """Small builders shared by the tests."""
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
+
+import pytest
 
 from generator import pipeline
 from generator.model import Article, Paragraph
@@ -81,3 +92,60 @@ def build_story(root: Path, topics: str, articles: dict[str, str]) -> pipeline.R
         (seeds / name).write_text(text, encoding="utf-8")
     (root / "topics.yml").write_text(topics, encoding="utf-8")
     return pipeline.generate(pipeline.Inputs(seeds, root / "topics.yml", ROOT / "templates"), DEFAULT)
+
+
+# --- `briefings serve` on a copy of the project ------------------------------------------------------------------
+
+SERVE_WAIT = 30.0  # seconds for the preview to start or show an edit
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as r:
+            return r.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def wait_for(predicate, what: str):
+    deadline = time.monotonic() + SERVE_WAIT
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def copy_project(folder: Path) -> Path:
+    """The project's seeds, templates, theme overrides and mkdocs.yml copied into `folder`, to edit and serve."""
+    for name in ("seeds", "templates", "overrides"):  # overrides: mkdocs.yml's theme.custom_dir
+        shutil.copytree(ROOT / name, folder / name)
+    shutil.copy(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
+    return folder
+
+
+@contextlib.contextmanager
+def serving(project: Path):
+    """`briefings serve` running in the project folder; yields the preview's URL; terminated at the end."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                            cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def search_index(url: str) -> str | None:
+    """The hash of the served site's Pagefind index (pagefind/pagefind-entry.json), which changes with its text."""
+    entry = fetch(url + "pagefind/pagefind-entry.json")
+    return json.loads(entry)["languages"]["en"]["hash"] if entry else None

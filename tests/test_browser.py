@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import ROOT
+from .helpers import ROOT, copy_project, fetch, search_index, serving, wait_for
 
 WAIT = 20  # seconds for any one explicit wait
 SEED_FILES = {p.name for p in (ROOT / "seeds").iterdir()}
@@ -265,14 +265,14 @@ def archive_site(tmp_path_factory):
     from dataclasses import replace
 
     from generator import output, pipeline
-    from generator.cli import _nav
+    from generator.cli import nav
     from generator.settings import DEFAULT
 
     out = tmp_path_factory.mktemp("archive-site")
     small = replace(DEFAULT, topic_page_passages=2, archive_page_passages=3)
     result = pipeline.generate(pipeline.Inputs(ROOT / "seeds", ROOT / "templates" / "topics.yml", ROOT / "templates"),
                                small, skip_invalid=False)
-    output.publish(ROOT / "mkdocs.yml", out / "briefings", result.files, out / "site", _nav(result), result.spec.title)
+    output.publish(ROOT / "mkdocs.yml", out / "briefings", result.files, out / "site", nav(result.spec), result.spec.title)
     word, slug = _archive_only_word(result.files)
     return out / "site", word, slug
 
@@ -293,6 +293,27 @@ def test_search_finds_a_passage_only_on_an_archive_page(browser, archive_site, a
     hit.click()
     wait(browser).until(lambda d: d.current_url.split("#")[0] == href.split("#")[0])
     assert word in browser.find_element(By.CSS_SELECTOR, "article").text.lower()
+
+
+PREVIEW_WORD = "quillmarrowfen"  # in no seed: only the edit below puts it on the home page
+
+
+def test_search_in_the_preview_finds_what_the_last_rebuild_added(browser, tmp_path):
+    """`briefings serve` indexes each build: the preview's search box finds a word an edit has just added."""
+    project = copy_project(tmp_path)
+    with serving(project) as url:
+        first = wait_for(lambda: search_index(url), "the preview's search index")
+        index = project / "templates" / "index.md.j2"
+        index.write_text(index.read_text(encoding="utf-8") + f"\nThe word {PREVIEW_WORD} marks this rebuild.\n",
+                         encoding="utf-8")
+        wait_for(lambda: PREVIEW_WORD in (fetch(url) or ""), "the edited page")
+        wait_for(lambda: search_index(url) not in (None, first), "the search index of the rebuilt preview")
+        browser.get(url)
+        search(browser, PREVIEW_WORD)
+        hit = WebDriverWait(browser, WAIT, ignored_exceptions=(StaleElementReferenceException,)).until(
+            lambda d: next((a for a in d.find_elements(By.CSS_SELECTOR, "#briefings-search a.pagefind-ui__result-link")
+                            if a.is_displayed()), False), f"no search result for {PREVIEW_WORD!r} in the preview")
+        assert hit.get_attribute("href").split("#")[0] == url
 
 
 def test_palette_toggle_switches_between_light_and_dark(browser, base_url):

@@ -86,7 +86,7 @@ def test_sources_list_is_split_into_parts_that_every_link_finds(synthetic, tmp_p
     assert {anchor for _, anchor in links} <= set(entry)
     # and MkDocs, strict, agrees that every link resolves
     output.publish(ROOT / "mkdocs.yml", tmp_path / "briefings", result.files, tmp_path / "site",
-                   cli._nav(result), result.spec.title)
+                   cli.nav(result.spec), result.spec.title)
     assert (tmp_path / "site" / "sources-2" / "index.html").is_file()
 
 
