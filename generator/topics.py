@@ -18,7 +18,8 @@ File format::
 
 Matching is on normalised words: case, punctuation and "U.S."/"US" spelling do not matter, and a
 hyphen or apostrophe splits words in a term as in the text ("same-sex" matches "same sex", "Don't Ask"
-matches "don't ask").
+matches "don't ask"); a hyphenated term also matches the word closed up ("re-election" matches
+"reelection", "e-mail*" matches "emails").
 """
 from __future__ import annotations
 
@@ -54,6 +55,7 @@ class Term:
     text: str
     words: tuple[str, ...]
     weight: float
+    closed: tuple[str, ...] = ()  # the words with its hyphens closed up ("re-election": reelection), if any
 
 
 @dataclass(frozen=True)
@@ -86,14 +88,23 @@ def stem(word: str) -> str:
 
 
 def parse_term(text: str, weight: float) -> Term:
-    """Compile a term into normalised words, split where the text's words split ('*' stays on the last)."""
+    """Compile a term into normalised words, split where the text's words split ('*' stays on the last).
+
+    A term with a hyphen also gets its closed-up spelling (`closed`), which texts write too.
+    """
+    words = _term_words(text)
+    closed = _term_words(text.replace("-", "")) if "-" in text else ()
+    return Term(text, words, weight, closed if closed != words else ())
+
+
+def _term_words(text: str) -> tuple[str, ...]:
     parts = []
     for raw in text.split():
         words = normalise(raw.rstrip("*")).split()
         if raw.endswith("*") and words:
             words[-1] += "*"
         parts.extend(words)
-    return Term(text, tuple(parts), weight)
+    return tuple(parts)
 
 
 def forms(word: str) -> tuple[str, ...]:
@@ -237,10 +248,16 @@ def matcher(topic: Topic) -> re.Pattern[str]:
     """One regex for all of a topic's terms; group n is term n."""
     alternatives = []
     for term in topic.terms:
-        parts = [re.escape(w[:-1]) + r"[a-z0-9]*" if w.endswith("*") else
-                 "(?:" + "|".join(map(re.escape, forms(w))) + ")" for w in term.words]
-        alternatives.append("(" + " ".join(parts) + ")")
+        spellings = [" ".join(map(_word_pattern, words)) for words in (term.words, term.closed) if words]
+        alternatives.append("(" + "|".join(spellings) + ")")
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alternatives) + r")(?![a-z0-9])")
+
+
+def _word_pattern(word: str) -> str:
+    """A term word's regex: a prefix for 'word*', else the word and the plurals it matches."""
+    if word.endswith("*"):
+        return re.escape(word[:-1]) + r"[a-z0-9]*"
+    return "(?:" + "|".join(map(re.escape, forms(word))) + ")"
 
 
 def score(text: str, topic: Topic, pattern: re.Pattern[str] | None = None) -> float:
@@ -376,5 +393,5 @@ def _contexts(spec: TopicsFile, passages: Sequence[Passage], articles: Sequence[
 
 def scoring_key(spec: TopicsFile) -> bytes:
     """What topic scores depend on in the topics file: slugs, terms, weights and thresholds."""
-    return json.dumps([(t.slug, [(term.words, term.weight) for term in t.terms], t.min_score)
+    return json.dumps([(t.slug, [(term.words, term.closed, term.weight) for term in t.terms], t.min_score)
                        for t in spec.topics]).encode()

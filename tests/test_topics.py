@@ -123,6 +123,16 @@ def test_terms_with_hyphens_and_apostrophes_match_the_texts_words():
     assert "security-guarantees" in matching("France wants a NATO-style framework for Kyiv.")
 
 
+def test_a_hyphenated_term_also_matches_the_word_closed_up():
+    topic = topics.Topic("t", "T", "", (topics.parse_term("re-election", 1.0), topics.parse_term("e-mail*", 1.0),
+                                        topics.parse_term("high-capacity magazine*", 1.0)), None)
+    assert topics.parse_term("re-election", 1.0).closed == ("reelection",)
+    assert topics.parse_term("election", 1.0).closed == ()
+    text = topics.words("His reelection, and his re-election bid; emails, e-mail; highcapacity magazines.")
+    assert topics.score(text, topic) == 5
+    assert topics.score(topics.words("The election of a new mail chief."), topic) == 0
+
+
 def test_a_plural_term_does_not_match_the_singular_but_a_singular_matches_both():
     topic = topics.Topic("t", "T", "", (topics.parse_term("jobs", 1.0), topics.parse_term("mineral", 1.0)), None)
     assert topics.score(topics.words("He was offered a job."), topic) == 0
