@@ -289,38 +289,62 @@ def _groups(chosen: list[Passage], sources, rank_of, score_of, key_points: Seque
     points, then the timeline), so their numbers rise as the reader goes down the page.
     """
     chosen = sorted(chosen, key=lambda p: p.order)
-    on_page = {p.order for p in chosen}
     split = {p.order: sentences(p.text) for p in chosen}
-    lead_of: dict[int, Wording] = {}  # claim -> its wording shown on this page
+    lead_of = _leads(chosen, split, joined)
+    views = _disputes_once(_in_time([(p, v) for p in chosen if (v := _passage_view(
+        p, split[p.order], score_of[p.key], lead_of, joined, sources, family_of))], rank_of))
+    groups: dict[str, list[cx.PassageView]] = defaultdict(list)
+    for _, view in sorted(views, key=lambda pv: pv[0].order):
+        groups[view.article.id].append(view)
+    group_order = sorted(groups, key=lambda a: (sources[a].published or UNDATED, rank_of[a]))
+    timeline = tuple(cx.Day(date, day_heading(date), tuple(v for _, v in day))
+                     for date, day in itertools.groupby(views, key=lambda pv: pv[1].date))
+    cited: dict[str, None] = {}
+    for k in key_points:
+        _cite(cited, k.sources, k)
+    for _, view in views:
+        _cite(cited, view.sources, *view.claims)
+    footnotes = tuple(sources[i] for i in cited if sources[i].status != REJECTED)
+    return timeline, tuple(cx.ArticleGroup(sources[a], tuple(groups[a])) for a in group_order), footnotes
+
+
+def _leads(chosen: list[Passage], split: Mapping[int, list[str]], joined: Claims) -> dict[int, Wording]:
+    """Claim -> its wording shown on this page: the first of its wordings (most complete first) that is
+    in one of these passages."""
+    on_page = {p.order for p in chosen}
+    lead_of: dict[int, Wording] = {}
     for p in chosen:
         for n in range(len(split[p.order])):
             cid = joined.of_sentence.get((p.order, n))
             if cid is not None and cid not in lead_of:
                 lead_of[cid] = next(w for w in joined.claims[cid].wordings if w.passage in on_page)
-    views = [(p, v) for p in chosen
-             if (v := _passage_view(p, split[p.order], score_of[p.key], lead_of, joined, sources, family_of))]
-    groups: dict[str, list[cx.PassageView]] = defaultdict(list)
-    for _, view in views:
-        groups[view.article.id].append(view)
-    group_order = sorted(groups, key=lambda a: (sources[a].published or UNDATED, rank_of[a]))
-    timeline = _timeline(views, rank_of)
-    cited: dict[str, None] = {}
-    for k in key_points:
-        _cite(cited, k.sources, k)
-    for day in timeline:
-        for view in day.passages:
-            _cite(cited, view.sources, *view.claims)
-    footnotes = tuple(sources[i] for i in cited if sources[i].status != REJECTED)
-    return timeline, tuple(cx.ArticleGroup(sources[a], tuple(groups[a])) for a in group_order), footnotes
+    return lead_of
 
 
-def _timeline(views: list[tuple[Passage, cx.PassageView]], rank_of: Mapping[str, int]) -> tuple[cx.Day, ...]:
+def _in_time(views: list[tuple[Passage, cx.PassageView]],
+             rank_of: Mapping[str, int]) -> list[tuple[Passage, cx.PassageView]]:
     """Passages by the day they were first reported (undated last); in a day, the most widely reported
     first, then by article and the article's order."""
-    ordered = sorted(views, key=lambda pv: (pv[1].date or UNDATED, -pv[1].outlets, rank_of[pv[0].article_id],
-                                            pv[0].order))
-    return tuple(cx.Day(date, day_heading(date), tuple(v for _, v in day))
-                 for date, day in itertools.groupby(ordered, key=lambda pv: pv[1].date))
+    return sorted(views, key=lambda pv: (pv[1].date or UNDATED, -pv[1].outlets, rank_of[pv[0].article_id],
+                                         pv[0].order))
+
+
+def _disputes_once(views: list[tuple[Passage, cx.PassageView]]) -> list[tuple[Passage, cx.PassageView]]:
+    """The passages with each dispute shown once, under the first passage (in this order) that states a
+    side of it: the table holds both sides, each cited to its own articles."""
+    shown: set[frozenset[str]] = set()
+    out = []
+    for p, view in views:
+        kept = []
+        for c in view.claims:
+            sides = frozenset([c.text, *(w.text for w in c.disputed)])
+            if c.disputed and sides in shown:
+                c = replace(c, disputed=())
+            shown.add(sides)
+            if c.others or c.disputed:
+                kept.append(c)
+        out.append((p, replace(view, claims=tuple(kept)) if len(kept) != len(view.claims) else view))
+    return out
 
 
 def day_heading(date: str | None) -> str:

@@ -159,3 +159,10 @@ def test_a_dispute_is_one_key_point_not_one_per_side(disputed):
     items = [line for line in key_points.split("\n") if line.startswith("- ")]
     assert sum(KILLED_GAZETTE in line or KILLED_HERALD in line for line in items) == 1
     assert key_points.count('!!! warning "Outlets differ"') == 1
+
+
+def test_in_detail_a_dispute_is_one_table_under_the_first_passage_stating_a_side(disputed):
+    detail = disputed.files["attack.md"].split("## In detail", 1)[1]
+    assert detail.count('!!! warning "Outlets differ"') == 1
+    first_side = min(detail.index(KILLED_GAZETTE), detail.index(KILLED_HERALD))
+    assert detail.index('!!! warning "Outlets differ"') > first_side
