@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .families import Alignment, Families, Sentences, coverage
-from .model import Passage
+from .model import CleanArticle, Passage
 from .settings import Settings
 
 
@@ -47,39 +47,48 @@ def merge_passages(fam: Families, alignment: Alignment, settings: Settings,
     # per sentence shared by several articles: each article carrying it, with the characters of its longest
     # sentence of that root (a piece of a sentence, matched inside it, carries only its own characters)
     carriers: dict[int, dict[int, int]] = defaultdict(dict)
+    skipped = _skipped(articles, sents, skip)
     for sid, g, ai in zip(shared.tolist(), paragraph.tolist(), article.tolist()):
-        ca = articles[ai]
-        if not skip or (ca.id, ca.paragraphs[g - sents.article_para[ai]].line) not in skip:
+        if g not in skipped:
             held = carriers[root[sid]]
             held[ai] = max(held.get(ai, 0), sents.chars[sid])
     owned: set[int] = set()
     passages: list[Passage] = []
-    kept = dict.fromkeys((ca.id for ca in articles), 0)
+    ids = [ca.article.id for ca in articles]
+    kept = dict.fromkeys(ids, 0)
     merged = dict(kept)
     order = sorted(range(len(articles)), key=lambda i: fam.rank[i])
     position = {a: n for n, a in enumerate(order)}
     for ai in order:
-        ca = articles[ai]
-        for pi, p in enumerate(ca.paragraphs):
-            if (ca.id, p.line) in skip:
+        aid, first = ids[ai], sents.article_para[ai]
+        for pi, p in enumerate(articles[ai].paragraphs):
+            if first + pi in skipped:
                 continue
-            if has_shared[sents.article_para[ai] + pi]:
-                ids = sents.of_paragraph(ai, pi)
-                roots = [root[s] for s in ids]
-                covered = {s for s, r in zip(ids, roots) if r in owned}
-                if ids and coverage(ids, covered, sents) >= settings.passage_covered:
-                    merged[ca.id] += 1
+            if has_shared[first + pi]:
+                sids = sents.of_paragraph(ai, pi)
+                roots = [root[s] for s in sids]
+                covered = {s for s, r in zip(sids, roots) if r in owned}
+                if sids and coverage(sids, covered, sents) >= settings.passage_covered:
+                    merged[aid] += 1
                     continue
                 owned.update(roots)
-                sources = _sources(ai, ids, roots, carriers, sents, settings)
+                sources = _sources(ai, sids, roots, carriers, sents, settings)
             else:  # no sentence of it is anywhere else: nothing to merge, and only its own article carries it
                 sources = {ai}
             passages.append(Passage(
-                key=f"{ca.id}:{p.line}", article_id=ca.id, line=p.line, text=p.text,
-                sources=tuple(articles[a].id for a in sorted(sources, key=position.__getitem__)),
-                order=len(passages)))
-            kept[ca.id] += 1
+                key=f"{aid}:{p.line}", article_id=aid, line=p.line, text=p.text,
+                sources=tuple(ids[a] for a in sorted(sources, key=position.__getitem__)), order=len(passages)))
+            kept[aid] += 1
     return Passages(tuple(passages), merged, kept)
+
+
+def _skipped(articles: Sequence[CleanArticle], sents: Sentences, skip: frozenset[tuple[str, int]]) -> set[int]:
+    """The paragraphs named in `skip` (article id, line), as paragraph numbers counted over all articles."""
+    lines: dict[str, set[int]] = defaultdict(set)
+    for aid, line in skip:
+        lines[aid].add(line)
+    return {sents.article_para[ai] + pi for ai, ca in enumerate(articles) if ca.article.id in lines
+            for pi, p in enumerate(ca.paragraphs) if p.line in lines[ca.article.id]}
 
 
 def _sources(own: int, ids: Sequence[int], roots: list[int], carriers: dict[int, dict[int, int]],
