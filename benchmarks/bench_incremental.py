@@ -42,7 +42,10 @@ ADDED = "zz-added"
 
 
 def child(code: Path, seeds: Path, topics: Path, cache: Path, briefings: Path, setting: bool) -> dict:
-    """One build by checkout `code` in this (fresh) process: seconds of generate + sync, per stage, files written."""
+    """One build by checkout `code` in this (fresh) process: seconds of generate + sync (wall clock, and CPU of
+    this process and its workers, which depends less on what else the machine runs), per stage, files written."""
+    import resource
+
     sys.path.insert(0, str(code))
     from dataclasses import replace
 
@@ -57,13 +60,17 @@ def child(code: Path, seeds: Path, topics: Path, cache: Path, briefings: Path, s
         stages[name] = round(now - clock[0], 3)
         clock[0] = now
 
-    t0 = time.perf_counter()
+    def cpu() -> float:
+        return sum(r.ru_utime + r.ru_stime for r in map(resource.getrusage, (resource.RUSAGE_SELF,
+                                                                                 resource.RUSAGE_CHILDREN)))
+
+    t0, cpu0 = time.perf_counter(), cpu()
     result = pipeline.generate(pipeline.Inputs(seeds, topics, code / "templates", cache), settings,
                                skip_invalid=True, stage=mark)
     written = output.sync(briefings, result.files)
     mark("write")
-    return {"seconds": round(time.perf_counter() - t0, 3), "stages": stages, "written": len(written),
-            "files": len(result.files)}
+    return {"seconds": round(time.perf_counter() - t0, 3), "cpu": round(cpu() - cpu0, 3), "stages": stages,
+            "written": len(written), "files": len(result.files)}
 
 
 def build(code: Path, work: Path, seeds: Path, topics: Path, setting: bool = False) -> dict:
@@ -118,7 +125,8 @@ def add_article(seeds: Path) -> Path:
 
 def line(name: str, res: dict) -> str:
     stages = " ".join(f"{k} {v:.2f}" for k, v in res["stages"].items())
-    return f"  {name:18} {res['seconds']:7.2f} s  ({stages}; {res['written']} of {res['files']} files written)"
+    return (f"  {name:18} {res['seconds']:7.2f} s, CPU {res['cpu']:7.2f} s  ({stages}; {res['written']} of "
+            f"{res['files']} files written)")
 
 
 def run(args, corpus: Path, topics: Path, work: Path) -> int:
@@ -147,8 +155,9 @@ def run(args, corpus: Path, topics: Path, work: Path) -> int:
     print(f"  +1 / cold = {plus / times['this']['cold']['seconds']:.3f}"
           + (f"; target {target:.0f} s: {'met' if plus <= target else 'not met'} ({plus:.2f} s)" if target else ""))
     if args.peer:
-        print("  this/peer: " + ", ".join(f"{step} {times['this'][step]['seconds'] / times['peer'][step]['seconds']:.3f}"
-                                          for step in steps))
+        for what in ("seconds", "cpu"):
+            print(f"  this/peer ({what}): " + ", ".join(
+                f"{step} {times['this'][step][what] / times['peer'][step][what]:.3f}" for step in steps))
     if args.site:
         for side, code in codes.items():
             cold = site_build(code, work / side, seeds, topics)
