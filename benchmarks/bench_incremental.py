@@ -70,7 +70,8 @@ def child(code: Path, seeds: Path, topics: Path, cache: Path, briefings: Path, s
     written = output.sync(briefings, result.files)
     mark("write")
     return {"seconds": round(time.perf_counter() - t0, 3), "cpu": round(cpu() - cpu0, 3), "stages": stages,
-            "written": len(written), "files": len(result.files)}
+            "written": len(written), "files": len(result.files),
+            "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 
 def build(code: Path, work: Path, seeds: Path, topics: Path, setting: bool = False) -> dict:
@@ -125,8 +126,8 @@ def add_article(seeds: Path) -> Path:
 
 def line(name: str, res: dict) -> str:
     stages = " ".join(f"{k} {v:.2f}" for k, v in res["stages"].items())
-    return (f"  {name:18} {res['seconds']:7.2f} s, CPU {res['cpu']:7.2f} s  ({stages}; {res['written']} of "
-            f"{res['files']} files written)")
+    return (f"  {name:18} {res['seconds']:7.2f} s, CPU {res['cpu']:7.2f} s, peak {res['peak_mib']} MiB  ({stages}; "
+            f"{res['written']} of {res['files']} files written)")
 
 
 def run(args, corpus: Path, topics: Path, work: Path) -> int:
@@ -155,7 +156,7 @@ def run(args, corpus: Path, topics: Path, work: Path) -> int:
     print(f"  +1 / cold = {plus / times['this']['cold']['seconds']:.3f}"
           + (f"; target {target:.0f} s: {'met' if plus <= target else 'not met'} ({plus:.2f} s)" if target else ""))
     if args.peer:
-        for what in ("seconds", "cpu"):
+        for what in ("seconds", "cpu", "peak_mib"):
             print(f"  this/peer ({what}): " + ", ".join(
                 f"{step} {times['this'][step][what] / times['peer'][step][what]:.3f}" for step in steps))
     if args.site:
