@@ -101,9 +101,10 @@ def remove_repeated_lines(articles: Sequence[CleanArticle], family_of: Mapping[s
     """Drop short lines that recur across several duplicate families: boilerplate by repetition."""
     families_with: dict[str, set[str]] = defaultdict(set)
     short: dict[tuple[int, int], str] = {}  # (article, paragraph) -> normalised text, for short lines only
+    most = settings.boilerplate_max_words
     for ai, ca in enumerate(articles):
         for pi, p in enumerate(ca.paragraphs):
-            if len(p.text.split()) <= settings.boilerplate_max_words:
+            if len(p.text.split(None, most)) <= most:  # at most `most` words (splitting no further than that)
                 short[ai, pi] = norm = normalise(p.text)
                 families_with[norm].add(family_of.get(ca.id, ca.id))
     n_families = len(set(family_of.get(ca.id, ca.id) for ca in articles)) or 1

@@ -1,14 +1,19 @@
 """Render page contexts through the Jinja2 templates into Markdown strings."""
 from __future__ import annotations
 
+import hashlib
+import io
+import pickle
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import jinja2
 
-from .context import PAGES
+from .context import PAGES, Source
 from .errors import GeneratorError, Problem
 from .escape import Markdown, html_text, md_text
+from .memo import Cache
 
 
 def _finalize(value):
@@ -69,6 +74,64 @@ def render(env: jinja2.Environment, name: str, context) -> str:
     except jinja2.TemplateError as err:
         file, line = _template_frame(env, sys.exc_info()[2], name)
         raise GeneratorError(Problem(file, str(err), "see templates/REFERENCE.md", line)) from None
+
+
+def render_all(env: jinja2.Environment, pages: Mapping[str, tuple[str, object]], cache: Cache) -> dict[str, str]:
+    """Every page (name -> (template, context)) rendered, by name.
+
+    The cache keeps each rendered page (memo "pages") by its template's name and a digest of its context,
+    tagged by every file of the templates folder; so a rebuild renders again only the pages whose context
+    changed (after one more article, most topic and archive pages are the same).
+    """
+    with cache.memo("pages", _folder_digest(Path(env.loader.searchpath[0]))) as memo:
+        if not memo:
+            return {name: render(env, template, page) for name, (template, page) in pages.items()}
+        digests = _ContextDigest()
+        out = {}
+        for name, (template, page) in pages.items():
+            key = digests.of(template, page)
+            text = memo.get(key)
+            if text is None:
+                text = render(env, template, page)
+                memo.put(key, text)
+            out[name] = text
+        return out
+
+
+def _folder_digest(folder: Path) -> bytes:
+    """A digest of every file below `folder`: names and bytes."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        name = path.relative_to(folder).as_posix().encode()
+        h.update(len(name).to_bytes(8, "little") + name + hashlib.sha256(path.read_bytes()).digest())
+    return h.digest()
+
+
+class _ContextDigest(pickle.Pickler):
+    """Digests of page contexts: of the pickle of each, where a source (the same objects recur on every page
+    that cites them) stands for a digest of its own pickle, made once."""
+
+    def __init__(self):
+        self._buffer = io.BytesIO()
+        super().__init__(self._buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        self._sources: dict[int, tuple[Source, bytes]] = {}
+
+    def persistent_id(self, obj):
+        if type(obj) is not Source:
+            return None
+        known = self._sources.get(id(obj))
+        if known is None:  # the object is kept with its digest, so its id is never reused for another
+            known = self._sources[id(obj)] = (obj, hashlib.blake2b(pickle.dumps(obj, pickle.HIGHEST_PROTOCOL),
+                                                                   digest_size=16).digest())
+        return known[1]
+
+    def of(self, template: str, context) -> bytes:
+        """The digest of a template's name and a context to render with it."""
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self.clear_memo()
+        self.dump((template, context))
+        return hashlib.blake2b(self._buffer.getbuffer(), digest_size=16).digest()
 
 
 def _open_tag_line(source: str, lineno: int) -> int:

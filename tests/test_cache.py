@@ -60,3 +60,41 @@ def test_cached_topic_scores_follow_the_topics_file(tmp_path):
     after = build(cache)
     assert after == build(None) != before
     assert len(list(cache.glob("topics-*"))) == 1
+
+
+def test_a_cached_build_after_each_kind_of_edit_equals_an_uncached_one(tmp_path):
+    """Every memo (read files, pair alignments, topic scores, claim statements, rendered pages) answers only
+    for unchanged inputs: after an article is added, edited, removed, the topics file or a template edited,
+    a build with the cache of the previous builds writes what a build without it writes."""
+    seeds, templates, cache = tmp_path / "seeds", tmp_path / "templates", tmp_path / "cache"
+    shutil.copytree(FIXTURE / "seeds", seeds)
+    shutil.copytree(ROOT / "templates", templates)
+    topics_file = tmp_path / "topics.yml"
+    shutil.copy(FIXTURE / "topics.yml", topics_file)
+
+    def build(cache_dir):
+        inputs = pipeline.Inputs(seeds, topics_file, templates, cache_dir)
+        return pipeline.generate(inputs, DEFAULT, skip_invalid=True).files
+
+    first = build(cache)
+    assert build(cache) == first == build(None)
+    assert list(cache.glob("pages-*/*.pickle"))
+    articles = sorted(p for p in seeds.iterdir() if p.suffix == ".md")
+    copied, removed = articles[0], articles[-1]
+    edits = [
+        lambda: (seeds / "zz-added.md").write_text(copied.read_text(encoding="utf-8") + "\nOne more paragraph, "
+                                                   "added to a copy of the first article, long enough.\n",
+                                                   encoding="utf-8"),
+        lambda: removed.unlink(),
+        lambda: topics_file.write_text(topics_file.read_text(encoding="utf-8").replace("[dam*,", "[dam*, river*,"),
+                                       encoding="utf-8"),
+        lambda: (templates / "topic.md.j2").write_text((templates / "topic.md.j2").read_text(encoding="utf-8")
+                                                       + "\nEdited template.\n", encoding="utf-8"),
+        lambda: (seeds / "zz-added.md").unlink(),
+    ]
+    before = first
+    for edit in edits:
+        edit()
+        after = build(cache)
+        assert after == build(None) != before
+        before = after

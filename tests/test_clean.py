@@ -158,3 +158,13 @@ def test_an_article_of_one_sentence_without_a_full_stop_is_news_not_a_heading():
     kept, rejected = clean.with_news([clean.clean_article(article("h", "Macron Fails To Bridge US-Ukraine Gap"),
                                                           DEFAULT)])
     assert not kept and rejected[0].reason.startswith("no news text left")
+
+
+def test_a_repeated_line_is_boilerplate_up_to_boilerplate_max_words_words_and_not_beyond():
+    most = DEFAULT.boilerplate_max_words
+    at_most = " ".join(f"word{n}" for n in range(most)) + "."
+    longer = "  " + " ".join(f"term{n}" for n in range(most + 1)) + ".  "  # spaces either side count no word
+    arts = [clean.clean_article(article(f"d{i}", f"Story number {i} has its own first sentence about topic {i}.",
+                                        at_most, longer), DEFAULT) for i in range(3)]
+    out = clean.remove_repeated_lines(arts, {a.id: a.id for a in arts}, DEFAULT)
+    assert all([p.text for p in ca.paragraphs][1:] == [longer] for ca in out)
