@@ -18,7 +18,7 @@ def _f(help_text: str, default=dataclasses.MISSING):
     return field(default=default, metadata={"help": help_text})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """One input article, as a footnote and a row of the sources page."""
 
@@ -49,7 +49,7 @@ class Source:
     notes: tuple[str, ...] = _f("What was inferred or could not be found (e.g. 'published not found').")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Wording:
     """One outlet's wording of a claim."""
 
@@ -57,7 +57,7 @@ class Wording:
     sources: tuple[Source, ...] = _f("The articles that hold this wording (an article and its copies).")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     """A fact, in the words of the most complete report, with the other outlets' wordings of it."""
 
@@ -68,7 +68,7 @@ class Claim:
     disputed: tuple[Wording, ...] = _f("Other outlets' statements of it with other figures or names.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PassageView:
     """A kept passage on a topic page."""
 
@@ -80,7 +80,7 @@ class PassageView:
     claims: tuple[Claim, ...] = _f("Sentences of this passage that other outlets state too, with their wordings.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArticleGroup:
     """The passages of one topic page that were kept from one article."""
 
@@ -88,7 +88,7 @@ class ArticleGroup:
     passages: tuple[PassageView, ...] = _f("Its passages on this topic, in article order.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TopicSummary:
     """A topic as listed on the home page and in page footers."""
 
@@ -100,7 +100,7 @@ class TopicSummary:
     latest: str | None = _f("Newest publication date among those articles, if any is known.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Totals:
     """Figures for the whole build."""
 
@@ -117,7 +117,7 @@ class Totals:
     undated: int = _f("Used articles with no known date.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Story:
     """The story the site covers."""
 
@@ -125,7 +125,7 @@ class Story:
     description: str = _f("Story description from the topics file.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TopicPage:
     """Context of `topic.md.j2`: one page per topic."""
 
@@ -141,7 +141,7 @@ class TopicPage:
     topics: tuple[TopicSummary, ...] = _f("All topics, for cross-links.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CoverageColumn:
     """A topic as a column of the coverage table."""
 
@@ -150,7 +150,7 @@ class CoverageColumn:
     single_source: bool = _f("Whether exactly one outlet gives all of the topic's passages.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CoverageCell:
     """How much one outlet gives one topic."""
 
@@ -160,7 +160,7 @@ class CoverageCell:
                     "class name such as `coverage-{{ c.shade }}`.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CoverageRow:
     """An outlet as a row of the coverage table."""
 
@@ -172,7 +172,7 @@ class CoverageRow:
     cells: tuple[CoverageCell, ...] = _f("One cell per topic, in the order of the columns.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Coverage:
     """The coverage table: topics (columns) against outlets (rows), counting passages."""
 
@@ -182,7 +182,7 @@ class Coverage:
                                        "used.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndexPage:
     """Context of `index.md.j2`: the home page."""
 
@@ -193,7 +193,7 @@ class IndexPage:
                             "`<table>`: print them with `html(...)`, not `{{ ... }}` alone.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourcesPage:
     """Context of `sources.md.j2`: every input file and what became of it."""
 
