@@ -29,7 +29,7 @@ import bisect
 from array import array
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -50,8 +50,8 @@ class Sentences:
     100k articles has millions of sentences; one object each would cost gigabytes)."""
 
     norm: list[str]
-    chars: array            # characters of the sentence as written
-    quoted: array           # ... of them inside quotation marks
+    chars: array            # characters of the sentence as written ("i")
+    quoted: array           # ... of them inside quotation marks ("i")
     para_start: array       # sentences of paragraph g (counted over all articles): para_start[g]:para_start[g + 1]
     article_para: array     # paragraphs of article i: article_para[i]:article_para[i + 1]
 
@@ -67,7 +67,8 @@ class Sentences:
 class Alignment:
     """What passage merging reuses from deduplication: the sentences and which ones are the same."""
 
-    sentences: Sentences
+    sentences: Sentences    # without their texts (`norm` is empty): merging compares no text, and the
+                            # normalised sentences are a third of what a build holds after reading
     root: array             # sentences with the same root are the same sentence (in some article)
 
 
@@ -221,21 +222,20 @@ def find_families(articles: Sequence[CleanArticle], settings: Settings,
     # 3. article families from the copy links
     duplicates, family_of, rank = _decide(articles, keys, links)
     root = array("q", map(sentence_uf.find, range(len(sents.norm))))
-    return Families(duplicates, family_of, articles, rank), Alignment(sents, root)
+    return Families(duplicates, family_of, articles, rank), Alignment(replace(sents, norm=[]), root)
 
 
 def _sentences(feature: Sequence[ArticleFeatures]) -> Sentences:
     """Every article's sentences in columns, in article order."""
     norm: list[str] = []
-    chars, quoted = array("q"), array("q")
+    chars, quoted = array("i"), array("i")
     para_start, article_para = array("q", [0]), array("q", [0])
     for f in feature:
-        for para in f.sentences:
-            for n, c, q in para:
-                norm.append(n)
-                chars.append(c)
-                quoted.append(q)
-            para_start.append(len(norm))
+        norm.extend(f.norm)
+        chars.extend(f.chars)
+        quoted.extend(f.quoted)
+        for size in f.paragraphs:
+            para_start.append(para_start[-1] + size)
         article_para.append(len(para_start) - 1)
     return Sentences(norm, chars, quoted, para_start, article_para)
 
