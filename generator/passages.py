@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .families import Alignment, Families, Sentences, coverage
-from .model import Passage
+from .model import CleanArticle, Passage
 from .settings import Settings
 
 
@@ -35,23 +35,12 @@ def merge_passages(fam: Families, alignment: Alignment, settings: Settings,
     `skip` names (article id, line) paragraphs removed after alignment (corpus boilerplate).
     """
     articles, sents, root = fam.articles, alignment.sentences, alignment.root
-    # articles carrying each sentence that more than one article has (any other is only its own article's)
     root_of = np.frombuffer(root, dtype=np.int64)
-    is_shared = np.bincount(root_of, minlength=len(root_of))[root_of] > 1
-    shared = np.flatnonzero(is_shared)
+    is_shared = np.bincount(root_of, minlength=len(root_of))[root_of] > 1  # more than one sentence has its root
     para_start = np.frombuffer(sents.para_start, dtype=np.int64)
     running = np.r_[0, np.cumsum(is_shared)]
     has_shared = (running[para_start[1:]] > running[para_start[:-1]]).tolist()  # per paragraph
-    paragraph = np.searchsorted(para_start, shared, side="right") - 1
-    article = np.searchsorted(np.frombuffer(sents.article_para, dtype=np.int64), paragraph, side="right") - 1
-    # per sentence shared by several articles: each article carrying it, with the characters of its longest
-    # sentence of that root (a piece of a sentence, matched inside it, carries only its own characters)
-    carriers: dict[int, dict[int, int]] = defaultdict(dict)
-    for sid, g, ai in zip(shared.tolist(), paragraph.tolist(), article.tolist()):
-        ca = articles[ai]
-        if not skip or (ca.id, ca.paragraphs[g - sents.article_para[ai]].line) not in skip:
-            held = carriers[root[sid]]
-            held[ai] = max(held.get(ai, 0), sents.chars[sid])
+    carriers = _carriers(articles, sents, root_of, is_shared, skip)
     owned: set[int] = set()
     passages: list[Passage] = []
     kept = dict.fromkeys((ca.id for ca in articles), 0)
@@ -82,13 +71,47 @@ def merge_passages(fam: Families, alignment: Alignment, settings: Settings,
     return Passages(tuple(passages), merged, kept)
 
 
-def _sources(own: int, ids: Sequence[int], roots: list[int], carriers: dict[int, dict[int, int]],
+def _carriers(articles: Sequence[CleanArticle], sents: Sentences, root: np.ndarray, is_shared: np.ndarray,
+              skip: frozenset[tuple[str, int]]) -> tuple[memoryview, memoryview, memoryview]:
+    """Each article carrying a sentence that several sentences share, with the characters of its longest
+    sentence of that root (a piece of a sentence, matched inside it, carries only its own characters):
+    for root r, article[k] holds held[k] characters, for k in start[r]:start[r + 1] (articles ascending).
+
+    In three columns (a million articles share tens of millions of sentences; a dict each cost gigabytes),
+    as memoryviews, whose items are plain ints.
+    """
+    shared = np.flatnonzero(is_shared)
+    article_para = np.frombuffer(sents.article_para, dtype=np.int64)
+    paragraph = np.searchsorted(np.frombuffer(sents.para_start, dtype=np.int64), shared, side="right") - 1
+    if skip:
+        keep = ~np.isin(paragraph, _paragraphs(articles, article_para, skip))
+        shared, paragraph = shared[keep], paragraph[keep]
+    article = np.searchsorted(article_para, paragraph, side="right") - 1
+    roots, chars = root[shared], np.frombuffer(sents.chars, dtype=np.int32)[shared]
+    order = np.lexsort((article, roots))
+    roots, article, chars = roots[order], article[order], chars[order]
+    first = np.flatnonzero(np.r_[len(roots) > 0, (roots[1:] != roots[:-1]) | (article[1:] != article[:-1])])
+    held = np.maximum.reduceat(chars, first) if len(first) else chars
+    start = np.r_[0, np.cumsum(np.bincount(roots[first], minlength=len(root)))]
+    return memoryview(start), memoryview(article[first]), memoryview(held.astype(np.int64))
+
+
+def _paragraphs(articles: Sequence[CleanArticle], article_para: np.ndarray,
+                skip: frozenset[tuple[str, int]]) -> np.ndarray:
+    """The paragraphs (numbered over all articles) that `skip` names by (article id, line)."""
+    named = {aid for aid, _ in skip}
+    return np.array([article_para[i] + pi for i, ca in enumerate(articles) if ca.id in named
+                     for pi, p in enumerate(ca.paragraphs) if (ca.id, p.line) in skip], dtype=np.int64)
+
+
+def _sources(own: int, ids: Sequence[int], roots: list[int], carriers: tuple[memoryview, memoryview, memoryview],
              sents: Sentences, settings: Settings) -> set[int]:
     """Articles carrying at least `passage_cited` of a paragraph's text (always its own)."""
     chars = sents.chars
+    start, article, held = carriers
     total = sum(chars[s] for s in ids) or 1
     weight: dict[int, int] = defaultdict(int)
     for s, r in zip(ids, roots):
-        for a, held in carriers.get(r, {}).items():
-            weight[a] += min(chars[s], held)
+        for k in range(start[r], start[r + 1]):
+            weight[article[k]] += min(chars[s], held[k])
     return {own} | {a for a, w in weight.items() if w / total >= settings.passage_cited}
