@@ -37,6 +37,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 TOPIC_COUNT = 5
+LOG = "bench_scale.log"  # in the corpus folder: what the last run printed, each stage as it ended
 TERMS_PER_TOPIC = 3
 
 
@@ -162,13 +163,16 @@ def run_size(n: int, seed: int, workdir: Path, profile: bool, site: bool = False
     cmd += [str(code / "benchmarks" / "bench_scale.py"), "--child", str(corpus / "articles"), str(topics),
             str(code / "templates")]
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=code, capture_output=True, text=True, preexec_fn=_limit(max_memory))
+    with open(corpus / LOG, "w", encoding="utf-8") as log:  # follow a long run with `tail -f`
+        proc = subprocess.run(cmd, cwd=code, stdout=log, stderr=subprocess.PIPE, text=True,
+                              preexec_fn=_limit(max_memory))
     wall = time.perf_counter() - t0
+    stdout = (corpus / LOG).read_text(encoding="utf-8")
     if proc.returncode:
         if max_memory is None:
-            raise subprocess.CalledProcessError(proc.returncode, cmd, proc.stdout, proc.stderr)
-        return _partial(n, proc.stdout, proc.stderr) | {"wall_seconds": round(wall, 3)}
-    res = json.loads(proc.stdout.strip().splitlines()[-1])
+            raise subprocess.CalledProcessError(proc.returncode, cmd, stdout, proc.stderr)
+        return _partial(n, stdout, proc.stderr) | {"wall_seconds": round(wall, 3)}
+    res = json.loads(stdout.strip().splitlines()[-1])
     res["size"] = n
     res["total_seconds"] = round(sum(s["seconds"] for k, s in res["stages"].items() if k != "startup"), 3)
     res["wall_seconds"] = round(wall, 3)
