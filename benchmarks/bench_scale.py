@@ -3,7 +3,7 @@
 Usage::
 
     python -m benchmarks.bench_scale --sizes 1000 10000 100000 [--seed 7] [--workdir DIR] [--profile]
-                                     [--site-max 10000]
+                                     [--site-max 10000] [--max-memory MIB]
 
 For each size, benchmarks.synth writes a labelled corpus into a temporary folder (or `--workdir`,
 kept for reuse), and a topics file is made from the corpus' own frequent words (synthetic text is
@@ -40,6 +40,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 TOPIC_COUNT = 5
+LOG = "bench_scale.log"  # in the corpus folder: what the last run printed, each stage as it ended
 TERMS_PER_TOPIC = 3
 
 
@@ -77,11 +78,21 @@ def stages(seeds: Path, topics: Path, templates: Path, cache: Path | None = None
         now = time.perf_counter()
         out["stages"][name] = {"seconds": round(now - clock, 3), "peak_mib": peak(),
                                "worker_peak_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)}
+        print(json.dumps({"stage": name, **out["stages"][name]}), flush=True)  # how far a run that fails got
         clock = now
+
+    shown = -1
+
+    def files(done: int, total: int) -> None:
+        nonlocal shown
+        if total and done * 20 // total > shown:  # every 5 %
+            shown = done * 20 // total
+            print(json.dumps({"files": done, "of": total, "seconds": round(time.perf_counter() - clock, 1),
+                              "peak_mib": peak()}), flush=True)
 
     mark("startup")
     inputs = pipeline.Inputs(seeds, topics, templates, cache)
-    result = pipeline.generate(inputs, DEFAULT, skip_invalid=True, stage=mark)
+    result = pipeline.generate(inputs, DEFAULT, skip_invalid=True, stage=mark, files=files)
     if "pages" not in out["stages"]:  # a checkout from before the pages stage reported itself
         mark("render")
     out["files"] = len(result.files)
@@ -155,8 +166,34 @@ def site_build(corpus: Path, topics: Path, code: Path = REPO, profile: bool = Fa
     return res
 
 
-def run_size(n: int, seed: int, workdir: Path, profile: bool, site: bool = False, code: Path = REPO) -> dict:
-    """Every stage on an n-article corpus, in a fresh process running the generator of checkout `code`."""
+def _limit(mib: int | None):
+    """A function that limits the address space of the process it runs in to `mib` MiB (None: no limit)."""
+    if not mib:
+        return None
+
+    def limit() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (mib * 2**20, mib * 2**20))
+    return limit
+
+
+def _partial(n: int, stdout: str, stderr: str) -> dict:
+    """What a child that failed (e.g. out of memory under --max-memory) reported before it stopped."""
+    lines = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+    stages = {d.pop("stage"): d for d in lines if "stage" in d}
+    read = [d for d in lines if "files" in d]
+    error = (stderr.strip().splitlines() or ["(no message)"])[-1]
+    return {"size": n, "failed": error, "stages": stages, "files_read": read[-1] if read else None}
+
+
+def run_size(n: int, seed: int, workdir: Path, profile: bool, site: bool = False, code: Path = REPO,
+             max_memory: int | None = None) -> dict:
+    """Every stage on an n-article corpus, in a fresh process running the generator of checkout `code`.
+
+    With `max_memory` (MiB), the process and its workers may not take more address space; a run that
+    needs more stops, and what it reported up to then is returned with a "failed" entry.
+    """
     corpus = workdir / f"synth-{n}-{seed}"
     if not (corpus / "labels.json").is_file():
         shutil.rmtree(corpus, ignore_errors=True)
@@ -171,9 +208,16 @@ def run_size(n: int, seed: int, workdir: Path, profile: bool, site: bool = False
     cmd += [str(code / "benchmarks" / "bench_scale.py"), "--child", str(corpus / "articles"), str(topics),
             str(code / "templates")]
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=code, check=True, capture_output=True, text=True)
+    with open(corpus / LOG, "w", encoding="utf-8") as log:  # follow a long run with `tail -f`
+        proc = subprocess.run(cmd, cwd=code, stdout=log, stderr=subprocess.PIPE, text=True,
+                              preexec_fn=_limit(max_memory))
     wall = time.perf_counter() - t0
-    res = json.loads(proc.stdout.strip().splitlines()[-1])
+    stdout = (corpus / LOG).read_text(encoding="utf-8")
+    if proc.returncode:
+        if max_memory is None:
+            raise subprocess.CalledProcessError(proc.returncode, cmd, stdout, proc.stderr)
+        return _partial(n, stdout, proc.stderr) | {"wall_seconds": round(wall, 3)}
+    res = json.loads(stdout.strip().splitlines()[-1])
     res["size"] = n
     res["total_seconds"] = round(sum(s["seconds"] for k, s in res["stages"].items() if k != "startup"), 3)
     res["wall_seconds"] = round(wall, 3)
@@ -185,7 +229,9 @@ def run_size(n: int, seed: int, workdir: Path, profile: bool, site: bool = False
 
 
 def _faster(best: dict | None, new: dict) -> dict:
-    return new if best is None or new["total_seconds"] < best["total_seconds"] else best
+    if best is None or "failed" in best:
+        return new
+    return best if "failed" in new or best["total_seconds"] <= new["total_seconds"] else new
 
 
 def site_report(site: dict) -> str:
@@ -197,6 +243,14 @@ def site_report(site: dict) -> str:
 
 
 def report(res: dict) -> str:
+    if "failed" in res:
+        done = "  ".join(f"{k} {v['seconds']:.2f}s/{v['peak_mib']:.0f}MiB" for k, v in res["stages"].items()
+                         if k != "startup")
+        read = res["files_read"]
+        return (f"{res['size']:>7} articles: FAILED after {res['wall_seconds']:.0f} s: {res['failed']}\n"
+                f"{'':>17}stages done: {done or 'none'}"
+                + (f"\n{'':>17}files read: {read['files']} of {read['of']} in {read['seconds']:.0f} s, "
+                   f"peak {read['peak_mib']:.0f} MiB" if read else ""))
     parts = "  ".join(f"{k} {v['seconds']:.2f}s/{v['peak_mib']:.0f}MiB" for k, v in res["stages"].items()
                       if k != "startup")
     return (f"{res['size']:>7} articles: {parts}\n"
@@ -227,6 +281,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="also run another checkout of the project (e.g. a `git worktree` of the last release) on "
                          "the same corpora, alternating with this one, and print the time ratio this/peer")
     ap.add_argument("--repeat", type=int, default=1, help="runs of each side per size; the fastest counts (default 1)")
+    ap.add_argument("--max-memory", type=int, default=None, metavar="MIB",
+                    help="limit each run's address space (RLIMIT_AS) to MIB; a run that needs more stops and "
+                         "reports the stages it finished (protects a shared machine from the OOM killer)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     tmp = None
@@ -240,20 +297,22 @@ def main(argv: list[str] | None = None) -> int:
         for n in args.sizes:
             for _ in range(args.repeat):
                 results[n] = _faster(results.get(n), run_size(n, args.seed, workdir, args.profile,
-                                                              site=n <= args.site_max))
+                                                              site=n <= args.site_max, max_memory=args.max_memory))
                 if args.peer:
-                    peers[n] = _faster(peers.get(n), run_size(n, args.seed, workdir, False, code=args.peer.resolve()))
+                    peers[n] = _faster(peers.get(n), run_size(n, args.seed, workdir, False, code=args.peer.resolve(),
+                                                                max_memory=args.max_memory))
             if not args.json:
                 print(report(results[n]), flush=True)
                 if args.peer:
                     print(f"{'':>9}peer: " + report(peers[n]).lstrip(), flush=True)
+                if args.peer and "failed" not in results[n] and "failed" not in peers[n]:
                     print(f"{'':>17}this/peer: time {results[n]['total_seconds'] / peers[n]['total_seconds']:.3f}, "
                           f"peak memory {results[n]['peak_mib'] / peers[n]['peak_mib']:.3f}", flush=True)
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
     ratio = None
-    if 1000 in results and 10000 in results:
+    if 1000 in results and 10000 in results and not any("failed" in results[n] for n in (1000, 10000)):
         ratio = round(results[10000]["total_seconds"] / results[1000]["total_seconds"], 2)
     if args.json:
         print(json.dumps({"results": list(results.values()), "peer": list(peers.values()), "ratio_10k_1k": ratio},

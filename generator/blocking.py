@@ -18,7 +18,8 @@ def shared_keys(keys: Sequence[np.ndarray], max_df: int, min_shared: int) -> tup
     if not keys:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
-    owners = np.concatenate([np.full(len(k), i, dtype=np.int64) for i, k in enumerate(keys)])
+    owners = np.repeat(np.arange(len(keys), dtype=np.int32 if len(keys) < 2**31 else np.int64),
+                       np.fromiter(map(len, keys), dtype=np.int64, count=len(keys)))
     left, right, _ = shared_keys_flat(np.concatenate(keys), owners, len(keys), max_df, min_shared)
     return left, right
 
@@ -28,20 +29,11 @@ def shared_keys_flat(values: np.ndarray, owners: np.ndarray, n: int, max_df: int
     """`shared_keys` for keys given flat: item `owners[k]` holds key `values[k]` (each key once per item).
 
     Also returns, per pair, the sum of `weights` (by key) over the keys the two share (zeros without weights).
-    The pairs of all key groups are counted in parts of about CHUNK_PAIRS (by the left item), so memory
-    stays bounded however many pairs the keys make.
+    The keys are grouped in parts of about PART_KEYS (by key value), and the pairs of all key groups are
+    counted in parts of about CHUNK_PAIRS (by the left item), so memory stays bounded however many keys
+    and pairs there are.
     """
-    order = np.lexsort((owners, values))
-    values, owners = values[order], owners[order]
-    weights = weights[order] if weights is not None else None
-    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]]) if len(values) else np.empty(0, dtype=np.int64)
-    sizes = np.diff(np.r_[starts, len(values)])
-    groups = []  # (members of each group of this size, the weight of each group's key)
-    for size in np.unique(sizes):
-        if 2 <= size <= max_df:
-            group_starts = starts[sizes == size]
-            groups.append((owners[group_starts[:, None] + np.arange(size)].astype(np.int64),
-                           weights[group_starts] if weights is not None else None))
+    groups = _groups(values, owners, max_df, weights)
     total = sum(len(m) * m.shape[1] * (m.shape[1] - 1) // 2 for m, _ in groups)
     parts = max(1, -(-total // CHUNK_PAIRS))
     found = [_count(groups, n, min_shared, parts, k) for k in range(parts)]
@@ -53,6 +45,39 @@ def shared_keys_flat(values: np.ndarray, owners: np.ndarray, n: int, max_df: int
 
 
 CHUNK_PAIRS = 2_000_000  # about 180 MB of work arrays a part
+PART_KEYS = 4_000_000    # keys sorted at once: about 150 MB of work arrays a part
+
+
+def _groups(values: np.ndarray, owners: np.ndarray, max_df: int,
+            weights: np.ndarray | None) -> list[tuple[np.ndarray, np.ndarray | None]]:
+    """Per group size from 2 to max_df, in increasing order: the items holding each key of that many items
+    (a row per key, items ascending; keys ascending), and each key's weight (None without weights).
+
+    A key's part is its value modulo the number of parts, so each key is grouped whole in one part; a
+    million articles hold some 170 million sampled shingles, whose sort at once needed gigabytes.
+    """
+    parts = max(1, -(-len(values) // PART_KEYS))
+    part_of = (values % parts).astype(np.uint16) if parts > 1 else None
+    found: dict[int, list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]] = {}
+    for part in range(parts):
+        at = np.flatnonzero(part_of == part) if parts > 1 else slice(None)
+        v, o = values[at], owners[at]
+        order = np.lexsort((o, v))
+        v, o = v[order], o[order]
+        w = weights[at][order] if weights is not None else None
+        starts = np.flatnonzero(np.r_[True, v[1:] != v[:-1]]) if len(v) else np.empty(0, dtype=np.int64)
+        sizes = np.diff(np.r_[starts, len(v)])
+        for size in np.unique(sizes).tolist():
+            if 2 <= size <= max_df:
+                first = starts[sizes == size]
+                found.setdefault(size, []).append((v[first], o[first[:, None] + np.arange(size)].astype(np.int64),
+                                                   w[first] if w is not None else None))
+    groups = []
+    for size in sorted(found):
+        order = np.argsort(np.concatenate([k for k, _, _ in found[size]]), kind="stable")
+        groups.append((np.concatenate([m for _, m, _ in found[size]])[order],
+                       np.concatenate([w for _, _, w in found[size]])[order] if weights is not None else None))
+    return groups
 
 
 def _count(groups, n: int, min_shared: int, parts: int, part: int) -> tuple[np.ndarray, np.ndarray]:

@@ -23,7 +23,7 @@ from .settings import Settings
 from .textnorm import sentences
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Wording:
     """One outlet's wording of a claim: a sentence of a kept passage."""
 
@@ -33,7 +33,7 @@ class Wording:
     sources: tuple[str, ...]      # the articles that hold this wording: the passage's sources
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     """A fact as one or more outlets state it."""
 

@@ -723,7 +723,7 @@ def link_index(index: Index, text_of, settings: Settings, bg: Background | None 
         ~((family[left] == family[right]) & (article[left] != article[right]))
     # the exact containment of the pairs the bound lets through, on stem ids (features cost far more)
     start = np.searchsorted(owner, np.arange(n + 1))
-    stem_ids = stems.tolist()
+    stem_ids = memoryview(stems)  # items are plain ints, without a list of an int object per stem
 
     def stem_set(i: int) -> frozenset[int]:
         return frozenset(stem_ids[start[i]:start[i + 1]])

@@ -18,7 +18,7 @@ def _f(help_text: str, default=dataclasses.MISSING):
     return field(default=default, metadata={"help": help_text})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """One input article, as a footnote and a row of the sources page."""
 
@@ -49,7 +49,7 @@ class Source:
     notes: tuple[str, ...] = _f("What was inferred or could not be found (e.g. 'published not found').")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Wording:
     """One outlet's wording of a claim."""
 
@@ -60,7 +60,7 @@ class Wording:
     outlet_names: tuple[str, ...] = _f("Names of those outlets, sorted (outlets not known are left out).")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     """A fact, in the words of the most complete report, with the other outlets' wordings of it."""
 
@@ -74,7 +74,7 @@ class Claim:
                                        "it), to show beside `text`, never merged with it.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PassageView:
     """A kept passage on a topic page."""
 
@@ -102,7 +102,7 @@ class Day:
                                            "by article, each article's in their order.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArticleGroup:
     """The passages of one topic page that were kept from one article."""
 
@@ -110,7 +110,7 @@ class ArticleGroup:
     passages: tuple[PassageView, ...] = _f("Its passages on this topic, in article order.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TopicSummary:
     """A topic as listed on the home page and in page footers."""
 
@@ -122,7 +122,7 @@ class TopicSummary:
     latest: str | None = _f("Newest publication date among those articles, if any is known.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Totals:
     """Figures for the whole build."""
 
@@ -139,7 +139,7 @@ class Totals:
     undated: int = _f("Used articles with no known date.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Story:
     """The story the site covers."""
 
@@ -147,7 +147,7 @@ class Story:
     description: str = _f("Story description from the topics file.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TopicPage:
     """Context of `topic.md.j2`: one page per topic."""
 
@@ -166,7 +166,7 @@ class TopicPage:
     topics: tuple[TopicSummary, ...] = _f("All topics, for cross-links.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CoverageColumn:
     """A topic as a column of the coverage table."""
 
@@ -175,7 +175,7 @@ class CoverageColumn:
     single_source: bool = _f("Whether exactly one outlet gives all of the topic's passages.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CoverageCell:
     """How much one outlet gives one topic."""
 
@@ -185,7 +185,7 @@ class CoverageCell:
                     "class name such as `coverage-{{ c.shade }}`.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CoverageRow:
     """An outlet as a row of the coverage table."""
 
@@ -197,7 +197,7 @@ class CoverageRow:
     cells: tuple[CoverageCell, ...] = _f("One cell per topic, in the order of the columns.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Coverage:
     """The coverage table: topics (columns) against outlets (rows), counting passages."""
 
@@ -207,7 +207,7 @@ class Coverage:
                                        "used.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndexPage:
     """Context of `index.md.j2`: the home page."""
 
@@ -218,7 +218,7 @@ class IndexPage:
                             "`<table>`: print them with `html(...)`, not `{{ ... }}` alone.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourcesPage:
     """Context of `sources.md.j2`: every input file and what became of it."""
 

@@ -31,7 +31,7 @@ import bisect
 from array import array
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -56,8 +56,8 @@ class Sentences:
     100k articles has millions of sentences; one object each would cost gigabytes)."""
 
     norm: list[str]
-    chars: array            # characters of the sentence as written
-    quoted: array           # ... of them inside quotation marks
+    chars: array            # characters of the sentence as written ("i")
+    quoted: array           # ... of them inside quotation marks ("i")
     para_start: array       # sentences of paragraph g (counted over all articles): para_start[g]:para_start[g + 1]
     article_para: array     # paragraphs of article i: article_para[i]:article_para[i + 1]
 
@@ -245,15 +245,14 @@ def find_families(articles: Sequence[CleanArticle], settings: Settings,
 def _sentences(feature: Sequence[ArticleFeatures]) -> Sentences:
     """Every article's sentences in columns, in article order."""
     norm: list[str] = []
-    chars, quoted = array("q"), array("q")
+    chars, quoted = array("i"), array("i")
     para_start, article_para = array("q", [0]), array("q", [0])
     for f in feature:
-        for para in f.sentences:
-            for n, c, q in para:
-                norm.append(n)
-                chars.append(c)
-                quoted.append(q)
-            para_start.append(len(norm))
+        norm.extend(f.norm)
+        chars.extend(f.chars)
+        quoted.extend(f.quoted)
+        for size in f.paragraphs:
+            para_start.append(para_start[-1] + size)
         article_para.append(len(para_start) - 1)
     return Sentences(norm, chars, quoted, para_start, article_para)
 

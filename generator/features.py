@@ -7,6 +7,7 @@ worker processes, beside reading and cleaning, and caches them; generator/famili
 from __future__ import annotations
 
 import zlib
+from array import array
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,25 +24,27 @@ _VOCAB: dict[str, int] = {}
 _VOCAB_MAX = 500_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArticleFeatures:
-    """What deduplication compares of one cleaned article."""
+    """What deduplication compares of one cleaned article, in columns: a million articles hold tens of
+    millions of sentences, and a tuple and two int objects for each would cost gigabytes."""
 
-    sentences: tuple[tuple[tuple[str, int, int], ...], ...]  # per kept paragraph: (normalised, chars, quoted chars)
-    sample: np.ndarray                                        # sorted sampled shingle hashes of the normalised text
+    norm: tuple[str, ...]    # each sentence of the kept paragraphs, in order, normalised
+    chars: array             # ... its characters as written ("i")
+    quoted: array            # ... of them inside quotation marks ("i")
+    paragraphs: array        # sentences of each kept paragraph ("i")
+    sample: np.ndarray       # sorted sampled shingle hashes of the normalised text
 
 
 def of(ca: CleanArticle, settings: Settings) -> ArticleFeatures:
     """The features of one cleaned article."""
-    sents = sentence_data(ca)
+    split = [sentences(p.text) for p in ca.paragraphs]
+    norm = tuple(normalise(s) for para in split for s in para)
     if len(_VOCAB) > _VOCAB_MAX:
         _VOCAB.clear()
-    return ArticleFeatures(sents, shingle_sample(" ".join(n for para in sents for n, _, _ in para), settings, _VOCAB))
-
-
-def sentence_data(ca: CleanArticle) -> tuple[tuple[tuple[str, int, int], ...], ...]:
-    """(normalised sentence, characters, quoted characters) for each sentence, per kept paragraph."""
-    return tuple(tuple((normalise(s), len(s), quoted_chars(s)) for s in sentences(p.text)) for p in ca.paragraphs)
+    return ArticleFeatures(norm, array("i", [len(s) for para in split for s in para]),
+                           array("i", [quoted_chars(s) for para in split for s in para]),
+                           array("i", map(len, split)), shingle_sample(" ".join(norm), settings, _VOCAB))
 
 
 def shingle_sample(norm_text: str, settings: Settings, vocab: dict[str, int]) -> np.ndarray:

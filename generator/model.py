@@ -6,7 +6,7 @@ from dataclasses import dataclass
 USED, DUPLICATE, REJECTED = "used", "duplicate", "rejected"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     """A block of article text and the line it starts on in its file."""
 
@@ -15,7 +15,7 @@ class Paragraph:
     heading: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     """One input file as read: metadata, paragraphs, and what had to be guessed."""
 
@@ -34,7 +34,7 @@ class Article:
         return self.title or self.path
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Removed:
     """A line the cleaner took out, and which rule took it."""
 
@@ -43,7 +43,7 @@ class Removed:
     text: str = ""          # when only the start of the line was taken out (a time stamp), what was; the rest is kept
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CleanArticle:
     """An article after boilerplate removal: only the paragraphs worth reading remain."""
 
@@ -60,7 +60,7 @@ class CleanArticle:
         return sum(len(p.text) for p in self.paragraphs)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rejection:
     """An input file that is not used, and why."""
 
@@ -69,7 +69,7 @@ class Rejection:
     line: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Passage:
     """A kept paragraph, with every article that reports it (its own first)."""
 
@@ -81,7 +81,7 @@ class Passage:
     order: int              # its index in the build's passages: canonical articles first, then article order
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Duplicate:
     """An article judged a duplicate of another, with the similarity that decided it."""
 

@@ -90,12 +90,14 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
     stage("read+clean")
     # Families of copies, and which sentences are the same across articles.
     fam, alignment = families.find_families(news, settings, corpus.features, cache, corpus.keys)
+    # Only deduplication needs the features: free them (with the normalised sentences, which the alignment
+    # does not keep, a third of what the build holds after reading).
+    corpus = replace(corpus, features={})
     # Short lines repeated across unrelated families are boilerplate too.
     final = clean.remove_repeated_lines(fam.articles, fam.family_of, settings)
     # Passages: paragraphs not already kept elsewhere, each citing every article that carries all of it.
     kept = passages.merge_passages(fam, alignment, settings, clean.repeated(final))
-    # Only deduplication needs the features and the sentence alignment: free them (a sixth of the peak at 100k).
-    corpus, alignment = replace(corpus, features={}), None
+    alignment = None  # only passage merging needs it
     stage("dedup")
     # The topics of every passage, read with its article (title, other passages): several, or none
     # (counted, never hidden); and the passages nearly on each topic.

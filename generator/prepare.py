@@ -25,7 +25,7 @@ PARALLEL_MIN_FILES = 400
 CHUNK = 256
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Prepared:
     """One file's results: the article, cleaned and with its features, or the problem that stopped it."""
 

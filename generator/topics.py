@@ -268,7 +268,7 @@ def score(text: str, topic: Topic, pattern: re.Pattern[str] | None = None) -> fl
     return sum(topic.terms[m.lastindex - 1].weight for m in pattern.finditer(text))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TopicMatch:
     """The topics one passage belongs to, in page order, with its score for each."""
 
@@ -279,7 +279,7 @@ class TopicMatch:
         return self.scores[self.topics.index(slug)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NearMiss:
     """A passage nearly on a topic: some term hits, or an article on the topic, but not enough."""
 
