@@ -80,6 +80,9 @@ CHROME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("contact block", r"\btoll[- ]free (?:number|line|hotline)\b"),
         ("contact block", r"^.{0,80}(?<![\d-])(?:\+?1[-. ])?\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}(?![\d-]).{0,80}$"),
         ("update note", r"^(?:this|the) (?:story|article|post|report) (?:has been|was|is being) (?:updated|corrected)\b.{0,120}$"),
+        ("update note", r"^.{0,60}\b(?:is|are) (?:following|monitoring|tracking) this (?:developing|breaking) "
+                        r"(?:story|situation)\b.{0,120}$"),
+        ("update note", r"^this is a (?:developing|breaking) (?:story|news story)\b.{0,80}$"),
         ("copyright line", r"^(©|\(c\)|copyright\b).{0,160}$"),
     ))
 

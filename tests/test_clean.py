@@ -20,6 +20,8 @@ NEWS = "The two governments signed a treaty on Sunday that fixes how much water 
     "Shutterstock/Gints Ivuskans", "Q1: What is the main point of contention?",
     "You can call us at the toll-free number 1-800-555-0199, seven days a week.", "Email us at tips@example.com",
     "This story has been updated with a statement from the ministry.",
+    "Prairie News is following this developing story and will update this report as more details become available.",
+    "This is a developing story. Check back for updates.",
 ])
 def test_chrome_kinds_are_recognised_beyond_the_seed_lines(line):
     assert clean.chrome_reason(line) is not None
@@ -30,6 +32,7 @@ def test_chrome_kinds_are_recognised_beyond_the_seed_lines(line):
     "He posted a statement in which he said the deal was dead.",
     "The newsletter of the ministry said the talks would resume in March.",
     "The vote passed 213-205 on Tuesday, the clerk said.", "“Don't call us heroes,” the firefighter said.",
+    "Investigators are following this lead as the story of the crash develops, the police said.",
 ])
 def test_news_sentences_survive(line):
     assert clean.chrome_reason(line) is None
