@@ -16,7 +16,7 @@ from .errors import Problem
 from .escape import URL_SCHEMES
 from .model import Article, Paragraph, Rejection
 from .settings import Settings
-from .textnorm import SENTENCE_END, is_statement
+from .textnorm import SENTENCE_END, in_headline_case, is_statement
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 FRONT_MATTER_FIELDS = {"title": str, "outlet": str, "url": str, "published": str, "author": str}
@@ -54,6 +54,7 @@ YAML_HINTS = {
 }
 BINARY_SNIFF_BYTES = 8192
 OUTLET_MAX_WORDS = 6
+LONG_HEADLINE_CAPITALS = 0.9  # share of longer words capitalised in a line longer than `heading_max_words`
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -408,10 +409,13 @@ def _flush(block: list[str], line: int, out: list[Paragraph], settings: Settings
 def is_heading(text: str, settings: Settings) -> bool:
     """A short line with no closing punctuation reads as a heading, not as a sentence, unless it is a
     sentence in sentence case with a finite verb ("The new structure will be called the United Armed
-    Forces of Novorossiya"): headlines are mostly capitalised and rarely say "will", "was" or "said"."""
+    Forces of Novorossiya"): headlines are mostly capitalised and rarely say "will", "was" or "said". A
+    longer line, up to `headline_max_words`, is a heading only in headline case."""
     words = text.split()
-    if len(words) > settings.heading_max_words or SENTENCE_END.search(text):
+    if len(words) > settings.headline_max_words or SENTENCE_END.search(text):
         return False
+    if len(words) > settings.heading_max_words:
+        return in_headline_case(words, share=LONG_HEADLINE_CAPITALS)  # a news sentence may name many names
     return not is_statement(words)
 
 

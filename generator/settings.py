@@ -14,6 +14,8 @@ class Settings:
 
     max_file_bytes: int = _s(2_000_000, "Files larger than this are rejected before they are read whole.")
     heading_max_words: int = _s(14, "A line this short with no closing punctuation is a heading, not a passage.")
+    headline_max_words: int = _s(24, "...and a longer one up to this many words, when most of its longer words are capitalised "
+                                     "(a headline: \"Report: White House Asked Bill Clinton to Urge Sestak to Drop Out of Senate Race\").")
     min_passage_words: int = _s(6, "Paragraphs with fewer words are not kept as passages.")
     boilerplate_max_words: int = _s(25, "Only lines up to this many words can be corpus boilerplate.")
     boilerplate_min_families: int = _s(3, "A short line found in this many unrelated articles is boilerplate.")

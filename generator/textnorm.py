@@ -88,9 +88,10 @@ def is_statement(words: list[str]) -> bool:
     return len(words) >= 4 and has_verb and not in_headline_case(words, default=True)
 
 
-def in_headline_case(words: list[str], default: bool = False) -> bool:
-    """Most longer words capitalised ("Trump And Putin To Meet In Alaska"); `default` when no word is longer."""
+def in_headline_case(words: list[str], default: bool = False, share: float = HEADLINE_CAPITALS) -> bool:
+    """Most longer words capitalised ("Trump And Putin To Meet In Alaska"): at least `share` of them;
+    `default` when no word is longer."""
     longer = [w for w in words if len(w.strip("\"'“”‘’,.;:()")) >= 4]
     if not longer:
         return default
-    return sum(w.strip("\"'“”‘’(")[:1].isupper() for w in longer) >= HEADLINE_CAPITALS * len(longer)
+    return sum(w.strip("\"'“”‘’(")[:1].isupper() for w in longer) >= share * len(longer)

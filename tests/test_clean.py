@@ -101,12 +101,16 @@ def test_a_live_blog_entry_keeps_its_text_and_the_ledger_lists_its_time_stamp():
 
 
 def test_a_headline_after_the_story_and_a_list_of_other_stories_are_removed():
-    teaser = "Trump And Putin To Meet In Alaska As Talks On A Ceasefire In Ukraine Stall Again, Officials Say"
+    teaser = ("Trump And Putin To Meet In Alaska As Talks On A Ceasefire In Ukraine Stall Again, Officials Say, "
+              "After Weeks Of Quarrels About The Venue")  # longer than a heading (headline_max_words)
     other = "Zelensky said Ukraine would not accept any deal on its territory that was made without it."
     dams = "Engineers will inspect the three old dams on the river every spring."
     ca = clean.clean_article(article("a", NEWS, dams, teaser), DEFAULT)
     assert [p.text for p in ca.paragraphs] == [NEWS, dams]
     assert [(r.line, r.reason) for r in ca.removed] == [(5, clean.TRAILING_TEASER)]
+    shorter = "Trump And Putin To Meet In Alaska As Talks On A Ceasefire In Ukraine Stall Again, Officials Say"
+    ca = clean.clean_article(article("a", NEWS, dams, shorter), DEFAULT)  # a headline: a heading
+    assert [p.text for p in ca.paragraphs] == [NEWS, dams] and [r.reason for r in ca.removed] == ["heading"]
     ca = clean.clean_article(article("b", NEWS, "Related coverage", other, "Background", dams), DEFAULT)
     assert [p.text for p in ca.paragraphs] == [NEWS, dams]
     assert [r.reason for r in ca.removed][:2] == ["SEO filler section 'Related coverage'"] * 2

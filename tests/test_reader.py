@@ -303,3 +303,13 @@ def test_a_plain_news_sentence_names_no_outlet(tmp_path):
     article = read_one(tmp_path, "plain.txt", b"WASHINGTON - The Senate met on Tuesday (in the evening) to vote.\n\n"
                        + BODY)
     assert article.outlet is None and "outlet not found" in article.notes
+
+
+def test_a_long_headline_in_headline_case_is_the_title_not_a_passage(tmp_path):
+    headline = "Report: White House Asked Bill Clinton to Urge Sestak to Drop Out of Senate Race"  # 15 words
+    article = read_one(tmp_path, "pasted.txt", f"Lakeside Herald\n{headline}\n\n".encode() + BODY)
+    assert (article.outlet, article.title) == ("Lakeside Herald", headline)
+    assert "outlet from line 1" in article.notes and "title from line 2" in article.notes
+    # as long a line in sentence case, without a full stop, is news, not a heading
+    line = "The White House asked Bill Clinton to urge Joe Sestak to drop out of the Senate race in May"
+    assert not reader.is_heading(line, DEFAULT) and reader.is_heading(headline, DEFAULT)
