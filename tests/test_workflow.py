@@ -16,6 +16,7 @@ import re
 import shlex
 from pathlib import Path
 
+import pytest
 import yaml
 from check_jsonschema import main as check_jsonschema
 from check_jsonschema.builtin_schemas import get_builtin_schema
@@ -183,46 +184,25 @@ def _broken(tmp_path: Path, old: str, new: str) -> tuple[Path, int]:
     return copy, text[:text.index(old)].count("\n") + 1
 
 
-def test_a_misspelt_key_fails_with_its_file_and_line(tmp_path):
-    copy, line = _broken(tmp_path, "    runs-on:", "    run-on:")
-    assert schema_errors(copy) == [f"{copy}:{line}: $.jobs.test: unexpected key 'run-on' (did you mean 'runs-on'?)"]
-
-
-def test_an_unknown_top_level_key_fails_with_its_file_and_line(tmp_path):
-    copy, line = _broken(tmp_path, "permissions:", "permisions:")
-    assert schema_errors(copy) == [f"{copy}:{line}: $: unexpected key 'permisions' (did you mean 'permissions'?)"]
-
-
-def test_a_misspelt_event_fails_with_its_file_and_line(tmp_path):
-    copy, line = _broken(tmp_path, "pull_request:", "pul_request:")
-    assert schema_errors(copy) == [f"{copy}:{line}: $.on: unexpected key 'pul_request' (did you mean 'pull_request'?)"]
-
-
-def test_a_misspelt_step_key_fails_with_its_file_and_line(tmp_path):
-    copy, line = _broken(tmp_path, "run: briefings build\n", "runs: briefings build\n")
-    assert schema_errors(copy) == [f"{copy}:{line}: $.jobs.deploy.steps[3]: unexpected key 'runs' (did you mean 'run'?)"]
-
-
-def test_a_missing_key_fails_at_the_line_of_what_lacks_it(tmp_path):
-    copy, line = _broken(tmp_path, "  test:\n    runs-on: ubuntu-latest\n", "  test:\n")
-    assert schema_errors(copy) == [f"{copy}:{line}: $.jobs.test: 'runs-on' is a required property"]
-
-
-def test_a_wrong_value_fails_with_its_file_and_line(tmp_path):
-    copy, line = _broken(tmp_path, "timeout-minutes: 15", "timeout-minutes: soon")
-    assert schema_errors(copy) == [f"{copy}:{line}: $.jobs.test['timeout-minutes']: 'soon' is not of type 'number'"]
-
-
-def test_invalid_yaml_fails_with_its_file_and_line(tmp_path):
-    copy, line = _broken(tmp_path, "branches: [main]", "branches: [main")
-    # PyYAML finds the unclosed list on the next line, where a `:` cannot be.
-    assert schema_errors(copy) == [f"{copy}:{line + 1}: not valid YAML: expected ',' or ']', but got ':'"]
-
-
-def test_a_duplicate_key_fails_with_its_file_and_line(tmp_path):
-    copy, line = _broken(tmp_path, "    timeout-minutes: 15\n", "    timeout-minutes: 15\n    timeout-minutes: 20\n")
-    assert schema_errors(copy) == [f"{copy}:{line + 1}: not valid YAML: found duplicate key \"timeout-minutes\" "
-                                   "with value \"20\" (original value: \"15\")"]
+@pytest.mark.parametrize("old, new, below, message", [
+    # a misspelt key, at the top, of an event, of a step
+    ("    runs-on:", "    run-on:", 0, "$.jobs.test: unexpected key 'run-on' (did you mean 'runs-on'?)"),
+    ("permissions:", "permisions:", 0, "$: unexpected key 'permisions' (did you mean 'permissions'?)"),
+    ("pull_request:", "pul_request:", 0, "$.on: unexpected key 'pul_request' (did you mean 'pull_request'?)"),
+    ("run: briefings build\n", "runs: briefings build\n", 0,
+     "$.jobs.deploy.steps[3]: unexpected key 'runs' (did you mean 'run'?)"),
+    # a missing key, at the line of what lacks it; a wrong value
+    ("  test:\n    runs-on: ubuntu-latest\n", "  test:\n", 0, "$.jobs.test: 'runs-on' is a required property"),
+    ("timeout-minutes: 15", "timeout-minutes: soon", 0, "$.jobs.test['timeout-minutes']: 'soon' is not of type 'number'"),
+    # invalid YAML: PyYAML finds the unclosed list on the next line, where a `:` cannot be
+    ("branches: [main]", "branches: [main", 1, "not valid YAML: expected ',' or ']', but got ':'"),
+    ("    timeout-minutes: 15\n", "    timeout-minutes: 15\n    timeout-minutes: 20\n", 1,
+     'not valid YAML: found duplicate key "timeout-minutes" with value "20" (original value: "15")'),
+], ids=["misspelt-key", "top-level-key", "event", "step-key", "missing-key", "wrong-value", "invalid-yaml",
+        "duplicate-key"])
+def test_a_broken_workflow_fails_with_its_file_and_line(tmp_path, old, new, below, message):
+    copy, line = _broken(tmp_path, old, new)
+    assert schema_errors(copy) == [f"{copy}:{line + below}: {message}"]
 
 
 # README's commands and the workflow's.
