@@ -141,6 +141,7 @@ NEGATION_SCOPE = 4  # content words after a negation that it applies to
 
 _CAPITAL = re.compile(r"[A-Z][A-Za-z'’-]*[A-Za-z]|[A-Z]")
 _TOKEN = re.compile(r"\S+")
+_PUNCTUATION = "\"'()[]{}.,;:!?-"  # stripped from a token to find the word in it
 _DIGIT = re.compile(r"[0-9]")
 
 Figure = tuple[str, float, bool, float]  # (kind, value, approximate, unit)
@@ -332,7 +333,7 @@ def name_slots(text: str) -> tuple[tuple[frozenset[str], str, str], ...]:
     first = True
     for m in _TOKEN.finditer(text):
         tok = m.group()
-        core = tok.strip("\"'()[]{}.,;:!?-")
+        core = tok.strip(_PUNCTUATION)
         opens = bool(core) and tok[0] in "\"'(["
         words = _name_words(core) if core and not first and not opens else []
         if words and run and not opens and text[end:m.start()].strip() == "":
@@ -367,14 +368,12 @@ def names(text: str) -> frozenset[str]:
     found = set()
     first = True
     for tok in _TOKEN.findall(text):
-        core = tok.strip("\"'()[]{}.,;:!?-")
+        core = tok.strip(_PUNCTUATION)
         if not core:
             continue
         opens = tok[0] in "\"'(["  # a quotation starts with a capital whatever its first word is
-        if not first and not opens and _CAPITAL.fullmatch(core):
-            for word in normalise(core.removesuffix("'s")).split():  # Wal-Mart -> wal, mart
-                if word not in NOT_NAMES and not word.isdigit() and len(word) > 1:
-                    found.add(word)
+        if not first and not opens:
+            found.update(_name_words(core))  # Wal-Mart -> wal, mart
         first = tok[-1] == ":"
     return frozenset(found)
 
@@ -647,7 +646,7 @@ def subject(sentence: str) -> str | None:
     first word that opens the sentence ("During", "Additionally,") is not a name."""
     run: list[str] = []
     for k, tok in enumerate(_TOKEN.findall(fold(sentence))):
-        core = tok.strip("\"'()[]{}.,;:!?-").removesuffix("'s")
+        core = tok.strip(_PUNCTUATION).removesuffix("'s")
         if not _CAPITAL.fullmatch(core):
             if any(run):
                 break
