@@ -375,7 +375,7 @@ def _passage_view(p: Passage, parts: list[str], score: float, lead_of: Mapping[i
     cited = [sources[s] for s in p.sources] + [s for c in notes for w in c.others for s in w.sources]
     date = min((s.published[:10] for s in cited if s.published), default=None)
     return cx.PassageView(text, tuple(sources[s] for s in p.sources), p.line, score, tuple(notes),
-                          sources[p.article_id], claims.outlets(sorted(reporting), family_of), date)
+                          sources[p.article_id], claims.outlets(tuple(reporting), family_of), date)
 
 
 def _cite(cited: dict[str, None], first: Sequence[cx.Source], *shown: cx.Claim) -> None:
