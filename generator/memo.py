@@ -31,10 +31,16 @@ _HERE = Path(__file__).resolve().parent
 @functools.lru_cache(maxsize=1)
 def code_version() -> str:
     """Hash of the source of every generator module: any edit of the code invalidates every memo."""
+    return files_digest(_HERE, _HERE.glob("*.py")).hex()[:16]
+
+
+def files_digest(folder: Path, paths) -> bytes:
+    """A digest of these files of `folder`: their names (relative to it) and bytes."""
     h = hashlib.sha256()
-    for path in sorted(_HERE.glob("*.py")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()[:16]
+    for path in sorted(paths):
+        name = path.relative_to(folder).as_posix().encode()
+        h.update(len(name).to_bytes(8, "little") + name + hashlib.sha256(path.read_bytes()).digest())
+    return h.digest()
 
 
 def tag(settings: Settings, *parts: bytes) -> str:

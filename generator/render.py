@@ -13,7 +13,7 @@ import jinja2
 from .context import PAGES, Source
 from .errors import GeneratorError, Problem
 from .escape import Markdown, html_text, md_text
-from .memo import Cache
+from .memo import Cache, files_digest
 
 
 def _finalize(value):
@@ -83,7 +83,8 @@ def render_all(env: jinja2.Environment, pages: Mapping[str, tuple[str, object]],
     tagged by every file of the templates folder; so a rebuild renders again only the pages whose context
     changed (after one more article, most topic and archive pages are the same).
     """
-    with cache.memo("pages", _folder_digest(Path(env.loader.searchpath[0]))) as memo:
+    folder = Path(env.loader.searchpath[0])
+    with cache.memo("pages", files_digest(folder, (p for p in folder.rglob("*") if p.is_file()))) as memo:
         if not memo:
             return {name: render(env, template, page) for name, (template, page) in pages.items()}
         digests = _ContextDigest()
@@ -96,15 +97,6 @@ def render_all(env: jinja2.Environment, pages: Mapping[str, tuple[str, object]],
                 memo.put(key, text)
             out[name] = text
         return out
-
-
-def _folder_digest(folder: Path) -> bytes:
-    """A digest of every file below `folder`: names and bytes."""
-    h = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        name = path.relative_to(folder).as_posix().encode()
-        h.update(len(name).to_bytes(8, "little") + name + hashlib.sha256(path.read_bytes()).digest())
-    return h.digest()
 
 
 class _ContextDigest(pickle.Pickler):
