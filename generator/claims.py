@@ -69,7 +69,7 @@ def join(passages: Sequence[Passage], family_of: Mapping[str, str], published: M
     def reading(i: int, r: int) -> str:
         told = sentences(passages[found.where[2 * i]].text)
         n = found.where[2 * i + 1]
-        return claims_match.readings(told[n], told[n - 1] if n else "")[r]
+        return _readings(told, n)[r]
 
     day = found.day
     pairs = [(i, j, kind) for i, j, kind in claims_match.link_index(found.index, reading, settings)
@@ -141,12 +141,17 @@ def _passage_statements(text: str, settings: Settings,
     found = memo.get(key) if memo else None
     if found is None:
         told = sentences(text)
-        found = tuple((n, size, tuple(claims_match.parts(r) for r in claims_match.readings(s, told[n - 1] if n else "")))
+        found = tuple((n, size, tuple(claims_match.parts(r) for r in _readings(told, n)))
                       for n, s in enumerate(told)
                       if (size := len(s.split())) >= settings.claim_min_words and len(s) <= settings.claim_max_chars)
         if memo:
             memo.put(key, found)
     return found
+
+
+def _readings(told: Sequence[str], n: int) -> tuple[str, ...]:
+    """The readings of sentence n of a passage, with the sentence before it in the passage."""
+    return claims_match.readings(told[n], told[n - 1] if n else "")
 
 
 def day_number(published: str | None) -> int:
