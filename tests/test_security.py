@@ -20,7 +20,8 @@ from .helpers import ROOT
 CONFIG = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
 # Extensions that neither read files nor run code nor let text set attributes or raw HTML.
 ALLOWED_EXTENSIONS = {"footnotes", "tables", "toc", "abbr", "def_list", "sane_lists", "smarty", "admonition",
-                      "pymdownx.details"}
+                      "pymdownx.details",
+                      "generator.markdown_speed"}  # ours: the same HTML, faster (tests/test_markdown_speed.py)
 
 
 def _extensions() -> tuple[list[str], dict]:
