@@ -16,9 +16,10 @@ from urllib.parse import quote, urlsplit
 # Characters Python-Markdown (with the project's extensions) may read as syntax anywhere in a line;
 # all are in its ESCAPED_CHARS, so a backslash before them vanishes from the output.
 _INLINE = re.compile(r"([\\`*_\[\]{}|])")
-# `<` starts raw HTML and autolinks, `>` a quote; `&` only matters where it would start a character reference.
+# `<` starts raw HTML and autolinks, `>` a quote; `&` only matters where it may start a character reference: browsers
+# read "&#0", "&copy" and other references without their closing ";" too.
 _ANGLES = str.maketrans({"<": "&lt;", ">": "&gt;"})
-_ENTITY_AMP = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z0-9]+;)")
+_ENTITY_AMP = re.compile(r"&(?=#|[A-Za-z0-9])")
 # Block syntax that only counts at the start of a line: lists, headings, quotes, setext, numbers,
 # admonitions (`!!!`) and collapsible blocks (`???`).
 _LINE_START = re.compile(r"^([#+\-*]|\d+(?=[.)])|!!!|\?\?\?)")

@@ -138,6 +138,8 @@ def _shape(tags, context: str):
 @example(text="[TOC]")
 @example(text="///Footnotes Go Here///")
 @example(text="Title ##")
+@example(text="&#0")  # a character reference without its ";", which browsers read as one
+@example(text="&copy 2025")
 @example(text="a  b\t\tc")
 @example(text="<img src=x onerror=alert(1)>")
 @example(text="![x](javascript:alert(1)) [c](JaVaScRiPt:alert(1)) javascript&#58;alert(1)")
