@@ -62,6 +62,9 @@ class Settings:
     claim_min_shared_predicate: int = _s(2, "Content words that are not names two statements must share to state the same claim.")
     claim_fuzzy: float = _s(80.0, "rapidfuzz token_set_ratio (0-100) of the normalised statements at which they are the same "
                                   "claim even below the non-name share above (one quotation, reworded around it).")
+    claim_frame_shared: int = _s(3, "...or, below those shares, the content words two statements' themes of one act of one person "
+                                    "on one object must share (\"Macron's suggestion that European peacekeepers could keep "
+                                    "Ukraine stable\" / \"Macron offered European peacekeepers for Ukraine\": 3; see claims_match.frames).")
     claim_number_tolerance: float = _s(0.02, "Two figures within this relative difference agree (rounding: $43,000 ~ $43,350).")
     claim_approx_tolerance: float = _s(0.25, "...and within this one when either is approximate (\"more than $1 million\").")
     coverage_outlets: int = _s(25, "Outlets given a row of their own in the home page's coverage table (those giving "

@@ -80,26 +80,38 @@ def test_statements_far_apart_in_time_are_not_joined(tmp_path):
     assert not [c for c in result.claims.claims if len(c.wordings) > 1]
 
 
-def test_on_the_seeds_putin_accepting_peacekeepers_is_one_claim_of_two_outlets():
-    # 003 and 004 report one press conference in their own words: 004 that "Trump claimed that Putin told
-    # him that he would be willing to accept them", 003 that "He [Trump] indicated that ... Putin would
-    # likely accept the presence of such peacekeeping forces"
-    result = pipeline.generate(pipeline.Inputs(ROOT / "seeds", ROOT / "templates" / "topics.yml",
-                                               ROOT / "templates"), DEFAULT)
-    said_003 = "He indicated that Russian President Putin would likely accept the presence"
-    said_004 = "but Trump claimed that Putin told him that he would be willing to accept them"
-    (claim,) = [c for c in result.claims.claims
+@pytest.fixture(scope="module")
+def seeds():
+    return pipeline.generate(pipeline.Inputs(ROOT / "seeds", ROOT / "templates" / "topics.yml", ROOT / "templates"),
+                             DEFAULT)
+
+
+# 003 and 004 report one press conference in their own words, each of two facts; 004's wording leads
+SEED_TARGETS = [
+    # 003: "He [Trump] indicated that ... Putin would likely accept the presence of such peacekeeping forces",
+    # 004: "... but Trump claimed that Putin told him that he would be willing to accept them" (one side of a contrast)
+    ("He indicated that Russian President Putin would likely accept the presence",
+     "but Trump claimed that Putin told him that he would be willing to accept them"),
+    # one act of one person on one object (claims_match.frames), in sentences that share few words
+    ("Trump agreed with Macron’s suggestion that European peacekeepers could play a crucial role",
+     "On Monday, President Macron indicated a willingness to send European peacekeepers to Ukraine"),
+]
+
+
+@pytest.mark.parametrize("said_003, said_004", SEED_TARGETS, ids=["putin-would-accept", "macron-offered"])
+def test_on_the_seeds_a_fact_both_outlets_state_is_one_claim_of_two_outlets(seeds, said_003, said_004):
+    (claim,) = [c for c in seeds.claims.claims
                 if any(said_003 in w.text for w in c.wordings) and any(said_004 in w.text for w in c.wordings)]
     assert claim.outlets == 2
     assert {w.sources for w in claim.wordings} == {("003_3ead7e23d2ba6687",), ("004_1e41a0e355824cc0",)}
-    page = result.files["peacekeeping-force.md"]
-    key_point = next(line for line in page.split("\n") if line.startswith("- ") and said_004 in line)
-    assert key_point.endswith("[^004_1e41a0e355824cc0] *(2 outlets)*")
-    # 003's wording is shown beside it, cited to 003 only
-    other = next(line.strip() for line in page.split("\n") if line.strip().startswith(said_003))
-    assert other.endswith("[^003_3ead7e23d2ba6687]")
+    page = seeds.files["peacekeeping-force.md"]
+    key_points, detail = page.split("## Key points", 1)[1].split("## In detail", 1)
+    (key_point,) = [line for line in key_points.split("\n") if said_004 in line]  # once, with both outlets
+    assert key_point.startswith("- ") and key_point.endswith("[^004_1e41a0e355824cc0] *(2 outlets)*")
+    # 003's wording is shown beside it, once, cited to 003 only
+    (other,) = [line for line in key_points.split("\n") if said_003 in line]
+    assert other.startswith("    ") and other.endswith("[^003_3ead7e23d2ba6687]")
     # in detail, the passage leading the claim counts the outlets of the claim, as its key point does
-    detail = page.split("## In detail", 1)[1]
     passage = next(line for line in detail.split("\n") if said_004 in line)
     assert passage.endswith("[^004_1e41a0e355824cc0] *(2 outlets)*")
 

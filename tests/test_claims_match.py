@@ -246,3 +246,38 @@ def test_a_clause_sharing_only_common_words_with_a_sentence_is_not_that_fact():
     # the same clause where the other sentence names the extraction too is that fact
     sts[1] = cm.Statement("b", "f2", "a2", "Trump suggested that the U.S. might play a role in the extraction of minerals.")
     assert cm.link(sts, DEFAULT, bg) == [(0, 1, "same")]
+
+
+# The seeds' other target: 003 and 004 state that Macron offered European peacekeepers, in other words
+# (4 content words in common of 8 and 20: far below the containment that joins sentences).
+MACRON_003 = ("Trump agreed with Macron’s suggestion that European peacekeepers could play a crucial role in "
+              "maintaining stability in Ukraine.")
+MACRON_004 = ("On Monday, President Macron indicated a willingness to send European peacekeepers to Ukraine as part "
+              "of a plan to secure a peace agreement, a move that would be part of a larger effort to transfer more "
+              "of the responsibility for supporting Ukraine to European countries.")
+
+
+def test_frames_read_who_offers_what_whoever_else_the_sentence_names():
+    # the doer owns the act ("Macron's suggestion that X") or does it ("Macron indicated a willingness to send X")
+    assert [f[:3] for f in cm.frames(MACRON_003)] == [("macron", "offer", "troop")]  # Macron's, not Trump's
+    assert [f[:3] for f in cm.frames(MACRON_004)] == [("macron", "offer", "troop")]
+    assert cm.frames("Starmer has offered to deploy British jets over the Black Sea.")[0][:3] == ("starmer", "offer", "jet")
+    # another act, a passing mention, a doer who is no name, a weekday: no frame
+    assert cm.frames("On Monday, President Macron rejected sending European peacekeepers to Ukraine.") == ()
+    assert cm.frames("Macron, who met Trump on Monday, spoke about European peacekeepers in Ukraine.") == ()
+    assert cm.frames("He offered European peacekeepers to Ukraine.") == ()
+    assert cm.frames("The ministry on Tuesday offered European peacekeepers.") == cm.frames("Tuesday offered help.") == ()
+
+
+def test_one_person_offering_one_thing_in_other_words_is_one_claim():
+    assert _pair(MACRON_003, MACRON_004) == "same"
+    rest = "to Ukraine as part of a plan to secure a peace agreement."
+    # another doer, another act, a passing mention of the same words: not that claim
+    assert _pair(MACRON_003, f"On Monday, Prime Minister Starmer indicated a willingness to send European peacekeepers {rest}") \
+        == "different"
+    assert _pair(MACRON_003, f"On Monday, President Macron rejected sending European peacekeepers {rest}") == "different"
+    assert _pair(MACRON_003, f"On Monday, President Macron met Trump to discuss European peacekeepers {rest}") == "different"
+    # the same person offering the same thing for something else: the object alone is not the claim
+    assert _pair(MACRON_003, "Macron suggested European peacekeepers should leave Mali by the end of the year.") == "different"
+    # nor one offering it and the other not
+    assert _pair(MACRON_004, MACRON_004.replace("indicated a willingness", "did not indicate any willingness")) != "same"
