@@ -104,8 +104,8 @@ def build(args) -> int:
     """`briefings build`."""
     start = time.perf_counter()
     shown = Progress(enabled=False if args.quiet else None)
-    result = pipeline.generate(_inputs(args), DEFAULT, skip_invalid=args.skip_invalid, stage=shown.stage,
-                               files=shown.files)
+    inputs = _inputs(args)
+    result = pipeline.generate(inputs, DEFAULT, skip_invalid=args.skip_invalid, stage=shown.stage, files=shown.files)
     if args.check:
         diffs = output.differences(args.briefings, result.files)
         if diffs:
@@ -119,7 +119,7 @@ def build(args) -> int:
         changed = output.sync(args.briefings, result.files)
     else:  # the site is built from the new briefings before either folder is touched
         changed = output.publish(args.config, args.briefings, result.files, args.site, nav(result.spec),
-                                 result.spec.title)
+                                 result.spec.title, cache=inputs.cache)
     print(_report(result, t - start))
     print(f"Wrote {len(changed)} changed files to {args.briefings}." if changed else f"{args.briefings} unchanged.")
     if not args.no_site:

@@ -8,7 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from . import htmlcheck, search
+from . import htmlcheck, search, site_memo
 from .errors import GeneratorError, Problem
 
 MANIFEST = ".generated"
@@ -75,10 +75,12 @@ def _same(path: Path, text: str) -> bool:
 
 
 def publish(config_file: Path, briefings: Path, files: dict[str, str], site: Path, nav: list,
-            site_name: str) -> list[str]:
+            site_name: str, cache: Path | None = None) -> list[str]:
     """Build and check the site from the new briefings first; only if that succeeds write `briefings` and `site`.
 
     A failed build leaves both folders exactly as they were. Returns what `sync` changed in `briefings`.
+    With a `cache` folder, pages whose Markdown and shared inputs are unchanged keep the HTML of the
+    published site instead of being rendered again (generator/site_memo.py).
     """
     site = site.resolve()
     site.parent.mkdir(parents=True, exist_ok=True)
@@ -89,7 +91,9 @@ def publish(config_file: Path, briefings: Path, files: dict[str, str], site: Pat
         if briefings.is_dir():
             shutil.copytree(briefings, docs, symlinks=True)
         sync(docs, files)
-        _mkdocs(config_file, docs, tmp, nav, site_name)
+        plan = site_memo.plan(cache, config_file, docs, site, nav, site_name)
+        site_memo.copy_reused(plan, site, tmp)
+        _mkdocs(config_file, docs, tmp, nav, site_name, plan)
         changed = sync(briefings, files)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -97,19 +101,24 @@ def publish(config_file: Path, briefings: Path, files: dict[str, str], site: Pat
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     _swap(tmp, site)
+    site_memo.save(cache, plan, site)
     return changed
 
 
-def _mkdocs(config_file: Path, docs: Path, out: Path, nav: list, site_name: str) -> None:
-    """The strict MkDocs build of `docs` into `out`, the content check, then the search index; failures are
-    GeneratorErrors (and leave the published site as it was, since `out` is not yet swapped in)."""
-    build_site(config_file, docs, out, nav, site_name)
-    htmlcheck.check_site(out)
+def _mkdocs(config_file: Path, docs: Path, out: Path, nav: list, site_name: str, plan: site_memo.Plan) -> None:
+    """The strict MkDocs build of `docs` into `out`, the content check of the pages it rendered, then the search
+    index; failures are GeneratorErrors (and leave the published site as it was, since `out` is not yet swapped in)."""
+    build_site(config_file, docs, out, nav, site_name, plan)
+    htmlcheck.check_site(out, skip=frozenset(plan.reuse.values()))
     search.index_site(out)
 
 
-def build_site(config_file: Path, docs: Path, out: Path, nav: list, site_name: str) -> None:
-    """The strict MkDocs build of the briefings in `docs` into `out` (no check, no index); a failure is a GeneratorError."""
+def build_site(config_file: Path, docs: Path, out: Path, nav: list, site_name: str,
+               plan: site_memo.Plan | None = None) -> None:
+    """The strict MkDocs build of the briefings in `docs` into `out` (no check, no index); a failure is a GeneratorError.
+
+    With a `plan`, the pages it reuses (already copied into `out`) are not rendered, and it learns where MkDocs
+    writes every page."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -118,7 +127,10 @@ def build_site(config_file: Path, docs: Path, out: Path, nav: list, site_name: s
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
         config = load_config(str(config_file), docs_dir=str(docs.resolve()), site_dir=str(out), strict=True,
                              nav=nav, site_name=site_name)
-        build(config)
+        if plan is not None:
+            config.plugins["briefings-site-memo"] = site_memo.Reuse(plan)
+        with site_memo.dirty_build_allowed():
+            build(config, dirty=bool(plan and plan.reuse))
     except (MkDocsException, SystemExit) as err:
         raise GeneratorError(Problem(str(config_file), f"MkDocs build failed: {err}",
                                      "the warnings above name the page; fix the template or mkdocs.yml")) from None

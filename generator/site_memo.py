@@ -1,0 +1,156 @@
+"""MkDocs renders only the pages whose Markdown changed: the site stage's speed trick, used with the cache.
+
+A page's HTML depends on its own Markdown and on what all pages share: mkdocs.yml, the theme overrides, the
+navigation, the site name, the title (first line) of each page the navigation lists without a title of its
+own, the generator's code and the
+versions of MkDocs, Material and Python-Markdown. Pages outside the navigation (archive and sources parts)
+appear in no other page's HTML, so one added or removed does not change the others. The cache folder keeps a record of the last site built with it
+(`site.json`): a digest of the shared part and, per page, the digest of its Markdown, where its HTML was
+written and the digest of that HTML. The next build takes a page's HTML from the published site when the
+shared digest is the same, the page's Markdown is the same, and the published file still has the recorded
+bytes; MkDocs renders every other page (its `dirty` build, told what changed by this module rather than by
+file times). Without a record, or with any shared change, every page is rendered.
+
+Anchor checks: links from a rendered page into a reused one are not checked again by MkDocs (it checks only
+pages it rendered), and the reused page's own links were checked when it was built.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import shutil
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from mkdocs.plugins import BasePlugin
+
+from . import memo
+
+RECORD = "site.json"
+_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions")
+_DIRTY_WARNING = "A 'dirty' build is being performed"
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "-"
+
+
+def shared_digest(config_file: Path, docs: Path, nav: list, site_name: str) -> str:
+    """A digest of everything every page's HTML depends on besides its own Markdown."""
+    overrides = config_file.parent / "overrides"
+    titles = [(page, _first_line(docs / page)) for page in _untitled(nav)]
+    parts = [config_file.read_bytes(), memo.files_digest(overrides, [p for p in overrides.rglob("*") if p.is_file()])
+             if overrides.is_dir() else b"", json.dumps([nav, site_name, titles]).encode(), memo.code_version().encode(),
+             " ".join(f"{p}={_version(p)}" for p in _PACKAGES).encode()]
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little") + part)
+    return h.hexdigest()
+
+
+def _untitled(nav) -> list[str]:
+    """The pages a navigation list names without a title (MkDocs shows their first heading), in its order."""
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, dict):  # {title: page} or {section: [...]}: a titled page, or a section to look into
+        return [page for entry in nav.values() if not isinstance(entry, str) for page in _untitled(entry)]
+    return [page for entry in nav for page in _untitled(entry)]
+
+
+def _first_line(path: Path) -> str:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return fh.readline()
+    except FileNotFoundError:
+        return ""
+
+
+@dataclass
+class Plan:
+    """What one build reuses from the published site, and what it records for the next."""
+
+    shared: str
+    markdown: dict[str, str]  # page (path below docs) -> digest of its Markdown
+    reuse: dict[str, str] = field(default_factory=dict)  # page -> where its HTML is, below the site
+    written: dict[str, str] = field(default_factory=dict)  # page -> where MkDocs puts its HTML (every page)
+
+    def record(self, site: Path) -> dict:
+        return {"shared": self.shared,
+                "pages": {page: [self.markdown[page], dest, _digest((site / dest).read_bytes())]
+                          for page, dest in sorted(self.written.items()) if (site / dest).is_file()}}
+
+
+def plan(cache: Path | None, config_file: Path, docs: Path, site: Path, nav: list, site_name: str) -> Plan:
+    """The pages whose HTML the published `site` already holds, by the record in `cache`."""
+    markdown = {p.relative_to(docs).as_posix(): _digest(p.read_bytes()) for p in docs.rglob("*.md")}
+    out = Plan(shared_digest(config_file, docs, nav, site_name), markdown)
+    try:
+        old = json.loads((cache / RECORD).read_text(encoding="utf-8")) if cache else None
+    except (OSError, ValueError):
+        old = None
+    if not old or old.get("shared") != out.shared:
+        return out
+    for page, (md_digest, dest, html_digest) in old["pages"].items():
+        published = site / dest
+        if markdown.get(page) == md_digest and published.is_file() and _digest(published.read_bytes()) == html_digest:
+            out.reuse[page] = dest
+    return out
+
+
+def save(cache: Path | None, plan_: Plan, site: Path) -> None:
+    """Record the finished `site` for the next build (nothing without a cache)."""
+    if cache is None:
+        return
+    cache.mkdir(parents=True, exist_ok=True)
+    tmp = cache / f".{RECORD}.tmp"
+    tmp.write_text(json.dumps(plan_.record(site), sort_keys=True), encoding="utf-8")
+    tmp.replace(cache / RECORD)
+
+
+def copy_reused(plan_: Plan, site: Path, out: Path) -> None:
+    """Put the reused pages' HTML from the published `site` into the new build folder `out`."""
+    for dest in plan_.reuse.values():
+        (out / dest).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(site / dest, out / dest)
+
+
+class Reuse(BasePlugin):
+    """Tells MkDocs' dirty build which files to render or copy: all but the reused pages."""
+
+    def __init__(self, plan_: Plan):
+        super().__init__()
+        self.plan = plan_
+
+    def on_files(self, files, config):
+        for file in files:
+            reused = file.is_documentation_page() and file.src_uri in self.plan.reuse
+            file.is_modified = (lambda r=reused: not r)
+            if file.is_documentation_page():
+                self.plan.written[file.src_uri] = file.dest_uri
+        return files
+
+
+def _not_the_dirty_warning(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith(_DIRTY_WARNING)
+
+
+@contextlib.contextmanager
+def dirty_build_allowed():
+    """MkDocs warns (an error under `strict`) that a dirty build may leave stale navigation: true of its test of
+    file times, not of this module's, which reuses a page only when nothing it shows changed."""
+    logger = logging.getLogger("mkdocs.commands.build")
+    logger.addFilter(_not_the_dirty_warning)
+    try:
+        yield
+    finally:
+        logger.removeFilter(_not_the_dirty_warning)

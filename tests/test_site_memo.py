@@ -1,0 +1,108 @@
+"""With the cache, MkDocs renders only the pages whose Markdown changed, and the site is byte for byte the one a
+full build makes."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from mkdocs.structure.pages import Page
+
+from generator import cli, output, site_memo, topics as topics_file
+
+from .helpers import ROOT
+
+SPEC = topics_file.load(ROOT / "templates" / "topics.yml")
+NAV = cli.nav(SPEC)
+PAGES = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "briefings").iterdir()
+         if p.is_file() and p.name != output.MANIFEST}
+
+
+@pytest.fixture
+def rendered(monkeypatch):
+    """The pages MkDocs renders (converts from Markdown), by their path below the docs folder."""
+    seen: list[str] = []
+    render = Page.render
+
+    def counting(self, config, files):
+        seen.append(self.file.src_uri)
+        return render(self, config, files)
+
+    monkeypatch.setattr(Page, "render", counting)
+    return seen
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def publish(root: Path, files: dict[str, str], site: str, cache: Path | None, config: Path = ROOT / "mkdocs.yml",
+            nav: list = NAV):
+    output.publish(config, root / f"{site}-briefings", files, root / site, nav, SPEC.title, cache=cache)
+    return root / site
+
+
+def test_a_rebuild_renders_only_the_changed_page_and_equals_a_full_build(tmp_path, rendered):
+    cache = tmp_path / "cache"
+    site = publish(tmp_path, PAGES, "site", cache)
+    assert sorted(rendered) == sorted(name for name in PAGES if name.endswith(".md"))
+    edited = {**PAGES, "un-vote.md": PAGES["un-vote.md"] + "\nAn added closing line.\n"}
+    rendered.clear()
+    publish(tmp_path, edited, "site", cache)
+    assert rendered == ["un-vote.md"]
+    assert b"An added closing line." in (site / "un-vote" / "index.html").read_bytes()
+    assert tree(site) == tree(publish(tmp_path, edited, "full", None))
+
+
+def test_a_page_outside_the_navigation_added_leaves_the_others_as_they_were(tmp_path, rendered):
+    cache = tmp_path / "cache"
+    site = publish(tmp_path, PAGES, "site", cache)
+    added = {**PAGES, "sources-2.md": "# Sources, part 2 of 2\n\nMore sources.\n",
+             "sources.md": PAGES["sources.md"] + "\n[Part 2](sources-2.md)\n"}
+    rendered.clear()
+    publish(tmp_path, added, "site", cache)
+    assert sorted(rendered) == ["sources-2.md", "sources.md"]
+    assert tree(site) == tree(publish(tmp_path, added, "full", None))
+
+
+def test_a_published_page_that_differs_from_the_record_is_rendered_again(tmp_path, rendered):
+    cache = tmp_path / "cache"
+    site = publish(tmp_path, PAGES, "site", cache)
+    page = site / "minerals-deal" / "index.html"
+    page.write_bytes(page.read_bytes().replace(b"</article>", b"<p>edited by hand</p></article>"))
+    rendered.clear()
+    publish(tmp_path, PAGES, "site", cache)
+    assert rendered == ["minerals-deal.md"]
+    assert tree(site) == tree(publish(tmp_path, PAGES, "full", None))
+
+
+def test_a_change_every_page_shows_renders_every_page(tmp_path, rendered):
+    cache = tmp_path / "cache"
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copytree(ROOT / "overrides", project / "overrides")
+    config = project / "mkdocs.yml"
+    config.write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    publish(tmp_path, PAGES, "site", cache, config)
+    every = sorted(name for name in PAGES if name.endswith(".md"))
+    changes = [lambda: config.write_text(config.read_text(encoding="utf-8").replace("primary: indigo", "primary: teal"),
+                                         encoding="utf-8"),
+               lambda: (project / "overrides" / "main.html").write_text(
+                   (project / "overrides" / "main.html").read_text(encoding="utf-8") + "\n", encoding="utf-8")]
+    for change in changes:
+        change()
+        rendered.clear()
+        publish(tmp_path, PAGES, "site", cache, config)
+        assert sorted(rendered) == every
+    renamed = [{"Start": "index.md"}, *NAV[1:]]
+    rendered.clear()
+    publish(tmp_path, PAGES, "site", cache, config, nav=renamed)
+    assert sorted(rendered) == every
+
+
+def test_without_a_cache_every_page_is_rendered_each_time(tmp_path, rendered):
+    publish(tmp_path, PAGES, "site", None)
+    rendered.clear()
+    publish(tmp_path, PAGES, "site", None)
+    assert sorted(rendered) == sorted(name for name in PAGES if name.endswith(".md"))
+    assert not (tmp_path / site_memo.RECORD).exists()
