@@ -9,7 +9,7 @@ import threading
 import time
 from pathlib import Path
 
-from . import context, output, pipeline
+from . import context, output, pipeline, site_memo
 from .errors import GeneratorError, Problem
 from .progress import Progress
 from .settings import DEFAULT
@@ -181,8 +181,9 @@ def serve(args) -> int:
     signal.signal(signal.SIGTERM, stop)
     site_nav = nav(result.spec)
     threading.Thread(target=watch, daemon=True).start()
-    mkdocs_serve(str(args.config), livereload=True, docs_dir=str(args.briefings.resolve()),
-                 dev_addr=args.dev_addr, nav=site_nav, site_name=result.spec.title, hooks=[PREVIEW_HOOKS])
+    with site_memo.dirty_build_allowed():  # the hooks decide what each rebuild renders (generator/preview.py)
+        mkdocs_serve(str(args.config), livereload=True, build_type="dirty", docs_dir=str(args.briefings.resolve()),
+                     dev_addr=args.dev_addr, nav=site_nav, site_name=result.spec.title, hooks=[PREVIEW_HOOKS])
     return 0
 
 

@@ -91,7 +91,8 @@ def publish(config_file: Path, briefings: Path, files: dict[str, str], site: Pat
         if briefings.is_dir():
             shutil.copytree(briefings, docs, symlinks=True)
         sync(docs, files)
-        plan = site_memo.plan(cache, config_file, docs, site, nav, site_name)
+        record = cache / site_memo.RECORD if cache else None
+        plan = site_memo.plan(record, config_file, docs, site, nav, site_name)
         site_memo.copy_reused(plan, site, tmp)
         _mkdocs(config_file, docs, tmp, nav, site_name, plan)
         changed = sync(briefings, files)
@@ -101,7 +102,7 @@ def publish(config_file: Path, briefings: Path, files: dict[str, str], site: Pat
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     _swap(tmp, site)
-    site_memo.save(cache, plan, site)
+    site_memo.save(record, plan, site)
     return changed
 
 

@@ -29,7 +29,7 @@ from mkdocs.plugins import BasePlugin
 
 from . import memo
 
-RECORD = "site.json"
+RECORD = "site.json"  # in the cache folder of `briefings build`
 _PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions")
 _DIRTY_WARNING = "A 'dirty' build is being performed"
 
@@ -82,6 +82,7 @@ class Plan:
     shared: str
     markdown: dict[str, str]  # page (path below docs) -> digest of its Markdown
     reuse: dict[str, str] = field(default_factory=dict)  # page -> where its HTML is, below the site
+    gone: list[str] = field(default_factory=list)  # where the HTML of recorded pages no longer made is, below the site
     written: dict[str, str] = field(default_factory=dict)  # page -> where MkDocs puts its HTML (every page)
 
     def record(self, site: Path) -> dict:
@@ -90,31 +91,33 @@ class Plan:
                           for page, dest in sorted(self.written.items()) if (site / dest).is_file()}}
 
 
-def plan(cache: Path | None, config_file: Path, docs: Path, site: Path, nav: list, site_name: str) -> Plan:
-    """The pages whose HTML the published `site` already holds, by the record in `cache`."""
+def plan(record: Path | None, config_file: Path, docs: Path, site: Path, nav: list, site_name: str) -> Plan:
+    """The pages whose HTML the published `site` already holds, by the `record` file of its build (None: none)."""
     markdown = {p.relative_to(docs).as_posix(): _digest(p.read_bytes()) for p in docs.rglob("*.md")}
     out = Plan(shared_digest(config_file, docs, nav, site_name), markdown)
     try:
-        old = json.loads((cache / RECORD).read_text(encoding="utf-8")) if cache else None
+        old = json.loads(record.read_text(encoding="utf-8")) if record else None
     except (OSError, ValueError):
         old = None
     if not old or old.get("shared") != out.shared:
         return out
     for page, (md_digest, dest, html_digest) in old["pages"].items():
         published = site / dest
+        if page not in markdown:
+            out.gone.append(dest)
         if markdown.get(page) == md_digest and published.is_file() and _digest(published.read_bytes()) == html_digest:
             out.reuse[page] = dest
     return out
 
 
-def save(cache: Path | None, plan_: Plan, site: Path) -> None:
-    """Record the finished `site` for the next build (nothing without a cache)."""
-    if cache is None:
+def save(record: Path | None, plan_: Plan, site: Path) -> None:
+    """Write the `record` file of the finished `site` for the next build (nothing if None)."""
+    if record is None:
         return
-    cache.mkdir(parents=True, exist_ok=True)
-    tmp = cache / f".{RECORD}.tmp"
+    record.parent.mkdir(parents=True, exist_ok=True)
+    tmp = record.with_name(f".{record.name}.tmp")
     tmp.write_text(json.dumps(plan_.record(site), sort_keys=True), encoding="utf-8")
-    tmp.replace(cache / RECORD)
+    tmp.replace(record)
 
 
 def copy_reused(plan_: Plan, site: Path, out: Path) -> None:
@@ -124,19 +127,26 @@ def copy_reused(plan_: Plan, site: Path, out: Path) -> None:
         shutil.copyfile(site / dest, out / dest)
 
 
+def mark(files, plan_: Plan) -> None:
+    """Tell MkDocs' dirty build which files to render or copy (all but the reused pages), and learn where it
+    writes each page."""
+    for file in files:
+        page = file.is_documentation_page()
+        reused = page and file.src_uri in plan_.reuse
+        file.is_modified = (lambda r=reused: not r)
+        if page:
+            plan_.written[file.src_uri] = file.dest_uri
+
+
 class Reuse(BasePlugin):
-    """Tells MkDocs' dirty build which files to render or copy: all but the reused pages."""
+    """`mark` as a plugin, for a build's configuration."""
 
     def __init__(self, plan_: Plan):
         super().__init__()
         self.plan = plan_
 
     def on_files(self, files, config):
-        for file in files:
-            reused = file.is_documentation_page() and file.src_uri in self.plan.reuse
-            file.is_modified = (lambda r=reused: not r)
-            if file.is_documentation_page():
-                self.plan.written[file.src_uri] = file.dest_uri
+        mark(files, self.plan)
         return files
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from mkdocs.structure.pages import Page
 
-from generator import cli, output, site_memo, topics as topics_file
+from generator import cli, output, preview, site_memo, topics as topics_file
 
 from .helpers import ROOT
 
@@ -105,4 +105,40 @@ def test_without_a_cache_every_page_is_rendered_each_time(tmp_path, rendered):
     rendered.clear()
     publish(tmp_path, PAGES, "site", None)
     assert sorted(rendered) == sorted(name for name in PAGES if name.endswith(".md"))
-    assert not (tmp_path / site_memo.RECORD).exists()
+    assert not list(tmp_path.rglob(site_memo.RECORD))
+
+
+# --- `briefings serve`: the preview hooks make MkDocs' dirty rebuilds render only what changed -------------------
+
+def preview_build(docs: Path, site: Path, nav: list = NAV) -> Path:
+    """One rebuild of the preview as `briefings serve` makes it: configuration loaded again, the preview hooks,
+    MkDocs' dirty build into the served folder."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(ROOT / "mkdocs.yml"), docs_dir=str(docs), site_dir=str(site), nav=nav,
+                         site_name=SPEC.title, hooks=[cli.PREVIEW_HOOKS])
+    with site_memo.dirty_build_allowed():
+        build(config, serve_url="http://127.0.0.1:8000/", dirty=True)
+    return site
+
+
+def served(site: Path) -> dict[str, bytes]:
+    return {name: data for name, data in tree(site).items() if name != preview.RECORD}
+
+
+def test_a_preview_rebuild_renders_only_what_changed_and_serves_what_a_clean_build_would(tmp_path, rendered):
+    docs, site = tmp_path / "docs", tmp_path / "site"
+    output.sync(docs, {**PAGES, "sources-2.md": "# Sources, part 2 of 2\n\nMore sources.\n"})
+    preview_build(docs, site)
+    output.sync(docs, {**PAGES, "un-vote.md": PAGES["un-vote.md"] + "\nAn edit in the preview.\n"})
+    rendered.clear()
+    preview_build(docs, site)
+    assert rendered == ["un-vote.md"]
+    assert not (site / "sources-2").exists()  # a page no longer made is not served
+    clean = tmp_path / "clean"
+    output.sync(clean, {**PAGES, "un-vote.md": PAGES["un-vote.md"] + "\nAn edit in the preview.\n"})
+    assert served(site) == served(preview_build(clean, tmp_path / "clean-site"))
+    rendered.clear()
+    preview_build(docs, site, nav=[{"Start": "index.md"}, *NAV[1:]])
+    assert sorted(rendered) == sorted(name for name in PAGES if name.endswith(".md"))
