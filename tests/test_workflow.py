@@ -190,7 +190,7 @@ def _broken(tmp_path: Path, old: str, new: str) -> tuple[Path, int]:
     ("permissions:", "permisions:", 0, "$: unexpected key 'permisions' (did you mean 'permissions'?)"),
     ("pull_request:", "pul_request:", 0, "$.on: unexpected key 'pul_request' (did you mean 'pull_request'?)"),
     ("run: briefings build\n", "runs: briefings build\n", 0,
-     "$.jobs.deploy.steps[3]: unexpected key 'runs' (did you mean 'run'?)"),
+     "$.jobs.deploy.steps[4]: unexpected key 'runs' (did you mean 'run'?)"),
     # a missing key, at the line of what lacks it; a wrong value
     ("  test:\n    runs-on: ubuntu-latest\n", "  test:\n", 0, "$.jobs.test: 'runs-on' is a required property"),
     ("timeout-minutes: 15", "timeout-minutes: soon", 0, "$.jobs.test['timeout-minutes']: 'soon' is not of type 'number'"),
