@@ -2,7 +2,8 @@
 
 A page's HTML depends on its own Markdown and on what all pages share: mkdocs.yml, the theme overrides, the
 navigation, the site name, the title (first line) of each page the navigation lists without a title of its
-own, the generator's code and the
+own, the generator's code that runs inside MkDocs (`SITE_CODE`: a change elsewhere in the generator shows in
+the Markdown, or nowhere) and the
 versions of MkDocs, Material and Python-Markdown. Pages outside the navigation (archive and sources parts)
 appear in no other page's HTML, so one added or removed does not change the others. The cache folder keeps a record of the last site built with it
 (`site.json`): a digest of the shared part and, per page, the digest of its Markdown, where its HTML was
@@ -32,6 +33,10 @@ from . import memo
 RECORD = "site.json"  # in the cache folder of `briefings build`
 _PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions")
 _DIRTY_WARNING = "A 'dirty' build is being performed"
+_HERE = Path(__file__).parent
+# The generator's modules that take part in turning Markdown into a page: the Markdown extension of mkdocs.yml,
+# the MkDocs build and this module.
+SITE_CODE = ("markdown_speed.py", "output.py", "site_memo.py")
 
 
 def _digest(data: bytes) -> str:
@@ -49,8 +54,9 @@ def shared_digest(config_file: Path, docs: Path, nav: list, site_name: str) -> s
     """A digest of everything every page's HTML depends on besides its own Markdown."""
     overrides = config_file.parent / "overrides"
     titles = [(page, _first_line(docs / page)) for page in _untitled(nav)]
-    parts = [config_file.read_bytes(), memo.files_digest(overrides, [p for p in overrides.rglob("*") if p.is_file()])
-             if overrides.is_dir() else b"", json.dumps([nav, site_name, titles]).encode(), memo.code_version().encode(),
+    theme = memo.files_digest(overrides, [p for p in overrides.rglob("*") if p.is_file()]) if overrides.is_dir() else b""
+    parts = [config_file.read_bytes(), theme, json.dumps([nav, site_name, titles]).encode(),
+             memo.files_digest(_HERE, [_HERE / name for name in SITE_CODE]),
              " ".join(f"{p}={_version(p)}" for p in _PACKAGES).encode()]
     h = hashlib.sha256()
     for part in parts:

@@ -142,3 +142,12 @@ def test_a_preview_rebuild_renders_only_what_changed_and_serves_what_a_clean_bui
     rendered.clear()
     preview_build(docs, site, nav=[{"Start": "index.md"}, *NAV[1:]])
     assert sorted(rendered) == sorted(name for name in PAGES if name.endswith(".md"))
+
+
+def test_the_generator_code_mkdocs_runs_is_part_of_what_every_page_depends_on():
+    import yaml
+
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    ours = [e if isinstance(e, str) else next(iter(e)) for e in config["markdown_extensions"]]
+    ours = [name.split(".", 1)[1] + ".py" for name in ours if name.startswith("generator.")]
+    assert ours and set(ours) <= set(site_memo.SITE_CODE)
