@@ -1,8 +1,10 @@
 """Render page contexts through the Jinja2 templates into Markdown strings."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
+import operator
 import pickle
 import sys
 from collections.abc import Mapping
@@ -10,6 +12,7 @@ from pathlib import Path
 
 import jinja2
 
+from . import context
 from .context import PAGES, Source
 from .errors import GeneratorError, Problem
 from .escape import Markdown, html_text, md_text
@@ -99,23 +102,49 @@ def render_all(env: jinja2.Environment, pages: Mapping[str, tuple[str, object]],
         return out
 
 
+def _by_fields(cls: type):
+    """A pickle reducer of a context class: the class called with its fields' values, as a tuple (what
+    pickle would otherwise find through `__reduce_ex__` and dataclasses' `__getstate__`, in Python, per object)."""
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    get = operator.attrgetter(*names)
+    if len(names) == 1:
+        return lambda obj: (cls, (get(obj),))
+    return lambda obj: (cls, get(obj))
+
+
+_FAST = {cls: _by_fields(cls) for cls in vars(context).values()
+         if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == context.__name__}
+_FAST[Markdown] = lambda obj: (Markdown, (str(obj),))
+
+
 class _ContextDigest(pickle.Pickler):
     """Digests of page contexts: of the pickle of each, where a source (the same objects recur on every page
-    that cites them) stands for a digest of its own pickle, made once."""
+    that cites them) stands for a digest of its own pickle, made once.
+
+    The sources are found by the pickler's dispatch table, which it consults for Source objects only (a
+    `persistent_id` hook would be called from C for every object of every page).
+    """
 
     def __init__(self):
         self._buffer = io.BytesIO()
-        super().__init__(self._buffer, protocol=pickle.HIGHEST_PROTOCOL)
         self._sources: dict[int, tuple[Source, bytes]] = {}
+        self._inner_buffer = io.BytesIO()
+        self._inner = pickle.Pickler(self._inner_buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        self._inner.dispatch_table = _FAST
+        self.dispatch_table = {**_FAST, Source: self._source}  # read by Pickler.__init__
+        super().__init__(self._buffer, protocol=pickle.HIGHEST_PROTOCOL)
 
-    def persistent_id(self, obj):
-        if type(obj) is not Source:
-            return None
+    def _source(self, obj: Source):
+        """A source pickled as its digest (unlike any pickle of a real Source: the class called with bytes)."""
         known = self._sources.get(id(obj))
         if known is None:  # the object is kept with its digest, so its id is never reused for another
-            known = self._sources[id(obj)] = (obj, hashlib.blake2b(pickle.dumps(obj, pickle.HIGHEST_PROTOCOL),
+            self._inner.dump(obj)
+            known = self._sources[id(obj)] = (obj, hashlib.blake2b(self._inner_buffer.getbuffer(),
                                                                    digest_size=16).digest())
-        return known[1]
+            self._inner_buffer.seek(0)
+            self._inner_buffer.truncate()
+            self._inner.clear_memo()
+        return Source, (known[1],)
 
     def of(self, template: str, context) -> bytes:
         """The digest of a template's name and a context to render with it."""
