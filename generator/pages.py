@@ -76,7 +76,7 @@ def layout(spec: TopicsFile, settings: Settings, articles: Sequence[Article], cl
                                                   coverage_table(summaries, by_topic, by_id, settings)))
     names = tuple(name for name, _ in source_pages)
     for n, (name, entries) in enumerate(source_pages):
-        pages[name] = ("sources.md.j2", cx.SourcesPage(story, sources[entries], totals, n + 1, names))
+        pages[name] = ("sources.md.j2", cx.SourcesPage(story, sources[entries], None if n else totals, n + 1, names))
     return Site(pages, sources, totals, {slug: len(ps) for slug, ps in by_topic.items()})
 
 
