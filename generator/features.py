@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .model import CleanArticle
+from .model import CleanArticle, quick_pickle
 from .settings import Settings
 from .textnorm import normalise, quoted_chars, sentences
 
@@ -24,6 +24,7 @@ _VOCAB: dict[str, int] = {}
 _VOCAB_MAX = 500_000
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class ArticleFeatures:
     """What deduplication compares of one cleaned article, in columns: a million articles hold tens of

@@ -1,6 +1,7 @@
 """Results kept between builds: the same output as without them, and invalidated by any change."""
 from __future__ import annotations
 
+import pickle
 import shutil
 from dataclasses import replace
 
@@ -103,3 +104,15 @@ def test_a_cached_build_after_each_kind_of_edit_equals_an_uncached_one(tmp_path)
         after = build(cache)
         assert after == build(None) != before
         before = after
+
+
+def test_records_read_back_from_the_cache_equal_the_ones_written():
+    """The prepared memo's records are pickled by their slots (model.quick_pickle): each comes back equal."""
+    corpus = prepare.read_folder(FIXTURE / "seeds", DEFAULT)
+    assert corpus.cleaned
+    for ca in corpus.cleaned.values():
+        again = pickle.loads(pickle.dumps(ca, protocol=pickle.HIGHEST_PROTOCOL))
+        assert again == ca and again.paragraphs == ca.paragraphs and again.article == ca.article
+        features, back = corpus.features[ca.id], pickle.loads(pickle.dumps(corpus.features[ca.id]))
+        assert back.norm == features.norm and back.paragraphs == features.paragraphs
+        assert back.sample.tolist() == features.sample.tolist()
