@@ -321,10 +321,11 @@ def _groups(chosen: list[Passage], sources, rank_of, score_of, key_points: Seque
     points, then the timeline), so their numbers rise as the reader goes down the page.
     """
     chosen = sorted(chosen, key=lambda p: p.order)
-    split = {p.order: sentences(p.text) for p in chosen}
+    # the sentences of the passages that state a claim (of the others, none is shown apart from its passage)
+    split = {p.order: sentences(p.text) for p in chosen if p.order in joined.passages}
     lead_of = _leads(chosen, split, joined)
     views = _disputes_once(_in_time([(p, v) for p in chosen if (v := _passage_view(
-        p, split[p.order], score_of[p.key], lead_of, joined, sources, family_of))], rank_of))
+        p, split.get(p.order), score_of[p.key], lead_of, joined, sources, family_of))], rank_of))
     groups: dict[str, list[cx.PassageView]] = defaultdict(list)
     for _, view in sorted(views, key=lambda pv: pv[0].order):
         groups[view.article.id].append(view)
@@ -342,11 +343,11 @@ def _groups(chosen: list[Passage], sources, rank_of, score_of, key_points: Seque
 
 def _leads(chosen: list[Passage], split: Mapping[int, list[str]], joined: Claims) -> dict[int, Wording]:
     """Claim -> its wording shown on this page: the first of its wordings (most complete first) that is
-    in one of these passages."""
+    in one of these passages (`split`: the sentences of those that state a claim)."""
     on_page = {p.order for p in chosen}
     lead_of: dict[int, Wording] = {}
     for p in chosen:
-        for n in range(len(split[p.order])):
+        for n in range(len(split.get(p.order, ()))):
             cid = joined.of_sentence.get((p.order, n))
             if cid is not None and cid not in lead_of:
                 lead_of[cid] = next(w for w in joined.claims[cid].wordings if w.passage in on_page)
@@ -387,12 +388,14 @@ def day_heading(date: str | None) -> str:
     return f"{int(day)} {MONTHS[int(month) - 1]} {year}"
 
 
-def _passage_view(p: Passage, parts: list[str], score: float, lead_of: Mapping[int, Wording], joined: Claims,
-                  sources: Mapping[str, cx.Source], family_of: Mapping[str, str]) -> cx.PassageView | None:
-    """A passage as the page shows it, without the wordings of claims shown in another passage of the page."""
+def _passage_view(p: Passage, parts: list[str] | None, score: float, lead_of: Mapping[int, Wording],
+                  joined: Claims, sources: Mapping[str, cx.Source], family_of: Mapping[str, str]) -> cx.PassageView | None:
+    """A passage as the page shows it, without the wordings of claims shown in another passage of the page.
+
+    `parts` are its sentences when one states a claim (None: it is shown whole)."""
     kept, notes = [], []
     reporting = set(p.sources)  # the articles that report the passage or a claim it leads
-    for n, text in enumerate(parts):
+    for n, text in enumerate(parts or ()):
         cid = joined.of_sentence.get((p.order, n))
         if cid is not None:
             lead = lead_of[cid]
@@ -401,9 +404,12 @@ def _passage_view(p: Passage, parts: list[str], score: float, lead_of: Mapping[i
             notes.append(_claim_view(lead, joined.claims[cid], joined, sources, family_of))
             reporting.update(a for w in joined.claims[cid].wordings for a in w.sources)
         kept.append(text)
-    if not kept:
+    if parts is None:
+        text = p.text
+    elif not kept:
         return None
-    text = p.text if len(kept) == len(parts) else " ".join(kept)
+    else:
+        text = p.text if len(kept) == len(parts) else " ".join(kept)
     cited = [sources[s] for s in p.sources] + [s for c in notes for w in c.others for s in w.sources]
     date = min((s.published[:10] for s in cited if s.published), default=None)
     return cx.PassageView(text, tuple(sources[s] for s in p.sources), p.line, score, tuple(notes),
