@@ -144,7 +144,11 @@ def read_bytes(path: Path, rel: str, folder: Path, settings: Settings) -> bytes:
             fail(f"is {info.st_size:,} bytes, over the {settings.max_file_bytes:,}-byte limit (max_file_bytes)",
                  "split it or check that it is really an article")
         with path.open("rb") as fh:
-            raw = fh.read(settings.max_file_bytes + 1)
+            # its size and a byte more, to see whether it grew since; then on up to the limit if it did
+            # (a read of the limit at once costs a buffer of that size for every file, twice the time)
+            raw = fh.read(info.st_size + 1)
+            if len(raw) > info.st_size:
+                raw += fh.read(settings.max_file_bytes + 1 - len(raw))
     except OSError as err:
         fail(f"cannot be read: {err.strerror or err}", "check that the file exists and is readable")
     if len(raw) > settings.max_file_bytes:
