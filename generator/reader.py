@@ -83,14 +83,17 @@ class _StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def list_inputs(folder: Path) -> list[Path]:
-    """Every entry below `folder` but hidden folders, in a stable order; links to folders are listed, not followed."""
+def list_inputs(folder: Path) -> list[tuple[Path, str]]:
+    """Every entry below `folder` but hidden folders, with its path relative to it (with '/'), in a stable
+    order; links to folders are listed, not followed."""
     out = []
     for root, dirs, files in os.walk(folder, followlinks=False):
-        out.extend(Path(root, d) for d in dirs if not d.startswith(".") and Path(root, d).is_symlink())
+        under = Path(root).relative_to(folder).as_posix()
+        prefix = "" if under == "." else under + "/"
+        out.extend((Path(root, d), prefix + d) for d in dirs if not d.startswith(".") and Path(root, d).is_symlink())
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not Path(root, d).is_symlink())
-        out.extend(Path(root, f) for f in files)
-    return sorted(out, key=lambda p: p.relative_to(folder).as_posix())
+        out.extend((Path(root, f), prefix + f) for f in files)
+    return sorted(out, key=lambda entry: entry[1])
 
 
 def triage(folder: Path) -> list[Problem | Rejection | tuple[Path, str]]:
@@ -99,8 +102,7 @@ def triage(folder: Path) -> list[Problem | Rejection | tuple[Path, str]]:
         return [Problem(str(folder), "seeds folder not found", "pass --seeds DIR with your articles")]
     out: list[Problem | Rejection | tuple[Path, str]] = []
     seen_ids: dict[str, str] = {}
-    for path in list_inputs(folder):
-        rel = path.relative_to(folder).as_posix()
+    for path, rel in list_inputs(folder):
         if path.is_symlink() and (path.is_dir() or not path.resolve().is_relative_to(folder.resolve())):
             where = "inside" if path.resolve().is_relative_to(folder.resolve()) else "outside"
             kind = "folder" if path.is_dir() else "file"
