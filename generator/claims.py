@@ -11,6 +11,7 @@ articles alone.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from array import array
 from collections.abc import Mapping, Sequence
@@ -48,6 +49,11 @@ class Claims:
 
     claims: tuple[Claim, ...]
     of_sentence: dict[tuple[int, int], int]   # (passage order, sentence index) -> claim index
+
+    @functools.cached_property
+    def passages(self) -> frozenset[int]:
+        """The passages (by order) with a sentence in a claim."""
+        return frozenset(order for order, _ in self.of_sentence)
 
 
 def join(passages: Sequence[Passage], family_of: Mapping[str, str], published: Mapping[str, str | None],

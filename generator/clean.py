@@ -96,29 +96,38 @@ def repeated(articles: Iterable[CleanArticle]) -> frozenset[tuple[str, int]]:
     return frozenset((ca.id, r.line) for ca in articles for r in ca.removed if r.reason == REPEATED)
 
 
-def remove_repeated_lines(articles: Sequence[CleanArticle], family_of: Mapping[str, str],
-                          settings: Settings) -> list[CleanArticle]:
-    """Drop short lines that recur across several duplicate families: boilerplate by repetition."""
-    families_with: dict[str, set[str]] = defaultdict(set)
-    short: dict[tuple[int, int], str] = {}  # (article, paragraph) -> normalised text, for short lines only
+def short_lines(ca: CleanArticle, settings: Settings) -> tuple[tuple[int, str], ...]:
+    """(paragraph index, normalised text) of each paragraph of at most `boilerplate_max_words` words: what
+    `remove_repeated_lines` compares across articles (one article's, so prepared and cached with it)."""
     most = settings.boilerplate_max_words
-    for ai, ca in enumerate(articles):
-        for pi, p in enumerate(ca.paragraphs):
-            if len(p.text.split(None, most)) <= most:  # at most `most` words (splitting no further than that)
-                short[ai, pi] = norm = normalise(p.text)
-                families_with[norm].add(family_of.get(ca.id, ca.id))
+    return tuple((pi, normalise(p.text)) for pi, p in enumerate(ca.paragraphs)
+                 if len(p.text.split(None, most)) <= most)  # splitting no further than that
+
+
+def remove_repeated_lines(articles: Sequence[CleanArticle], family_of: Mapping[str, str], settings: Settings,
+                          short: Mapping[str, tuple[tuple[int, str], ...]] | None = None) -> list[CleanArticle]:
+    """Drop short lines that recur across several duplicate families: boilerplate by repetition.
+
+    `short` holds the `short_lines` of each article by id when they are ready (computed here otherwise).
+    """
+    lines = [short[ca.id] if short is not None and ca.id in short else short_lines(ca, settings) for ca in articles]
+    families_with: dict[str, set[str]] = defaultdict(set)
+    for ca, found in zip(articles, lines):
+        family = family_of.get(ca.id, ca.id)
+        for _, norm in found:
+            families_with[norm].add(family)
     n_families = len(set(family_of.get(ca.id, ca.id) for ca in articles)) or 1
     need = max(settings.boilerplate_min_families, settings.boilerplate_min_share * n_families)
     repeated = {line for line, fams in families_with.items() if len(fams) >= need}
     if not repeated:
         return list(articles)
-    out = []
-    for ai, ca in enumerate(articles):
-        drop = [short.get((ai, pi)) in repeated for pi in range(len(ca.paragraphs))]
-        if not any(drop):
-            out.append(ca)
-            continue
-        keep = tuple(p for p, d in zip(ca.paragraphs, drop) if not d)
-        gone = tuple(Removed(p.line, REPEATED) for p, d in zip(ca.paragraphs, drop) if d)
-        out.append(CleanArticle(ca.article, keep, tuple(sorted(ca.removed + gone, key=lambda r: r.line))))
-    return out
+    return [_without(ca, {pi for pi, norm in found if norm in repeated}) for ca, found in zip(articles, lines)]
+
+
+def _without(ca: CleanArticle, repeated: set[int]) -> CleanArticle:
+    """The article without these paragraphs (by index), each listed as removed for being repeated."""
+    if not repeated:
+        return ca
+    keep = tuple(p for pi, p in enumerate(ca.paragraphs) if pi not in repeated)
+    gone = tuple(Removed(p.line, REPEATED) for pi, p in enumerate(ca.paragraphs) if pi in repeated)
+    return CleanArticle(ca.article, keep, tuple(sorted(ca.removed + gone, key=lambda r: r.line)))

@@ -225,7 +225,8 @@ class SourcesPage:
     story: Story = _f("The story.")
     sources: tuple[Source, ...] = _f("The input files on this page (all of them unless the list is split in "
                                      "parts): used first, then duplicates, then rejected, each by path.")
-    totals: Totals = _f("Figures for the whole build.")
+    totals: Totals | None = _f("Figures for the whole build, on part 1 only (None on the others, which so stay "
+                                "the same when a file elsewhere in the list is added or removed).")
     part: int = _f("Which part of the list this page is: 1, 2, ...")
     parts: tuple[str, ...] = _f("Page names of all the parts, in order (one name when the list is not split).")
 

@@ -1,5 +1,5 @@
-"""Per-article matching features: each sentence normalised, with its length and quoted share, and a
-sample of the article's word shingles.
+"""Per-article matching features: each sentence normalised, with its length and quoted share, a
+sample of the article's word shingles, and its short lines normalised (for boilerplate by repetition).
 
 They depend on one cleaned article and the settings only, so generator/prepare.py computes them in
 worker processes, beside reading and cleaning, and caches them; generator/families.py takes them ready.
@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .model import CleanArticle
+from . import clean
+from .model import CleanArticle, quick_pickle
 from .settings import Settings
 from .textnorm import normalise, quoted_chars, sentences
 
@@ -24,6 +25,7 @@ _VOCAB: dict[str, int] = {}
 _VOCAB_MAX = 500_000
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class ArticleFeatures:
     """What deduplication compares of one cleaned article, in columns: a million articles hold tens of
@@ -34,6 +36,7 @@ class ArticleFeatures:
     quoted: array            # ... of them inside quotation marks ("i")
     paragraphs: array        # sentences of each kept paragraph ("i")
     sample: np.ndarray       # sorted sampled shingle hashes of the normalised text
+    short: tuple[tuple[int, str], ...] = ()  # clean.short_lines: the short paragraphs, normalised
 
 
 def of(ca: CleanArticle, settings: Settings) -> ArticleFeatures:
@@ -44,7 +47,8 @@ def of(ca: CleanArticle, settings: Settings) -> ArticleFeatures:
         _VOCAB.clear()
     return ArticleFeatures(norm, array("i", [len(s) for para in split for s in para]),
                            array("i", [quoted_chars(s) for para in split for s in para]),
-                           array("i", map(len, split)), shingle_sample(" ".join(norm), settings, _VOCAB))
+                           array("i", map(len, split)), shingle_sample(" ".join(norm), settings, _VOCAB),
+                           clean.short_lines(ca, settings))
 
 
 def shingle_sample(norm_text: str, settings: Settings, vocab: dict[str, int]) -> np.ndarray:

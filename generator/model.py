@@ -1,11 +1,36 @@
 """The frozen records that flow between the stages of a build."""
 from __future__ import annotations
 
+import dataclasses
+import operator
 from dataclasses import dataclass
 
 USED, DUPLICATE, REJECTED = "used", "duplicate", "rejected"
 
 
+def quick_pickle(cls: type) -> type:
+    """A frozen slots dataclass whose pickle state is got and set by its slots, named once.
+
+    The dataclasses module's own `__getstate__`/`__setstate__` for such a class look up its fields on
+    every object; a cached rebuild unpickles some twenty records per article of its files, and the
+    look-ups were a third of reading the whole cache. The state is the same: the fields' values in order.
+    """
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    slots = tuple(cls.__dict__[name] for name in names)
+    get = operator.attrgetter(*names)
+
+    def getstate(self) -> list:
+        return list(get(self)) if len(names) > 1 else [get(self)]
+
+    def setstate(self, state) -> None:
+        for slot, value in zip(slots, state):
+            slot.__set__(self, value)
+
+    cls.__getstate__, cls.__setstate__ = getstate, setstate
+    return cls
+
+
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     """A block of article text and the line it starts on in its file."""
@@ -15,6 +40,7 @@ class Paragraph:
     heading: bool = False
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Article:
     """One input file as read: metadata, paragraphs, and what had to be guessed."""
@@ -34,6 +60,7 @@ class Article:
         return self.title or self.path
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Removed:
     """A line the cleaner took out, and which rule took it."""
@@ -43,6 +70,7 @@ class Removed:
     text: str = ""          # when only the start of the line was taken out (a time stamp), what was; the rest is kept
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class CleanArticle:
     """An article after boilerplate removal: only the paragraphs worth reading remain."""
@@ -60,6 +88,7 @@ class CleanArticle:
         return sum(len(p.text) for p in self.paragraphs)
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Rejection:
     """An input file that is not used, and why."""
@@ -69,6 +98,7 @@ class Rejection:
     line: int | None = None
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Passage:
     """A kept paragraph, with every article that reports it (its own first)."""
@@ -81,6 +111,7 @@ class Passage:
     order: int              # its index in the build's passages: canonical articles first, then article order
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Duplicate:
     """An article judged a duplicate of another, with the similarity that decided it."""

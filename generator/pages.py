@@ -5,6 +5,7 @@ rendered or written. A footnote links to the sources page part that holds the ar
 """
 from __future__ import annotations
 
+import hashlib
 import itertools
 import math
 import re
@@ -73,16 +74,16 @@ def layout(spec: TopicsFile, settings: Settings, articles: Sequence[Article], cl
         pages.update((name, ("topic.md.j2", archive)) for name, archive in archives)
     pages["index"] = ("index.md.j2", cx.IndexPage(story, summaries, totals,
                                                   coverage_table(summaries, by_topic, by_id, settings)))
-    size = max(1, settings.sources_page_entries)
-    for n, name in enumerate(source_pages):
-        pages[name] = ("sources.md.j2", cx.SourcesPage(story, sources[n * size:(n + 1) * size], totals, n + 1,
-                                                       tuple(source_pages)))
+    names = tuple(name for name, _ in source_pages)
+    for n, (name, entries) in enumerate(source_pages):
+        pages[name] = ("sources.md.j2", cx.SourcesPage(story, sources[entries], None if n else totals, n + 1, names))
     return Site(pages, sources, totals, {slug: len(ps) for slug, ps in by_topic.items()})
 
 
-def _sources(spec, settings, articles, cleaned, rejected, fam, kept, matches) -> tuple[tuple[cx.Source, ...], list[str]]:
+def _sources(spec, settings, articles, cleaned, rejected, fam, kept,
+             matches) -> tuple[tuple[cx.Source, ...], list[tuple[str, slice]]]:
     """Every input file as a Source, in sources-page order (used, duplicates, rejected; each by path),
-    and the names of the sources pages (`sources`, `sources-2`, ...) of `sources_page_entries` each."""
+    and the sources pages (`sources`, `sources-2`, ...): each page's name and its entries (`source_parts`)."""
     topics_of: dict[str, set[str]] = defaultdict(set)
     for p, m in zip(kept.passages, matches):
         for src in p.sources:
@@ -99,14 +100,45 @@ def _sources(spec, settings, articles, cleaned, rejected, fam, kept, matches) ->
     read = {a.path for a in articles}
     found += [_rejected_source(r) for r in rejected if r.path not in read]
     found.sort(key=lambda s: (_STATUS_RANK[s.status], s.path))
-    size = max(1, settings.sources_page_entries)
-    names = [part("sources", n + 1) for n in range(max(1, math.ceil(len(found) / size)))]
-    # by path: a file never read as an article may share its id with one that was (foo.md, foo.jpg)
-    entry_of = {s.path: f"{names[n // size]}.md#{s.anchor}" for n, s in enumerate(found)}
+    parts, entry_of = _source_pages(found, settings.sources_page_entries)
     path_of = {a.id: a.path for a in articles}
     return tuple(replace(s, entry=Markdown(entry_of[s.path]),
                          duplicate_entry=Markdown(entry_of[path_of[s.duplicate_of]]) if s.duplicate_of else None)
-                 for s in found), names
+                 for s in found), parts
+
+
+def _source_pages(found: list[cx.Source], size: int) -> tuple[list[tuple[str, slice]], dict[str, str]]:
+    """The sources pages (name, entries), and the link to each entry by its file's path."""
+    parts = [(part("sources", n + 1), entries) for n, entries in enumerate(source_parts([s.path for s in found], size))]
+    # by path: a file never read as an article may share its id with one that was (foo.md, foo.jpg)
+    return parts, {s.path: f"{name}.md#{s.anchor}" for name, entries in parts for s in found[entries]}
+
+
+def source_parts(paths: Sequence[str], size: int) -> list[slice]:
+    """The sources list cut in parts of at most `size` entries, where the entries themselves say.
+
+    A part ends after an entry whose path hashes to a multiple of `size // 16` once it holds half of
+    `size` (or when it is full, which is rare): parts of about 56 % of `size`. Where a part ends
+    depends on the paths near its end, not on positions, so a file added or removed changes the part
+    that lists it (seldom the next one too) instead of shifting every later part: a rebuild rewrites
+    that page, and the first, which gives the totals.
+    """
+    size = max(1, size)
+    least, every = (size + 1) // 2, max(1, size // 16)
+    parts, start = [], 0
+    for k, path in enumerate(paths):
+        held = k + 1 - start
+        if held >= size or (held >= least and _path_hash(path) % every == 0):
+            parts.append(slice(start, k + 1))
+            start = k + 1
+    if start < len(paths) or not parts:
+        parts.append(slice(start, len(paths)))
+    return parts
+
+
+def _path_hash(path: str) -> int:
+    """A number drawn from a path, the same on every machine and in every run."""
+    return int.from_bytes(hashlib.blake2b(path.encode(), digest_size=8).digest(), "little")
 
 
 def _article_source(a: Article, label: str, ca: CleanArticle | None, used: bool, fam: Families, kept: Passages,
@@ -289,10 +321,11 @@ def _groups(chosen: list[Passage], sources, rank_of, score_of, key_points: Seque
     points, then the timeline), so their numbers rise as the reader goes down the page.
     """
     chosen = sorted(chosen, key=lambda p: p.order)
-    split = {p.order: sentences(p.text) for p in chosen}
+    # the sentences of the passages that state a claim (of the others, none is shown apart from its passage)
+    split = {p.order: sentences(p.text) for p in chosen if p.order in joined.passages}
     lead_of = _leads(chosen, split, joined)
     views = _disputes_once(_in_time([(p, v) for p in chosen if (v := _passage_view(
-        p, split[p.order], score_of[p.key], lead_of, joined, sources, family_of))], rank_of))
+        p, split.get(p.order), score_of[p.key], lead_of, joined, sources, family_of))], rank_of))
     groups: dict[str, list[cx.PassageView]] = defaultdict(list)
     for _, view in sorted(views, key=lambda pv: pv[0].order):
         groups[view.article.id].append(view)
@@ -310,11 +343,11 @@ def _groups(chosen: list[Passage], sources, rank_of, score_of, key_points: Seque
 
 def _leads(chosen: list[Passage], split: Mapping[int, list[str]], joined: Claims) -> dict[int, Wording]:
     """Claim -> its wording shown on this page: the first of its wordings (most complete first) that is
-    in one of these passages."""
+    in one of these passages (`split`: the sentences of those that state a claim)."""
     on_page = {p.order for p in chosen}
     lead_of: dict[int, Wording] = {}
     for p in chosen:
-        for n in range(len(split[p.order])):
+        for n in range(len(split.get(p.order, ()))):
             cid = joined.of_sentence.get((p.order, n))
             if cid is not None and cid not in lead_of:
                 lead_of[cid] = next(w for w in joined.claims[cid].wordings if w.passage in on_page)
@@ -355,12 +388,14 @@ def day_heading(date: str | None) -> str:
     return f"{int(day)} {MONTHS[int(month) - 1]} {year}"
 
 
-def _passage_view(p: Passage, parts: list[str], score: float, lead_of: Mapping[int, Wording], joined: Claims,
-                  sources: Mapping[str, cx.Source], family_of: Mapping[str, str]) -> cx.PassageView | None:
-    """A passage as the page shows it, without the wordings of claims shown in another passage of the page."""
+def _passage_view(p: Passage, parts: list[str] | None, score: float, lead_of: Mapping[int, Wording],
+                  joined: Claims, sources: Mapping[str, cx.Source], family_of: Mapping[str, str]) -> cx.PassageView | None:
+    """A passage as the page shows it, without the wordings of claims shown in another passage of the page.
+
+    `parts` are its sentences when one states a claim (None: it is shown whole)."""
     kept, notes = [], []
     reporting = set(p.sources)  # the articles that report the passage or a claim it leads
-    for n, text in enumerate(parts):
+    for n, text in enumerate(parts or ()):
         cid = joined.of_sentence.get((p.order, n))
         if cid is not None:
             lead = lead_of[cid]
@@ -369,9 +404,12 @@ def _passage_view(p: Passage, parts: list[str], score: float, lead_of: Mapping[i
             notes.append(_claim_view(lead, joined.claims[cid], joined, sources, family_of))
             reporting.update(a for w in joined.claims[cid].wordings for a in w.sources)
         kept.append(text)
-    if not kept:
+    if parts is None:
+        text = p.text
+    elif not kept:
         return None
-    text = p.text if len(kept) == len(parts) else " ".join(kept)
+    else:
+        text = p.text if len(kept) == len(parts) else " ".join(kept)
     cited = [sources[s] for s in p.sources] + [s for c in notes for w in c.others for s in w.sources]
     date = min((s.published[:10] for s in cited if s.published), default=None)
     return cx.PassageView(text, tuple(sources[s] for s in p.sources), p.line, score, tuple(notes),

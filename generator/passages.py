@@ -45,7 +45,8 @@ def merge_passages(fam: Families, alignment: Alignment, settings: Settings,
     para_start = np.frombuffer(sents.para_start, dtype=np.int64)
     running = np.r_[0, np.cumsum(is_shared)]
     has_shared = (running[para_start[1:]] > running[para_start[:-1]]).tolist()  # per paragraph
-    carriers = _carriers(fam, alignment, np.flatnonzero(is_shared), skip)
+    skipped = _skipped(fam, sents, skip)
+    carriers = _carriers(alignment, np.flatnonzero(is_shared), skipped)
     wholes, parts = defaultdict(set), defaultdict(set)  # root of a piece -> roots of its wholes, and back
     for piece, whole in pieces.tolist():
         wholes[root[piece]].add(root[whole])
@@ -58,10 +59,11 @@ def merge_passages(fam: Families, alignment: Alignment, settings: Settings,
     position = {a: n for n, a in enumerate(order)}
     for ai in order:
         ca = articles[ai]
+        first = sents.article_para[ai]
         for pi, p in enumerate(ca.paragraphs):
-            if (ca.id, p.line) in skip:
+            if first + pi in skipped:
                 continue
-            if has_shared[sents.article_para[ai] + pi]:
+            if has_shared[first + pi]:
                 ids = sents.of_paragraph(ai, pi)
                 roots = [root[s] for s in ids]
                 # a sentence is covered by a kept passage of it, or of a sentence it is a piece of
@@ -82,17 +84,26 @@ def merge_passages(fam: Families, alignment: Alignment, settings: Settings,
     return Passages(tuple(passages), merged, kept)
 
 
-def _carriers(fam: Families, alignment: Alignment, shared: np.ndarray,
-              skip: frozenset[tuple[str, int]]) -> dict[int, dict[int, int]]:
-    """Per root of a shared sentence: each article with a sentence of that root (not in a `skip` paragraph),
-    and its longest one."""
+def _skipped(fam: Families, sents: Sentences, skip: frozenset[tuple[str, int]]) -> set[int]:
+    """The paragraphs named in `skip` (article id, line), as paragraph numbers counted over all articles."""
+    if not skip:
+        return set()
+    lines: dict[str, set[int]] = defaultdict(set)
+    for aid, line in skip:
+        lines[aid].add(line)
+    return {sents.article_para[ai] + pi for ai, ca in enumerate(fam.articles) if ca.id in lines
+            for pi, p in enumerate(ca.paragraphs) if p.line in lines[ca.id]}
+
+
+def _carriers(alignment: Alignment, shared: np.ndarray, skipped: set[int]) -> dict[int, dict[int, int]]:
+    """Per root of a shared sentence: each article with a sentence of that root (not in a `skipped`
+    paragraph), and its longest one."""
     sents, root = alignment.sentences, alignment.root
     paragraph = np.searchsorted(np.frombuffer(sents.para_start, dtype=np.int64), shared, side="right") - 1
     article = np.searchsorted(np.frombuffer(sents.article_para, dtype=np.int64), paragraph, side="right") - 1
     carriers: dict[int, dict[int, int]] = defaultdict(dict)
     for sid, g, ai in zip(shared.tolist(), paragraph.tolist(), article.tolist()):
-        ca = fam.articles[ai]
-        if not skip or (ca.id, ca.paragraphs[g - sents.article_para[ai]].line) not in skip:
+        if g not in skipped:
             held = carriers[root[sid]]
             if ai not in held or sents.chars[sid] > sents.chars[held[ai]]:
                 held[ai] = sid

@@ -18,13 +18,14 @@ from . import clean, features, reader
 from .errors import Problem
 from .features import ArticleFeatures
 from .memo import Cache
-from .model import Article, CleanArticle, Rejection
+from .model import Article, CleanArticle, Rejection, quick_pickle
 from .settings import Settings
 
 PARALLEL_MIN_FILES = 400
 CHUNK = 256
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """One file's results: the article, cleaned and with its features, or the problem that stopped it."""

@@ -83,14 +83,17 @@ class _StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def list_inputs(folder: Path) -> list[Path]:
-    """Every entry below `folder` but hidden folders, in a stable order; links to folders are listed, not followed."""
+def list_inputs(folder: Path) -> list[tuple[Path, str]]:
+    """Every entry below `folder` but hidden folders, with its path relative to it (with '/'), in a stable
+    order; links to folders are listed, not followed."""
     out = []
     for root, dirs, files in os.walk(folder, followlinks=False):
-        out.extend(Path(root, d) for d in dirs if not d.startswith(".") and Path(root, d).is_symlink())
+        under = Path(root).relative_to(folder).as_posix()
+        prefix = "" if under == "." else under + "/"
+        out.extend((Path(root, d), prefix + d) for d in dirs if not d.startswith(".") and Path(root, d).is_symlink())
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not Path(root, d).is_symlink())
-        out.extend(Path(root, f) for f in files)
-    return sorted(out, key=lambda p: p.relative_to(folder).as_posix())
+        out.extend((Path(root, f), prefix + f) for f in files)
+    return sorted(out, key=lambda entry: entry[1])
 
 
 def triage(folder: Path) -> list[Problem | Rejection | tuple[Path, str]]:
@@ -99,8 +102,7 @@ def triage(folder: Path) -> list[Problem | Rejection | tuple[Path, str]]:
         return [Problem(str(folder), "seeds folder not found", "pass --seeds DIR with your articles")]
     out: list[Problem | Rejection | tuple[Path, str]] = []
     seen_ids: dict[str, str] = {}
-    for path in list_inputs(folder):
-        rel = path.relative_to(folder).as_posix()
+    for path, rel in list_inputs(folder):
         if path.is_symlink() and (path.is_dir() or not path.resolve().is_relative_to(folder.resolve())):
             where = "inside" if path.resolve().is_relative_to(folder.resolve()) else "outside"
             kind = "folder" if path.is_dir() else "file"
@@ -144,7 +146,11 @@ def read_bytes(path: Path, rel: str, folder: Path, settings: Settings) -> bytes:
             fail(f"is {info.st_size:,} bytes, over the {settings.max_file_bytes:,}-byte limit (max_file_bytes)",
                  "split it or check that it is really an article")
         with path.open("rb") as fh:
-            raw = fh.read(settings.max_file_bytes + 1)
+            # its size and a byte more, to see whether it grew since; then on up to the limit if it did
+            # (a read of the limit at once costs a buffer of that size for every file, twice the time)
+            raw = fh.read(info.st_size + 1)
+            if len(raw) > info.st_size:
+                raw += fh.read(settings.max_file_bytes + 1 - len(raw))
     except OSError as err:
         fail(f"cannot be read: {err.strerror or err}", "check that the file exists and is readable")
     if len(raw) > settings.max_file_bytes:

@@ -1,15 +1,19 @@
 """Render page contexts through the Jinja2 templates into Markdown strings."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
+import operator
 import pickle
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import jinja2
+from jinja2 import meta
 
+from . import context
 from .context import PAGES, Source
 from .errors import GeneratorError, Problem
 from .escape import Markdown, html_text, md_text
@@ -79,18 +83,22 @@ def render(env: jinja2.Environment, name: str, context) -> str:
 def render_all(env: jinja2.Environment, pages: Mapping[str, tuple[str, object]], cache: Cache) -> dict[str, str]:
     """Every page (name -> (template, context)) rendered, by name.
 
-    The cache keeps each rendered page (memo "pages") by its template's name and a digest of its context,
-    tagged by every file of the templates folder; so a rebuild renders again only the pages whose context
-    changed (after one more article, most topic and archive pages are the same).
+    The cache keeps each rendered page (memo "pages") by its template's name and a digest of the fields of
+    its context that the template names, tagged by every file of the templates folder; so a rebuild renders
+    again only the pages whose context changed where the template reads it (after one more article, most
+    topic and archive pages are the same, though every page's context counts all files or all topics).
     """
     folder = Path(env.loader.searchpath[0])
     with cache.memo("pages", files_digest(folder, (p for p in folder.rglob("*") if p.is_file()))) as memo:
         if not memo:
             return {name: render(env, template, page) for name, (template, page) in pages.items()}
         digests = _ContextDigest()
+        used: dict[str, tuple[str, ...]] = {}
         out = {}
         for name, (template, page) in pages.items():
-            key = digests.of(template, page)
+            if template not in used:
+                used[template] = fields_used(env, template, type(page))
+            key = digests.of(template, page, used[template])
             text = memo.get(key)
             if text is None:
                 text = render(env, template, page)
@@ -99,30 +107,86 @@ def render_all(env: jinja2.Environment, pages: Mapping[str, tuple[str, object]],
         return out
 
 
+def fields_used(env: jinja2.Environment, name: str, context: type) -> tuple[str, ...]:
+    """The fields of a context class that a template names, itself or in a template it includes, extends or
+    imports; all of them when it names a template by a variable or cannot be parsed (render reports why)."""
+    every = tuple(f.name for f in dataclasses.fields(context))
+    try:
+        named = _names(env, name, {name})
+    except (jinja2.TemplateSyntaxError, jinja2.TemplateNotFound):
+        return every
+    return every if named is None else tuple(f for f in every if f in named)
+
+
+def _names(env: jinja2.Environment, name: str, seen: set[str]) -> set[str] | None:
+    """The names a template and the templates it refers to use without setting them (None: a template is
+    named by a variable)."""
+    tree = env.parse(env.loader.get_source(env, name)[0])
+    named = set(meta.find_undeclared_variables(tree))
+    for other in meta.find_referenced_templates(tree):
+        if other is None:
+            return None
+        if other not in seen:
+            seen.add(other)
+            more = _names(env, other, seen)
+            if more is None:
+                return None
+            named |= more
+    return named
+
+
+def _by_fields(cls: type):
+    """A pickle reducer of a context class: the class called with its fields' values, as a tuple (what
+    pickle would otherwise find through `__reduce_ex__` and dataclasses' `__getstate__`, in Python, per object)."""
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    get = operator.attrgetter(*names)
+    if len(names) == 1:
+        return lambda obj: (cls, (get(obj),))
+    return lambda obj: (cls, get(obj))
+
+
+_FAST = {cls: _by_fields(cls) for cls in vars(context).values()
+         if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == context.__name__}
+_FAST[Markdown] = lambda obj: (Markdown, (str(obj),))
+
+
 class _ContextDigest(pickle.Pickler):
     """Digests of page contexts: of the pickle of each, where a source (the same objects recur on every page
-    that cites them) stands for a digest of its own pickle, made once."""
+    that cites them) stands for a digest of its own pickle, made once.
+
+    The sources are found by the pickler's dispatch table, which it consults for Source objects only (a
+    `persistent_id` hook would be called from C for every object of every page). Both picklers run in
+    "fast" mode, without a memo: with one, two equal strings pickle differently as they are one object or
+    two, which varies between runs (a set of outlet names keeps one of the equal strings), and the same
+    page would be rendered again on every build.
+    """
 
     def __init__(self):
         self._buffer = io.BytesIO()
-        super().__init__(self._buffer, protocol=pickle.HIGHEST_PROTOCOL)
         self._sources: dict[int, tuple[Source, bytes]] = {}
+        self._inner_buffer = io.BytesIO()
+        self._inner = pickle.Pickler(self._inner_buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        self._inner.dispatch_table = _FAST
+        self.dispatch_table = {**_FAST, Source: self._source}  # read by Pickler.__init__
+        super().__init__(self._buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        self.fast = self._inner.fast = True
 
-    def persistent_id(self, obj):
-        if type(obj) is not Source:
-            return None
+    def _source(self, obj: Source):
+        """A source pickled as its digest (unlike any pickle of a real Source: the class called with bytes)."""
         known = self._sources.get(id(obj))
         if known is None:  # the object is kept with its digest, so its id is never reused for another
-            known = self._sources[id(obj)] = (obj, hashlib.blake2b(pickle.dumps(obj, pickle.HIGHEST_PROTOCOL),
+            self._inner.dump(obj)
+            known = self._sources[id(obj)] = (obj, hashlib.blake2b(self._inner_buffer.getbuffer(),
                                                                    digest_size=16).digest())
-        return known[1]
+            self._inner_buffer.seek(0)
+            self._inner_buffer.truncate()
+        return Source, (known[1],)
 
-    def of(self, template: str, context) -> bytes:
-        """The digest of a template's name and a context to render with it."""
+    def of(self, template: str, context, fields: Sequence[str]) -> bytes:
+        """The digest of a template's name and these fields of a context to render with it."""
         self._buffer.seek(0)
         self._buffer.truncate()
-        self.clear_memo()
-        self.dump((template, context))
+        self.dump((template, type(context).__name__, tuple(getattr(context, f) for f in fields)))
         return hashlib.blake2b(self._buffer.getbuffer(), digest_size=16).digest()
 
 

@@ -47,7 +47,9 @@ class Settings:
     lead_central_names: int = _s(10, "A key point's centrality counts the topic's this many most named people, places "
                                      "and organisations it names (besides its topic terms).")
     topic_page_passages: int = _s(200, "Passages shown on a topic page; the rest go to its archive pages.")
-    sources_page_entries: int = _s(2000, "Input files listed on each sources page; more continue on the next (sources-2, ...).")
+    sources_page_entries: int = _s(2000, "At most this many input files on each sources page (at least half as many "
+                                       "but on the last); more continue on the next (sources-2, ...), cut where the "
+                                       "files' paths say.")
     archive_page_passages: int = _s(1000, "Passages on each archive page; more continue on the next (-archive-2, ...).")
     claim_min_words: int = _s(6, "Sentences with fewer words are not compared as claims (they stay in their passage).")
     claim_max_chars: int = _s(1000, "Longer sentences are not compared as claims (run-on text, tables pasted as one line).")

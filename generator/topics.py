@@ -27,14 +27,14 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from .errors import GeneratorError, Problem
-from .memo import Cache
+from .memo import Cache, Memo
 from .model import Article, Passage
 from .settings import Settings
 from .textnorm import normalise
@@ -334,12 +334,13 @@ def assign(spec: TopicsFile, passages: Sequence[Passage], articles: Sequence[Art
     An article wholly on a topic (title, or `topic_article_whole` of its passages) that is one of its
     main topics (`topic_article_dominance`) lends it to all its passages, with no topic word or few.
     Passages with some hits that get neither are near misses.
-    The cache keeps the term scores per passage text between builds (memo "topics", tagged by the terms).
+    The cache keeps the term scores of each passage text and article title between builds (memo "topics",
+    tagged by the terms).
     """
     patterns = [matcher(t) for t in spec.topics]
     minimum = [t.min_score or settings.topic_min_score for t in spec.topics]
-    raw = _term_scores(spec, passages, patterns, settings, cache)
-    context = _contexts(spec, passages, articles, raw, patterns, minimum, settings)
+    raw, titles = _scores(spec, passages, articles, patterns, settings, cache)
+    context = _contexts(passages, raw, titles, minimum, settings)
     same: dict[tuple, TopicMatch] = {}  # one record per distinct result: most passages share a few
     out = []
     near: dict[str, list[NearMiss]] = {t.slug: [] for t in spec.topics}
@@ -359,36 +360,40 @@ def assign(spec: TopicsFile, passages: Sequence[Passage], articles: Sequence[Art
                                    for slug, misses in near.items()})
 
 
-def _term_scores(spec: TopicsFile, passages: Sequence[Passage], patterns, settings: Settings,
-                 cache: Cache | None) -> list[tuple[float, ...]]:
-    """Each passage's weighted term hits per topic, kept per passage text in the cache."""
-    raw: list[tuple[float, ...]] = []
+def _scores(spec: TopicsFile, passages: Sequence[Passage], articles: Sequence[Article], patterns, settings: Settings,
+            cache: Cache | None) -> tuple[list[tuple[float, ...]], dict[str, tuple[float, ...]]]:
+    """The term scores of each passage, and of the title of each article with passages (by id)."""
+    title_of = {a.id: a.title or "" for a in articles}
     with (cache or Cache(None, settings)).memo("topics", scoring_key(spec)) as memo:
-        for p in passages:
-            key = hashlib.blake2b(p.text.encode(), digest_size=16).digest() if memo else None
-            found = memo.get(key) if memo else None
-            if found is None:
-                text = words(p.text)
-                found = tuple(float(score(text, t, pat)) for t, pat in zip(spec.topics, patterns))
-                if memo:
-                    memo.put(key, found)
-            raw.append(found)
+        raw = _term_scores(spec, [p.text for p in passages], patterns, memo)
+        with_passages = list(dict.fromkeys(p.article_id for p in passages))
+        return raw, dict(zip(with_passages, _term_scores(spec, [title_of.get(a, "") for a in with_passages],
+                                                         patterns, memo)))
+
+
+def _term_scores(spec: TopicsFile, texts: Sequence[str], patterns, memo: Memo) -> list[tuple[float, ...]]:
+    """Each text's weighted term hits per topic (a passage's, an article title's), kept per text in the memo."""
+    raw: list[tuple[float, ...]] = []
+    for text in texts:
+        key = hashlib.blake2b(text.encode(), digest_size=16).digest() if memo else None
+        found = memo.get(key) if memo else None
+        if found is None:
+            normal = words(text)
+            found = tuple(float(score(normal, t, pat)) for t, pat in zip(spec.topics, patterns))
+            if memo:
+                memo.put(key, found)
+        raw.append(found)
     return raw
 
 
-def _contexts(spec: TopicsFile, passages: Sequence[Passage], articles: Sequence[Article], raw, patterns,
-              minimum: Sequence[float], settings: Settings) -> dict[str, tuple[_ArticleTopic, ...]]:
-    """Per article id: how much the article is about each topic, from its title and its passages."""
-    title_of = {a.id: a.title or "" for a in articles}
+def _contexts(passages: Sequence[Passage], raw, titles: Mapping[str, tuple[float, ...]], minimum: Sequence[float],
+              settings: Settings) -> dict[str, tuple[_ArticleTopic, ...]]:
+    """Per article id: how much the article is about each topic, from its title's scores and its passages'."""
     by_article: dict[str, list[int]] = {}
     for n, p in enumerate(passages):
         by_article.setdefault(p.article_id, []).append(n)
-    context: dict[str, tuple[_ArticleTopic, ...]] = {}
-    for aid, members in by_article.items():
-        title = words(title_of.get(aid, ""))
-        title_scores = [float(score(title, t, pat)) for t, pat in zip(spec.topics, patterns)]
-        context[aid] = _article_topics([raw[n] for n in members], title_scores, minimum, settings)
-    return context
+    return {aid: _article_topics([raw[n] for n in members], titles[aid], minimum, settings)
+            for aid, members in by_article.items()}
 
 
 def scoring_key(spec: TopicsFile) -> bytes:

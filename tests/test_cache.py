@@ -1,6 +1,7 @@
 """Results kept between builds: the same output as without them, and invalidated by any change."""
 from __future__ import annotations
 
+import pickle
 import shutil
 from dataclasses import replace
 
@@ -64,8 +65,9 @@ def test_cached_topic_scores_follow_the_topics_file(tmp_path):
 
 def test_a_cached_build_after_each_kind_of_edit_equals_an_uncached_one(tmp_path):
     """Every memo (read files, pair alignments, topic scores, claim statements, rendered pages) answers only
-    for unchanged inputs: after an article is added, edited, removed, the topics file or a template edited,
-    a build with the cache of the previous builds writes what a build without it writes."""
+    for unchanged inputs: after an article is added, edited, removed, the topics file or a template edited, or
+    an article's title changed, a build with the cache of the previous builds writes what a build without it
+    writes."""
     seeds, templates, cache = tmp_path / "seeds", tmp_path / "templates", tmp_path / "cache"
     shutil.copytree(FIXTURE / "seeds", seeds)
     shutil.copytree(ROOT / "templates", templates)
@@ -91,6 +93,10 @@ def test_a_cached_build_after_each_kind_of_edit_equals_an_uncached_one(tmp_path)
         lambda: (templates / "topic.md.j2").write_text((templates / "topic.md.j2").read_text(encoding="utf-8")
                                                        + "\nEdited template.\n", encoding="utf-8"),
         lambda: (seeds / "zz-added.md").unlink(),
+        # a title's term scores are kept too: one that names a topic must not answer for the old one
+        lambda: copied.write_text(copied.read_text(encoding="utf-8").replace(
+            'title: "Neighbours sign Lowland river treaty"', 'title: "Dam inspections and the Lowland treaty"'),
+            encoding="utf-8"),
     ]
     before = first
     for edit in edits:
@@ -98,3 +104,15 @@ def test_a_cached_build_after_each_kind_of_edit_equals_an_uncached_one(tmp_path)
         after = build(cache)
         assert after == build(None) != before
         before = after
+
+
+def test_records_read_back_from_the_cache_equal_the_ones_written():
+    """The prepared memo's records are pickled by their slots (model.quick_pickle): each comes back equal."""
+    corpus = prepare.read_folder(FIXTURE / "seeds", DEFAULT)
+    assert corpus.cleaned
+    for ca in corpus.cleaned.values():
+        again = pickle.loads(pickle.dumps(ca, protocol=pickle.HIGHEST_PROTOCOL))
+        assert again == ca and again.paragraphs == ca.paragraphs and again.article == ca.article
+        features, back = corpus.features[ca.id], pickle.loads(pickle.dumps(corpus.features[ca.id]))
+        assert back.norm == features.norm and back.paragraphs == features.paragraphs
+        assert back.sample.tolist() == features.sample.tolist()

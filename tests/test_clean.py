@@ -1,7 +1,7 @@
 """Boilerplate removal: the rules name kinds of chrome, and repetition across unrelated articles."""
 import pytest
 
-from generator import clean
+from generator import clean, features
 from generator.settings import DEFAULT
 
 from .helpers import article
@@ -140,6 +140,10 @@ def test_short_line_repeated_across_unrelated_articles_is_boilerplate():
     out = clean.remove_repeated_lines(arts, {a.id: a.id for a in arts}, DEFAULT)
     assert all(promo not in [p.text for p in ca.paragraphs] for ca in out)
     assert all(r.reason == clean.REPEATED for ca in out for r in ca.removed)
+    # the short lines as the features keep them (prepared and cached per file) give the same result
+    short = {ca.id: features.of(ca, DEFAULT).short for ca in arts}
+    assert (1, "download the valley app for breaking alerts and more") in short[arts[0].id]
+    assert clean.remove_repeated_lines(arts, {a.id: a.id for a in arts}, DEFAULT, short) == out
 
 
 def test_line_repeated_only_within_one_duplicate_family_is_kept():

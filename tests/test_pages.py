@@ -7,6 +7,7 @@ import shutil
 from dataclasses import replace
 
 from generator import cli, output, pipeline
+from generator.pages import source_parts
 from generator.settings import DEFAULT
 
 from .helpers import BRIDGE_TOPICS, FIXTURE, ROOT, build_story, markdown_article
@@ -71,14 +72,18 @@ def test_sources_list_is_split_into_parts_that_every_link_finds(synthetic, tmp_p
     result = pipeline.generate(_inputs(synthetic / "articles"), small, skip_invalid=True)
     ledger = json.loads(result.files["ledger.json"])
     files = len(ledger["files"])
-    parts = ["sources"] + [f"sources-{n}" for n in range(2, -(-files // 60) + 1)]
+    count = sum(n.startswith("sources") for n in result.files)
+    parts = ["sources"] + [f"sources-{n}" for n in range(2, count + 1)]
     assert sorted(n for n in result.files if n.startswith("sources")) == sorted(f"{p}.md" for p in parts)
     headings = {}
     for n, name in enumerate(parts, 1):
         text = result.files[f"{name}.md"]
         assert text.startswith(f"# Sources, part {n} of {len(parts)}\n")
+        assert ("All %d input files" % files in text) == (n == 1)
         headings[name] = re.findall(r"^### (.+)$", text, flags=re.M)
-        assert len(headings[name]) == min(60, files - 60 * (n - 1))
+        # at most 60 a part, at least 30 but in the last
+        assert 30 <= len(headings[name]) <= 60 or n == len(parts) and 0 < len(headings[name]) <= 60
+    assert sum(map(len, headings.values())) == files
     # every link to a source entry, from topic pages and from the sources pages, names the right part
     entry = {e["id"]: name for name, ids in headings.items() for e in ledger["files"] if e["id"] in ids}
     links = [m for text in result.files.values() for m in re.findall(r"\]\((sources(?:-\d+)?)\.md#([^)]+)\)", text)]
@@ -167,3 +172,14 @@ def test_in_detail_is_a_timeline_of_the_day_each_passage_was_first_reported(tmp_
     assert days["Date not known"][0].startswith("*Tribune: Mayor speaks · ")
     passages = [line for lines in days.values() for line in lines if "[^" in line and re.search(r"outlets?\)\*$", line)]
     assert len(passages) == result.per_topic["bridge"] - 1  # every passage once; the Gazette's wording under the claim
+
+
+def test_a_file_added_to_the_sources_list_changes_the_part_that_lists_it_only():
+    paths = [f"article-{n:05d}.md" for n in range(0, 40_000, 2)]
+    before = [tuple(paths[p]) for p in source_parts(paths, 2000)]
+    assert all(1000 <= len(p) <= 2000 for p in before[:-1]) and 0 < len(before[-1]) <= 2000
+    for added in (f"article-{n:05d}.md" for n in range(1, 40_000, 2_000)):
+        longer = sorted(paths + [added])
+        after = [tuple(longer[p]) for p in source_parts(longer, 2000)]
+        changed = set(after) - set(before)
+        assert len(changed) == 1 and added in changed.pop() and len(set(before) - set(after)) == 1

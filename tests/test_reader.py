@@ -53,6 +53,25 @@ def test_file_over_the_size_cap_is_rejected_before_it_is_read(tmp_path, monkeypa
                               "(split it or check that it is really an article)")
 
 
+def test_a_file_that_grew_after_its_size_was_taken_is_read_whole_or_rejected(tmp_path, monkeypatch):
+    """The bytes are read up to the size found, and on to the limit when there are more: a file that grew
+    since is read whole while within the limit, and rejected past it."""
+    small = Settings(max_file_bytes=1000)
+    grown = write(tmp_path / "seeds", "grown.txt", b"word " * 180)
+    big = write(tmp_path / "seeds", "big.txt", b"word " * 300)
+    real_stat = Path.stat
+
+    def stat_before_growing(self, **kwargs):
+        info = real_stat(self, **kwargs)
+        return os.stat_result((*info[:6], 100, *info[7:])) if self.name in ("grown.txt", "big.txt") else info
+
+    monkeypatch.setattr(Path, "stat", stat_before_growing)
+    assert reader.read_bytes(grown, "grown.txt", tmp_path / "seeds", small) == b"word " * 180
+    with pytest.raises(reader.ArticleError) as err:
+        reader.read_bytes(big, "big.txt", tmp_path / "seeds", small)
+    assert "grew past the 1,000-byte limit" in str(err.value)
+
+
 def test_cp1252_file_names_the_byte_and_line(tmp_path):
     p = problem_for(tmp_path, "a.txt", "Headline\n\nThe minister said \u201cyes\u201d.\n".encode("cp1252"))
     assert (p.line, p.message) == (3, "byte 0x93 at line 3 is not UTF-8 (the file looks like cp1252 or latin-1)")

@@ -8,6 +8,8 @@ import jinja2.meta
 import pytest
 
 from generator import context, render
+from generator.memo import Cache
+from generator.settings import DEFAULT
 from generator.errors import GeneratorError
 
 from .helpers import ROOT
@@ -94,3 +96,48 @@ def test_cited_sources_read_as_separate_numbers():
                              extensions=["footnotes"])
     first, second = html.index('href="#fn:gazette">1</a>'), html.index('href="#fn:herald">2</a>')
     assert "<sup>,</sup>" in html[first:second]  # not "12"
+
+
+def test_the_pages_memo_renders_again_only_for_fields_the_templates_name(tmp_path, monkeypatch):
+    """A page is keyed by the context fields its template (and what it includes) names: the home page's
+    totals are, the sources parts' story is not; a template named by a variable makes every field count."""
+    folder = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, folder)
+    env = render.environment(folder)
+    assert "totals" in render.fields_used(env, "index.md.j2", context.IndexPage)
+    assert "story" not in render.fields_used(env, "sources.md.j2", context.SourcesPage)
+    assert "topics" not in render.fields_used(env, "topic.md.j2", context.TopicPage)
+    (folder / "extra.md.j2").write_text("{{ topics | length }}\n", encoding="utf-8")
+    (folder / "topic.md.j2").write_text('{% include "extra.md.j2" %}\n' + (TEMPLATES / "topic.md.j2").read_text(
+        encoding="utf-8"), encoding="utf-8")
+    assert "topics" in render.fields_used(render.environment(folder), "topic.md.j2", context.TopicPage)
+    (folder / "topic.md.j2").write_text('{% include extra %}\n', encoding="utf-8")
+    assert render.fields_used(render.environment(folder), "topic.md.j2", context.TopicPage) == tuple(
+        f.name for f in dataclasses.fields(context.TopicPage))
+
+    rendered = []
+    monkeypatch.setattr(render, "render", lambda env, name, page: rendered.append(page) or f"{page.totals}")
+    cache = Cache(tmp_path / "cache", DEFAULT)
+    page = index_page()
+    other_story = dataclasses.replace(page, story=context.Story("S", "Another description"))
+    other_totals = dataclasses.replace(page, totals=dataclasses.replace(page.totals, files=2))
+    part = context.SourcesPage(page.story, (), page.totals, 1, ("sources",))
+    for pages in ({"index": ("index.md.j2", page), "sources": ("sources.md.j2", part)},
+                  {"index": ("index.md.j2", other_story), "sources": ("sources.md.j2", part)},
+                  {"index": ("index.md.j2", other_story),  # the sources template does not name the story
+                   "sources": ("sources.md.j2", dataclasses.replace(part, story=other_story.story))},
+                  {"index": ("index.md.j2", other_totals), "sources": ("sources.md.j2", part)}):
+        render.render_all(env, pages, cache)
+    assert rendered == [page, part, other_story, other_totals]
+
+
+def test_a_page_digest_does_not_depend_on_which_equal_strings_are_one_object():
+    """Equal contexts get one digest whether their equal strings are one object or two (which varies from
+    run to run), or the same page would be rendered again on every build."""
+    one = "".join(["Gazette"] * 2)
+    story, other = context.Story(one, one), context.Story(one, "".join(["Gazette"] * 2))
+    assert other.description is not other.title and story.description is story.title
+    digest = render._ContextDigest()
+    page = context.SourcesPage(story, (), None, 1, ("sources",))
+    assert digest.of("sources.md.j2", page, ("story",)) == digest.of(
+        "sources.md.j2", dataclasses.replace(page, story=other), ("story",))
