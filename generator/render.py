@@ -72,9 +72,12 @@ def render(env: jinja2.Environment, name: str, context) -> str:
                                      line)) from None
     except jinja2.UndefinedError as err:
         file, line = _template_frame(env, sys.exc_info()[2], name)
-        raise GeneratorError(Problem(file, err.message or "undefined name",
-                                     f"the names {name} can use are listed in templates/REFERENCE.md",
-                                     line)) from None
+        message = err.message or "undefined name"
+        hint = f"the names {name} can use are listed in templates/REFERENCE.md"
+        if message.startswith("'None' has no attribute"):  # a field that may be None, used as if it never were
+            hint = (f"a field of {name} that can be None (templates/REFERENCE.md says which) is used without a test: "
+                    "put it inside {% if field %} ... {% endif %}")
+        raise GeneratorError(Problem(file, message, hint, line)) from None
     except jinja2.TemplateError as err:
         file, line = _template_frame(env, sys.exc_info()[2], name)
         raise GeneratorError(Problem(file, str(err), "see templates/REFERENCE.md", line)) from None

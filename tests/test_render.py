@@ -79,6 +79,20 @@ def test_unknown_name_names_template_line_and_reference(tmp_path):
     assert "subtitle" in problem.message and "REFERENCE.md" in problem.hint
 
 
+def test_a_field_that_can_be_none_used_without_a_test_says_how_to_guard_it(tmp_path):
+    # as in a sources template written before `totals` became None on the parts after the first
+    folder = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, folder)
+    (folder / "sources.md.j2").write_text("# Sources\n\nAll {{ totals.files }} input files.\n", encoding="utf-8")
+    page = context.SourcesPage(context.Story("S", "D"), (), None, 2, ("sources", "sources-2"))
+    with pytest.raises(GeneratorError) as info:
+        render.render(render.environment(folder), "sources.md.j2", page)
+    problem = info.value.problems[0]
+    assert problem.path.endswith("sources.md.j2") and problem.line == 3
+    assert "'None' has no attribute 'files'" in problem.message
+    assert "{% if field %}" in problem.hint and "REFERENCE.md" in problem.hint
+
+
 def test_printed_strings_are_escaped_but_cite_is_markdown(tmp_path):
     folder = tmp_path / "t"
     shutil.copytree(TEMPLATES, folder)
