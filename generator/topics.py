@@ -253,11 +253,20 @@ def matcher(topic: Topic) -> re.Pattern[str]:
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alternatives) + r")(?![a-z0-9])")
 
 
+_ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+             "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth").split()
+_FIGURES = "1st 2nd 3rd 4th 5th 6th 7th 8th 9th 10th 11th 12th 13th 14th 15th 16th 17th 18th 19th 20th".split()
+# An ordinal in words and in figures are one word to a term: "Fifth Amendment" also matches "5th Amendment".
+ORDINAL_SPELLINGS = {**dict(zip(_ORDINALS, _FIGURES)), **dict(zip(_FIGURES, _ORDINALS))}
+
+
 def _word_pattern(word: str) -> str:
-    """A term word's regex: a prefix for 'word*', else the word and the plurals it matches."""
+    """A term word's regex: a prefix for 'word*', else the word and the plurals it matches (an ordinal also in
+    the other spelling: "fifth" and "5th")."""
     if word.endswith("*"):
         return re.escape(word[:-1]) + r"[a-z0-9]*"
-    return "(?:" + "|".join(map(re.escape, forms(word))) + ")"
+    spellings = forms(word) + ((ORDINAL_SPELLINGS[word],) if word in ORDINAL_SPELLINGS else ())
+    return "(?:" + "|".join(map(re.escape, spellings)) + ")"
 
 
 def score(text: str, topic: Topic, pattern: re.Pattern[str] | None = None) -> float:

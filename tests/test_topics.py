@@ -133,6 +133,14 @@ def test_a_hyphenated_term_also_matches_the_word_closed_up():
     assert topics.score(topics.words("The election of a new mail chief."), topic) == 0
 
 
+def test_an_ordinal_term_matches_it_in_words_and_in_figures():
+    topic = topics.Topic("t", "T", "", (topics.parse_term("Fifth Amendment", 1.0), topics.parse_term("2nd round", 1.0)),
+                         None)
+    assert topics.score(topics.words("She invoked the 5th Amendment, as in the second round."), topic) == 2
+    assert topics.score(topics.words("She invoked the Fifth Amendment in the 2nd round."), topic) == 2
+    assert topics.score(topics.words("The 15th Amendment; a fifth of voters; the 22nd round."), topic) == 0
+
+
 def test_a_plural_term_does_not_match_the_singular_but_a_singular_matches_both():
     topic = topics.Topic("t", "T", "", (topics.parse_term("jobs", 1.0), topics.parse_term("mineral", 1.0)), None)
     assert topics.score(topics.words("He was offered a job."), topic) == 0
