@@ -105,9 +105,15 @@ def plan(record: Path | None, config_file: Path, docs: Path, site: Path, nav: li
         old = json.loads(record.read_text(encoding="utf-8")) if record else None
     except (OSError, ValueError):
         old = None
-    if not old or old.get("shared") != out.shared:
+    if not isinstance(old, dict) or old.get("shared") != out.shared:
         return out
-    for page, (md_digest, dest, html_digest) in old["pages"].items():
+    try:
+        entries = [(page, md_digest, dest, html_digest)
+                   for page, (md_digest, dest, html_digest) in old["pages"].items()
+                   if not Path(dest).is_absolute() and ".." not in Path(dest).parts]
+    except (KeyError, TypeError, ValueError, AttributeError):  # a record of another form: none
+        return out
+    for page, md_digest, dest, html_digest in entries:
         published = site / dest
         if page not in markdown:
             out.gone.append(dest)

@@ -151,3 +151,14 @@ def test_the_generator_code_mkdocs_runs_is_part_of_what_every_page_depends_on():
     ours = [e if isinstance(e, str) else next(iter(e)) for e in config["markdown_extensions"]]
     ours = [name.split(".", 1)[1] + ".py" for name in ours if name.startswith("generator.")]
     assert ours and set(ours) <= set(site_memo.SITE_CODE)
+
+
+@pytest.mark.parametrize("record", ["not json", '["a list"]', '{"shared": "%s", "pages": {"index.md": ["too short"]}}',
+                                    '{"shared": "%s", "pages": {"gone.md": ["x", "../outside.html", "y"]}}'])
+def test_a_record_of_another_form_or_pointing_outside_the_site_reuses_nothing(tmp_path, record):
+    docs = tmp_path / "docs"
+    output.sync(docs, PAGES)
+    shared = site_memo.shared_digest(ROOT / "mkdocs.yml", docs, NAV, SPEC.title)
+    (tmp_path / "record.json").write_text(record.replace("%s", shared), encoding="utf-8")
+    plan = site_memo.plan(tmp_path / "record.json", ROOT / "mkdocs.yml", docs, tmp_path / "site", NAV, SPEC.title)
+    assert plan.reuse == {} and plan.gone == []
