@@ -113,11 +113,13 @@ def plan(record: Path | None, config_file: Path, docs: Path, site: Path, nav: li
                    if not Path(dest).is_absolute() and ".." not in Path(dest).parts]
     except (KeyError, TypeError, ValueError, AttributeError):  # a record of another form: none
         return out
+    untitled = set(_untitled(nav))  # their title in every page's navigation is read from them: always rendered
     for page, md_digest, dest, html_digest in entries:
         published = site / dest
         if page not in markdown:
             out.gone.append(dest)
-        if markdown.get(page) == md_digest and published.is_file() and _digest(published.read_bytes()) == html_digest:
+        elif page not in untitled and markdown[page] == md_digest and published.is_file() and \
+                _digest(published.read_bytes()) == html_digest:
             out.reuse[page] = dest
     return out
 

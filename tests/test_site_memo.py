@@ -65,6 +65,17 @@ def test_a_page_outside_the_navigation_added_leaves_the_others_as_they_were(tmp_
     assert tree(site) == tree(publish(tmp_path, added, "full", None))
 
 
+def test_a_page_the_navigation_lists_without_a_title_is_always_rendered(tmp_path, rendered):
+    # MkDocs reads such a page's title from the page itself, for every page's navigation
+    cache, nav = tmp_path / "cache", ["index.md", *NAV[1:]]
+    site = publish(tmp_path, PAGES, "site", cache, nav=nav)
+    edited = {**PAGES, "un-vote.md": PAGES["un-vote.md"] + "\nAn added closing line.\n"}
+    rendered.clear()
+    publish(tmp_path, edited, "site", cache, nav=nav)
+    assert sorted(rendered) == ["index.md", "un-vote.md"]
+    assert tree(site) == tree(publish(tmp_path, edited, "full", None, nav=nav))
+
+
 def test_a_published_page_that_differs_from_the_record_is_rendered_again(tmp_path, rendered):
     cache = tmp_path / "cache"
     site = publish(tmp_path, PAGES, "site", cache)
