@@ -281,3 +281,16 @@ def test_one_person_offering_one_thing_in_other_words_is_one_claim():
     assert _pair(MACRON_003, "Macron suggested European peacekeepers should leave Mali by the end of the year.") == "different"
     # nor one offering it and the other not
     assert _pair(MACRON_004, MACRON_004.replace("indicated a willingness", "did not indicate any willingness")) != "same"
+
+
+def test_words_of_attribution_are_no_evidence_of_the_same_fact():
+    # basil-dev: two sentences of one statement by Perry, each "said in a statement", were one claim
+    quote = ("\"Sheriff Arpaio knows the struggle border states face as Washington politicians and bureaucrats fail "
+             "time and again to properly secure our nation's southern boundary with Mexico,\" Perry said in a statement.")
+    promise = "Perry said in a statement that if elected president, he would \"secure the border within a year.\""
+    reworded = "Perry vowed to secure the border within a year if he is elected president, a spokesman said in a statement."
+    others = ["The governor spoke in Iowa on Monday about taxes and jobs.", "Senators debated the farm bill for a third day.",
+              "The president said the economy was growing again.", "Voters in New Hampshire head to the polls next week."]
+    sts = [cm.Statement("a", "fa", "fa", quote), cm.Statement("b", "fb", "fb", promise),
+           cm.Statement("c", "fc", "fc", reworded)] + [cm.Statement(f"o{k}", f"o{k}", f"o{k}", t) for k, t in enumerate(others)]
+    assert cm.link(sts, DEFAULT) == [(1, 2, "same")]
