@@ -37,6 +37,7 @@ from generator.settings import DEFAULT  # noqa: E402
 from generator.textnorm import normalise  # noqa: E402
 
 PAIRS = REPO / "benchmarks" / "data" / "claim_pairs.jsonl"
+JOINS = REPO / "benchmarks" / "data" / "claim_joins.jsonl"
 PEER_THRESHOLD = 80.0
 # The two targets of the seeds (two outlets reporting one press conference in their own words).
 SEED_TARGETS = [
@@ -87,6 +88,22 @@ def report(name: str, rows: list[dict], pred: list[str]) -> None:
           f" {cf_same} labelled same)")
 
 
+def joins_report(path: Path, sents: dict[str, list[str]], bg: cm.Background,
+                 before: dict[tuple[str, str], str]) -> None:
+    """Precision of the joins as readers get them: a random sample of the pairs the matcher joined over every
+    sentence of the corpus (drawn once, then labelled by hand), of which those it still joins are scored."""
+    located = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows, missing = resolve(located, sents)
+    pred = ours(rows, bg, before)
+    kept = [r for r, p in zip(rows, pred) if p == "same"]
+    right = sum(r["label"] == "same" for r in kept)
+    dropped = [r for r, p in zip(rows, pred) if p != "same"]
+    print(f"joins over the whole corpus ({path.name}: {len(rows)} labelled of a random draw"
+          f"{f', {len(missing)} no longer resolve' if missing else ''}): still joined {len(kept)},"
+          f" precision {right / len(kept) if kept else 0:.3f} ({right} labelled same);"
+          f" no longer joined {len(dropped)} ({sum(r['label'] == 'different' for r in dropped)} labelled different)")
+
+
 def seed_targets(seeds: Path) -> None:
     from generator.textnorm import sentences
     told = {}  # seed number -> (sentence, the sentence before it in its paragraph)
@@ -135,6 +152,8 @@ def main(argv=None) -> None:
     ap.add_argument("--replicate", type=int, default=10)
     ap.add_argument("--seeds", type=Path, default=REPO / "seeds")
     ap.add_argument("--show-errors", action="store_true")
+    ap.add_argument("--joins", type=Path, default=JOINS,
+                    help="a labelled random sample of the joins the matcher made over the whole corpus")
     args = ap.parse_args(argv)
     located = [json.loads(line) for line in args.pairs.read_text(encoding="utf-8").splitlines() if line.strip()]
     sents = corpus_sentences(args.corpus)
@@ -158,6 +177,8 @@ def main(argv=None) -> None:
                 if (pred_all[i] == "same") != (rows[i]["label"] == "same") or (pred_all[i] == "conflict") != (rows[i]["label"] == "conflict"):
                     sc = cm.score(cm.features(rows[i]["a"]), cm.features(rows[i]["b"]), bg, DEFAULT)
                     print(f"    #{i} gold {rows[i]['label']} ours {pred_all[i]} {sc}\n      A: {rows[i]['a'][:200]}\n      B: {rows[i]['b'][:200]}")
+    if args.joins.is_file():
+        joins_report(args.joins, sents, bg, sentences_before(args.corpus))
     if args.seeds.is_dir():
         print("seed targets:")
         seed_targets(args.seeds)

@@ -17,6 +17,11 @@ The output names each sentence by a *locator*, not by its text (the corpus' text
 project): the article's file name and `locator()`, a short sha1 of the normalised sentence. `resolve`
 finds the sentences again in the corpus. `--with-text` adds the sentences themselves ("a", "b") for the
 labeller's working copy; strip them (or label a copy) before a pairs file goes into the repository.
+
+`--joins N` draws instead N of the pairs the claim matcher itself joins over every sentence of the
+originals (each article its own family, each sentence with the one before it), uniformly at random: the
+joins a reader is shown, whose labels estimate the precision of what the matcher does on the whole corpus
+(`benchmarks/data/claim_joins.jsonl`, scored by bench_claims).
 """
 from __future__ import annotations
 
@@ -108,9 +113,12 @@ def main(argv=None) -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--with-text", action="store_true",
                     help="also write the sentences, for labelling (keep such a file out of the repository)")
+    ap.add_argument("--joins", type=int, default=0, metavar="N", help="draw N of the matcher's own joins instead")
     args = ap.parse_args(argv)
     labels = json.loads((args.corpus / "labels.json").read_text())
     sents = corpus_sentences(args.corpus)
+    if args.joins:
+        return _write(args.out, joins(args.corpus, sents, labels, args.joins, args.seed), sents if args.with_text else None)
     wordsets = {f: [frozenset(_WORD.findall(normalise(s))) for s in ss] for f, ss in sents.items()}
     df = Counter(w for ws in wordsets.values() for s in ws for w in s)
     total = sum(len(ws) for ws in wordsets.values())
@@ -138,10 +146,33 @@ def main(argv=None) -> None:
         for fa, i, fb, j in chosen:
             row = {"event": event, "a_file": fa, "a_sha1": locator(sents[fa][i]),
                    "b_file": fb, "b_sha1": locator(sents[fb][j]), "label": "", "split": split_of(event)}
-            if args.with_text:
-                row.update(a=sents[fa][i], b=sents[fb][j])
             rows.append(row)
-    with args.out.open("w") as fh:
+    _write(args.out, rows, sents if args.with_text else None)
+
+
+def joins(corpus: Path, sents: dict[str, list[str]], labels: dict, n: int, seed: int) -> list[dict]:
+    """`n` of the claim matcher's joins over every sentence of the corpus, drawn uniformly at random."""
+    from generator import claims_match as cm
+
+    before = sentences_before(corpus)
+    base = [(f, s) for f in sorted(sents) for s in sents[f]]
+    sts = [cm.Statement(str(k), f, f, s, before.get((f, s), "")) for k, (f, s) in enumerate(base)]
+    pairs = [(i, j) for i, j, kind in cm.link(sts, DEFAULT) if kind == "same"]
+    rows = []
+    for i, j in sorted(random.Random(seed).sample(pairs, min(n, len(pairs)))):
+        (fa, a), (fb, b) = base[i], base[j]
+        event = labels[fa].get("event", "")
+        rows.append({"event": event, "a_file": fa, "a_sha1": locator(a), "b_file": fb, "b_sha1": locator(b),
+                     "label": "", "split": split_of(event)})
+    return rows
+
+
+def _write(out: Path, rows: list[dict], sents: dict[str, list[str]] | None) -> None:
+    """The rows as JSON lines; with `sents`, each with its sentences ("a", "b") for the labeller."""
+    if sents is not None:
+        index = {f: {locator(s): s for s in ss} for f, ss in sents.items()}
+        rows = [{**r, "a": index[r["a_file"]][r["a_sha1"]], "b": index[r["b_file"]][r["b_sha1"]]} for r in rows]
+    with out.open("w") as fh:
         for r in rows:
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")
     print(len(rows), "pairs;", Counter(r["split"] for r in rows))
