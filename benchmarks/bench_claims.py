@@ -95,13 +95,15 @@ def joins_report(path: Path, sents: dict[str, list[str]], bg: cm.Background,
     located = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     rows, missing = resolve(located, sents)
     pred = ours(rows, bg, before)
-    kept = [r for r, p in zip(rows, pred) if p == "same"]
-    right = sum(r["label"] == "same" for r in kept)
-    dropped = [r for r, p in zip(rows, pred) if p != "same"]
-    print(f"joins over the whole corpus ({path.name}: {len(rows)} labelled of a random draw"
-          f"{f', {len(missing)} no longer resolve' if missing else ''}): still joined {len(kept)},"
-          f" precision {right / len(kept) if kept else 0:.3f} ({right} labelled same);"
-          f" no longer joined {len(dropped)} ({sum(r['label'] == 'different' for r in dropped)} labelled different)")
+    for split in ("dev", "test", "all"):
+        part = [(r, p) for r, p in zip(rows, pred) if split == "all" or r["split"] == split]
+        kept = [r for r, p in part if p == "same"]
+        right = sum(r["label"] == "same" for r in kept)
+        dropped = [r for r, p in part if p != "same"]
+        print(f"joins over the whole corpus, {split} ({path.name}: {len(part)} labelled of a random draw"
+              f"{f', {len(missing)} no longer resolve' if missing else ''}): still joined {len(kept)},"
+              f" precision {right / len(kept) if kept else 0:.3f} ({right} labelled same);"
+              f" no longer joined {len(dropped)} ({sum(r['label'] == 'different' for r in dropped)} labelled different)")
 
 
 def seed_targets(seeds: Path) -> None:

@@ -56,7 +56,7 @@ class Settings:
     claim_max_days: int = _s(7, "Statements of articles published more than this many days apart are not one claim.")
     claim_max_df: int = _s(50, "A word, name or number in more statements than this is not used to find claim candidates.")
     claim_min_shared: int = _s(2, "Index keys (words, names, numbers) two statements must share to be compared as claims.")
-    claim_min_shared_stems: int = _s(2, "Content words two statements must share to state the same claim.")
+    claim_min_shared_stems: int = _s(3, "Content words two statements must share to state the same claim.")
     claim_containment: float = _s(0.5, "IDF-weighted share of the lighter statement's content words found in the "
                                         "other, at which two statements can be the same claim...")
     claim_clause_containment: float = _s(0.6, "...and the share when either side is one clause of a contrast (\"X, but Y\"), shorter than a sentence.")
