@@ -152,12 +152,7 @@ def main(argv=None) -> None:
 
 def joins(corpus: Path, sents: dict[str, list[str]], labels: dict, n: int, seed: int) -> list[dict]:
     """`n` of the claim matcher's joins over every sentence of the corpus, drawn uniformly at random."""
-    from generator import claims_match as cm
-
-    before = sentences_before(corpus)
-    base = [(f, s) for f in sorted(sents) for s in sents[f]]
-    sts = [cm.Statement(str(k), f, f, s, before.get((f, s), "")) for k, (f, s) in enumerate(base)]
-    pairs = [(i, j) for i, j, kind in cm.link(sts, DEFAULT) if kind == "same"]
+    base, pairs = _joined(corpus, sents)
     rows = []
     for i, j in sorted(random.Random(seed).sample(pairs, min(n, len(pairs)))):
         (fa, a), (fb, b) = base[i], base[j]
@@ -165,6 +160,24 @@ def joins(corpus: Path, sents: dict[str, list[str]], labels: dict, n: int, seed:
         rows.append({"event": event, "a_file": fa, "a_sha1": locator(a), "b_file": fb, "b_sha1": locator(b),
                      "label": "", "split": split_of(event)})
     return rows
+
+
+def all_joins(corpus: Path, sents: dict[str, list[str]]) -> set[tuple[tuple[str, str], tuple[str, str]]]:
+    """The pairs the claim matcher joins over every sentence of the corpus' originals, as pairs of
+    (file name, locator)."""
+    base, pairs = _joined(corpus, sents)
+    return {((base[i][0], locator(base[i][1])), (base[j][0], locator(base[j][1]))) for i, j in pairs}
+
+
+def _joined(corpus: Path, sents: dict[str, list[str]]) -> tuple[list[tuple[str, str]], list[tuple[int, int]]]:
+    """Every sentence of the originals as (file name, sentence), and the pairs of them the claim matcher joins
+    (each article its own family, each sentence with the one before it), in the matcher's order."""
+    from generator import claims_match as cm
+
+    before = sentences_before(corpus)
+    base = [(f, s) for f in sorted(sents) for s in sents[f]]
+    sts = [cm.Statement(str(k), f, f, s, before.get((f, s), "")) for k, (f, s) in enumerate(base)]
+    return base, [(i, j) for i, j, kind in cm.link(sts, DEFAULT) if kind == "same"]
 
 
 def _write(out: Path, rows: list[dict], sents: dict[str, list[str]] | None) -> None:
