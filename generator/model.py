@@ -8,6 +8,14 @@ from dataclasses import dataclass
 USED, DUPLICATE, REJECTED = "used", "duplicate", "rejected"
 
 
+def field_values(cls: type):
+    """A function giving a dataclass object's field values, in order, as a tuple (fields named once, not
+    looked up per object)."""
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    get = operator.attrgetter(*names)
+    return get if len(names) > 1 else (lambda obj: (get(obj),))
+
+
 def quick_pickle(cls: type) -> type:
     """A frozen slots dataclass whose pickle state is got and set by its slots, named once.
 
@@ -15,12 +23,11 @@ def quick_pickle(cls: type) -> type:
     every object; a cached rebuild unpickles some twenty records per article of its files, and the
     look-ups were a third of reading the whole cache. The state is the same: the fields' values in order.
     """
-    names = tuple(f.name for f in dataclasses.fields(cls))
-    slots = tuple(cls.__dict__[name] for name in names)
-    get = operator.attrgetter(*names)
+    slots = tuple(cls.__dict__[f.name] for f in dataclasses.fields(cls))
+    values = field_values(cls)
 
     def getstate(self) -> list:
-        return list(get(self)) if len(names) > 1 else [get(self)]
+        return list(values(self))
 
     def setstate(self, state) -> None:
         for slot, value in zip(slots, state):

@@ -4,7 +4,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
-import operator
 import pickle
 import sys
 from collections.abc import Mapping, Sequence
@@ -18,6 +17,7 @@ from .context import PAGES, Source
 from .errors import GeneratorError, Problem
 from .escape import Markdown, html_text, md_text
 from .memo import Cache, files_digest
+from .model import field_values
 
 
 def _finalize(value):
@@ -141,11 +141,8 @@ def _names(env: jinja2.Environment, name: str, seen: set[str]) -> set[str] | Non
 def _by_fields(cls: type):
     """A pickle reducer of a context class: the class called with its fields' values, as a tuple (what
     pickle would otherwise find through `__reduce_ex__` and dataclasses' `__getstate__`, in Python, per object)."""
-    names = tuple(f.name for f in dataclasses.fields(cls))
-    get = operator.attrgetter(*names)
-    if len(names) == 1:
-        return lambda obj: (cls, (get(obj),))
-    return lambda obj: (cls, get(obj))
+    values = field_values(cls)
+    return lambda obj: (cls, values(obj))
 
 
 _FAST = {cls: _by_fields(cls) for cls in vars(context).values()
