@@ -503,7 +503,8 @@ def score(fa: Features, fb: Features, bg: Background, settings: Settings) -> Sco
     named = {canon(n) for n in fa.names | fb.names}
     pa, pb = fa.stems - named, fb.stems - named
     wpa, wpb = sum(_idf(bg, s) for s in pa), sum(_idf(bg, s) for s in pb)
-    wps = sum(_idf(bg, s) for s in (pa & pb) - ATTRIBUTION)
+    shared_predicate = shared - named  # the shared words that are not names
+    wps = sum(_idf(bg, s) for s in shared_predicate)
     predicate = wps / min(wpa, wpb) if min(wpa, wpb) > 0 else 0.0
     if not fa.names or not fb.names:
         name_state = "none"
@@ -514,7 +515,7 @@ def score(fa: Features, fb: Features, bg: Background, settings: Settings) -> Sco
     negation = "agree" if neg_a == neg_b else "denied" if _denied(fa, fb) or _denied(fb, fa) else "disagree"
     number_state = _numbers_agree(fa.numbers, fb.numbers, settings)
     return Score(len(shared), containment, predicate, name_state, number_state,
-                 negation, len((pa & pb) - ATTRIBUTION),
+                 negation, len(shared_predicate),
                  fuzz.token_set_ratio(fa.norm, fb.norm), _slot(fa, fb, number_state, settings),
                  frames_agree(fa.frames, fb.frames, settings))
 
