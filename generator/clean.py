@@ -37,11 +37,13 @@ def clean_article(article: Article, settings: Settings) -> CleanArticle:
     kept: list[Paragraph] = []
     removed: list[Removed] = []
     in_filler: str | None = None
+    after_filler_heading = False  # the paragraph before was a filler section's heading
     title = normalise(article.title or "")
     for p in article.paragraphs:
         p = _unstamped(p, removed, settings)
-        if p.heading:
+        if p.heading and not after_filler_heading:  # a heading right under it is its table's header row
             in_filler = p.text if FILLER_SECTIONS.match(p.text) else None
+        after_filler_heading = p.heading and in_filler == p.text
         reason = chrome_reason(p.text)
         if reason is None and in_filler is not None:
             reason = f"SEO filler section '{in_filler}'"

@@ -179,3 +179,17 @@ def test_a_repeated_line_is_boilerplate_up_to_boilerplate_max_words_words_and_no
                                         at_most, longer), DEFAULT) for i in range(3)]
     out = clean.remove_repeated_lines(arts, {a.id: a.id for a in arts}, DEFAULT)
     assert all([p.text for p in ca.paragraphs][1:] == [longer] for ca in out)
+
+
+def test_a_filler_sections_table_is_removed_with_its_header_row():
+    """A "Key Takeaways" table flattened to text: its header row reads as a heading, but it is the table's,
+    so the rows under it (label and text run together) stay in the filler section; the next heading ends it."""
+    rows = ["French Advocacy for NATO Strong push for a broader NATO-style security framework, despite US reservations.",
+            "Ukrainian Concerns Desire for strong, legally binding security guarantees to deter future aggression."]
+    ca = clean.clean_article(article("a", NEWS, "Key Takeaways", "Point Description", *rows,
+                                     "Macron's Proposed Framework", "Engineers will inspect the three old dams "
+                                     "on the river every spring."), DEFAULT)
+    assert [p.text for p in ca.paragraphs] == [NEWS, "Engineers will inspect the three old dams on the river every spring."]
+    reasons = {r.line: r.reason for r in ca.removed}
+    assert [reasons[line] for line in (3, 5, 7, 9)] == ["SEO filler section 'Key Takeaways'"] * 4
+    assert reasons[11] == "heading"
