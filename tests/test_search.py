@@ -52,3 +52,24 @@ def test_a_folder_without_pages_is_an_error_naming_it(tmp_path):
     with pytest.raises(GeneratorError) as err:
         search.index_site(tmp_path)
     assert str(tmp_path) in str(err.value) and "search index failed" in str(err.value)
+
+
+def _fragments(site: Path) -> dict[str, str]:
+    """Each indexed page's text as Pagefind stores it (url -> content): what a result's excerpt is cut from."""
+    import gzip
+    pages = {}
+    for f in (site / search.BUNDLE / "fragment").glob("*.pf_fragment"):
+        data = json.loads(gzip.decompress(f.read_bytes()).removeprefix(b"pagefind_dcd"))
+        pages[data["url"]] = data["content"]
+    return pages
+
+
+def test_search_excerpts_keep_table_cells_apart(built):
+    """The home page's coverage table is indexed cell by cell: an excerpt reads "Outlet Security guarantees
+    for Ukraine A European ...", not "OutletSecurity guarantees for UkraineA European ..."."""
+    _, site, ledger = built
+    home = next(text for url, text in _fragments(site).items() if url.rstrip("/").endswith(("", "index.html"))
+                and "Passages per topic and outlet" in text)
+    titles = [t["title"] for t in ledger["topics"]]
+    assert "Outlet " + " ".join(titles) in home
+    assert not any(a + b[:1] in home for a, b in zip(titles, titles[1:]))
