@@ -88,7 +88,7 @@ def report(name: str, rows: list[dict], pred: list[str]) -> None:
           f" {cf_same} labelled same)")
 
 
-def joins_report(path: Path, corpus: Path, sents: dict[str, list[str]]) -> None:
+def joins_report(path: Path, corpus: Path, sents: dict[str, list[str]], show_errors: bool = False) -> None:
     """Precision of the joins as readers get them: a random sample of the pairs the matcher joined over every
     sentence of the corpus (drawn once, then labelled by hand), of which those it still joins over every
     sentence are scored."""
@@ -106,6 +106,10 @@ def joins_report(path: Path, corpus: Path, sents: dict[str, list[str]]) -> None:
               f"{f', {len(missing)} no longer resolve' if missing else ''}): still joined {len(kept)},"
               f" precision {right / len(kept) if kept else 0:.3f} ({right} labelled same);"
               f" no longer joined {len(dropped)} ({sum(r['label'] == 'different' for r in dropped)} labelled different)")
+        if show_errors and split != "all":
+            for r in kept:
+                if r["label"] != "same":
+                    print(f"    joined, labelled {r['label']} ({r['event'][:8]}):\n      A: {r['a']}\n      B: {r['b']}")
 
 
 def seed_targets(seeds: Path) -> None:
@@ -182,7 +186,7 @@ def main(argv=None) -> None:
                     sc = cm.score(cm.features(rows[i]["a"]), cm.features(rows[i]["b"]), bg, DEFAULT)
                     print(f"    #{i} gold {rows[i]['label']} ours {pred_all[i]} {sc}\n      A: {rows[i]['a'][:200]}\n      B: {rows[i]['b'][:200]}")
     if args.joins.is_file():
-        joins_report(args.joins, args.corpus, sents)
+        joins_report(args.joins, args.corpus, sents, args.show_errors)
     if args.seeds.is_dir():
         print("seed targets:")
         seed_targets(args.seeds)
