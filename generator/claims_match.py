@@ -25,7 +25,9 @@ Method, near-linear in the number of statements:
    person on one object (`frames`: "Macron's suggestion that European peacekeepers ..." / "Macron
    indicated a willingness to send European peacekeepers ...", sentences that share few words; the
    index keeps each statement's frame keys, which let such a pair past the bound on containment); a
-   negation applying to shared words on one side only rules the pair out. A figure of one kind that differs beside the same word ("killed 17 /
+   negation applying to shared words on one side only rules the pair out, and so does one side being
+   about a person and the other about their office, spokesman, lawyer or spouse (`agent`: "Weiner told
+   Fox News" / "Weiner's office said"). A figure of one kind that differs beside the same word ("killed 17 /
    21 soldiers"), or a name found nowhere in the other sentence standing between the same words where
    the other has another ("met Macron in / met Starmer in"), makes a close pair a "conflict", never
    "same"; figures that differ elsewhere rule the pair out. Figures agree within rounding of the less
@@ -185,6 +187,7 @@ class Features:
     number_slots: tuple[FigureSlot, ...] = ()  # each figure with the stems before and after it, nearest first
     name_slots: tuple[tuple[frozenset[str], str, str], ...] = ()  # (name words, stem before, stem after)
     frames: tuple[Frame, ...] = ()    # who offers what (see `frames`)
+    agent: tuple[str, str] | None = None  # who the sentence is about, and in what role (see `agent`)
 
 
 @dataclass(frozen=True)
@@ -202,6 +205,8 @@ class Score:
     fuzzy: float = 0.0     # rapidfuzz token_set_ratio of the normalised texts (0-100)
     slot: str = ""         # what differs in one slot of the sentence: "number", "name" or ""
     frame: bool = False    # both state one act of one person on one object (see `frames_agree`)
+    agents: str = ""       # "differ" when one is about a person and the other about their office, spouse or
+                           # lawyer ("Weiner said" / "Weiner's office said"; see `agent`), else ""
 
 
 def _equivalents() -> dict[str, str]:
@@ -420,7 +425,8 @@ def features(text: str) -> Features:
     negated = tuple(frozenset(content[k:k + NEGATION_SCOPE]) for k in negations)
     quoted = _quoted_share(text)
     return Features(norm, tuple(content), frozenset(content), numbers(text), names(text), quoted,
-                    tuple(x for x in negated if x), number_slots(text), name_slots(text), frames(text))
+                    tuple(x for x in negated if x), number_slots(text), name_slots(text), frames(text),
+                    agent(text))
 
 
 def _quoted_share(text: str) -> float:
@@ -517,7 +523,7 @@ def score(fa: Features, fb: Features, bg: Background, settings: Settings) -> Sco
     return Score(len(shared), containment, predicate, name_state, number_state,
                  negation, len(shared_predicate),
                  fuzz.token_set_ratio(fa.norm, fb.norm), _slot(fa, fb, number_state, settings),
-                 frames_agree(fa.frames, fb.frames, settings))
+                 frames_agree(fa.frames, fb.frames, settings), _agents(fa.agent, fb.agent))
 
 
 def _slot(fa: Features, fb: Features, number_state: str, settings: Settings) -> str:
@@ -573,6 +579,8 @@ def verdict(fa: Features, fb: Features, sc: Score, settings: Settings) -> str | 
         return None
     if sc.negation == "denied":  # one says the words of the other did not happen: a conflict, in one sentence
         return "conflict" if close and fuzz.ratio(fa.norm, fb.norm) >= settings.claim_fuzzy else None
+    if sc.agents and not sc.frame:
+        return None  # one says what a person did or said, the other what their office, spouse or lawyer did
     if sc.negation == "disagree":
         return None  # a negation over some shared words on one side only: not one claim
     if sc.slot:
@@ -684,6 +692,40 @@ def subject(sentence: str) -> str | None:
                 break
             run = []
     return next((w for w in reversed(run) if w), None)
+
+
+# People who speak or act for a person, or beside them: "Weiner's office said ..." is not "Weiner said ...",
+# and "Mr. Jackson's wife pleaded guilty" is not "Jackson pleaded guilty".
+ROLES = frozenset("""
+office spokesman spokeswoman spokesperson aide aides staff lawyer lawyers attorney attorneys wife husband son
+daughter father mother brother sister
+""".split())
+
+
+_ROLE_FOR = re.compile(r"(?:an?|the)\s+([a-z]+)\s+(?:for|to)\s+", re.IGNORECASE)
+
+
+def agent(sentence: str) -> tuple[str, str] | None:
+    """The name a sentence is about (`subject`) and, when it is about someone of theirs, that role:
+    "Weiner's office said ..." -> ("weiner", "office"); "Weiner told ..." and "Jackson's guilty plea ..."
+    -> (name, ""); None without a name. A sentence that opens with a quotation is about its speaker, named
+    after it ('"... against Congressman Grimm," Mr. McGinley said.' -> ("mcginley", "")), if any."""
+    text = fold(sentence)
+    if text[:1] == '"':
+        end = text.rfind('"')
+        text = text[end + 1:].strip(" ,.;:") if end > 0 else ""
+    name = subject(text) if text else None
+    if name is None:
+        return None
+    m = re.search(rf"\b{re.escape(name)}'s\s+([a-z]+)", text) if "'s" in text else None
+    if m is None:  # "A spokesman for Weiner said ...": Weiner's spokesman
+        m = _ROLE_FOR.match(text)
+    return normalise(name), m.group(1) if m and m.group(1) in ROLES else ""
+
+
+def _agents(a: tuple[str, str] | None, b: tuple[str, str] | None) -> str:
+    """"differ" when two statements are about one name in different roles (see `agent`), else ""."""
+    return "differ" if a and b and a[0] == b[0] and a[1] != b[1] else ""
 
 
 # A frame is who does what to what: a name, an act and its theme. One act for now, as a small lexicon any

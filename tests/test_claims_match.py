@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from generator import claims_match as cm
 from generator.settings import DEFAULT
 
@@ -294,3 +296,30 @@ def test_words_of_attribution_are_no_evidence_of_the_same_fact():
     sts = [cm.Statement("a", "fa", "fa", quote), cm.Statement("b", "fb", "fb", promise),
            cm.Statement("c", "fc", "fc", reworded)] + [cm.Statement(f"o{k}", f"o{k}", f"o{k}", t) for k, t in enumerate(others)]
     assert cm.link(sts, DEFAULT) == [(1, 2, "same")]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Weiner's office initially said the congressman's account was \"obviously hacked.\"", ("weiner", "office")),
+    ("A spokesman for Weiner said the account had been hacked.", ("weiner", "spokesman")),
+    ("Mr. Jackson’s wife, Sandi, pleaded guilty to a charge that she filed false tax statements.", ("jackson", "wife")),
+    ("\"I know for a fact that my account was hacked,\" Weiner told Fox News.", ("weiner", "")),
+    ("Jackson's guilty plea was to a conspiracy charge.", ("jackson", "")),  # his plea: about him
+    ("\"The office has disclosed its intent to file charges against Congressman Grimm,\" Mr. McGinley said.",
+     ("mcginley", "")),  # a quotation is about its speaker
+    ("\"Freedom means freedom for everyone,\" she continued.", None),
+])
+def test_agent_is_the_person_a_sentence_is_about_and_their_role(sentence, expected):
+    assert cm.agent(sentence) == expected
+
+
+def test_a_persons_office_or_spouse_is_not_the_person():
+    # basil-dev: Weiner's own words and his office's, Jackson's plea and his wife's, were joined as one claim
+    weiner = "\"I know for a fact that my account was hacked,\" Weiner told Fox News."
+    assert _pair(weiner, "Weiner's spokesman said that the congressman's Twitter account had been hacked and "
+                         "dismissed the episode as a prank.") == "different"
+    assert _pair(weiner, "Rep. Anthony Weiner told Fox News that he knew for a fact that his account was hacked.") == "same"
+    assert _pair("Weiner's spokesman said the congressman's Twitter account had been hacked by a prankster.",
+                 "A spokesman for Weiner said his Twitter account had been hacked by a prankster.") == "same"
+    plea = "Jackson pleaded guilty on Wednesday to a charge of conspiracy to defraud his campaign."
+    assert _pair(plea, "Jackson's wife pleaded guilty on Wednesday to a charge of filing false tax returns for "
+                       "his campaign.") == "different"
