@@ -64,6 +64,11 @@ class Settings:
     claim_min_shared_predicate: int = _s(2, "Content words that are not names two statements must share to state the same claim.")
     claim_fuzzy: float = _s(80.0, "rapidfuzz token_set_ratio (0-100) of the normalised statements at which they are the same "
                                   "claim even below the non-name share above (one quotation, reworded around it).")
+    claim_part_share: float = _s(0.3, "IDF-weighted share of the heavier statement's content words that the two share, below "
+                                      "which the words they share are a small part of it...")
+    claim_part_containment: float = _s(0.8, "...and the lighter must be this much inside it (or the same quotation, "
+                                            "claim_fuzzy) to be the same claim: a generic phrase (\"a path to legal "
+                                            "status\") shared by different claims is not one.")
     claim_frame_shared: int = _s(3, "...or, below those shares, the content words two statements' themes of one act of one person "
                                     "on one object must share (\"Macron's suggestion that European peacekeepers could keep "
                                     "Ukraine stable\" / \"Macron offered European peacekeepers for Ukraine\": 3; see claims_match.frames).")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from dataclasses import replace
 
 from generator import claims_match as cm
 from generator.settings import DEFAULT
@@ -323,3 +324,26 @@ def test_a_persons_office_or_spouse_is_not_the_person():
     plea = "Jackson pleaded guilty on Wednesday to a charge of conspiracy to defraud his campaign."
     assert _pair(plea, "Jackson's wife pleaded guilty on Wednesday to a charge of filing false tax returns for "
                        "his campaign.") == "different"
+
+
+def test_a_phrase_that_is_a_small_part_of_a_long_sentence_is_not_its_claim():
+    # basil-dev: "a path to legal status" joined Labrador's view to the House principles and the Senate bill
+    principles = ("The document is expected to call for border security and enforcement measures, as well as providing "
+                  "a path to legal status — but not citizenship — for many of the 11 million undocumented immigrants in "
+                  "the country, the aides said.")
+    labrador = "Labrador supports a path to legal status"  # the first clause of "..., but only after ..."
+    inside = "The principles offer a path to legal status, but not citizenship, to many undocumented immigrants."
+    others = ["The governor spoke in Iowa on Monday about taxes and jobs.", "Senators debated the farm bill for a third day.",
+              "The president said the economy was growing again.", "Voters in New Hampshire head to the polls next week.",
+              "The mayor opened a new school in the city on Friday.", "Rain closed the airport for most of the day.",
+              "Labrador, a Republican of Idaho, has served two terms.", "Labrador said he would run for majority leader.",
+              "Labrador met reporters on Friday in his office in the Capitol."]  # Labrador: the event's name, common
+    bg = cm.background(cm.features(t) for t in [principles, labrador, inside] + others)
+
+    def verdict(a, b, settings=DEFAULT):
+        fa, fb = cm.features(a), cm.features(b)
+        return cm.verdict(fa, fb, cm.score(fa, fb, bg, settings), settings)
+
+    assert verdict(principles, labrador) is None
+    assert verdict(principles, labrador, replace(DEFAULT, claim_part_share=0.0)) == "same"  # what the rule rules out
+    assert verdict(principles, inside) == "same"  # a shorter sentence wholly inside the long one states its claim
