@@ -10,7 +10,7 @@ import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from . import claims, claims_match, context as cx, topics
@@ -22,7 +22,7 @@ from .model import DUPLICATE, REJECTED, USED, Article, CleanArticle, Passage, Re
 from .passages import Passages
 from .reader import article_id
 from .settings import Settings
-from .textnorm import sentences
+from .textnorm import normalise, sentences
 from .topics import TopicMatch, TopicsFile
 
 # A sentence opening with a pronoun or link word reads wrongly out of its paragraph: not a key point.
@@ -31,6 +31,12 @@ _DANGLING = re.compile(r"^[\"'“‘]?(he|she|they|it|this|that|these|those|his|
                        r"likewise|similarly|nevertheless|nonetheless|otherwise|thus|therefore|hence|such|"
                        r"in addition|as a result|by contrast|in turn|for example|for instance|even so)\b",
                        re.IGNORECASE)
+# What opens a sentence before its subject: a dateline ("WASHINGTON —"), a label ("Editor's Note:"), an
+# opening phrase ending in a comma ("On Monday,", "At the United Nations,"), an article.
+_BEFORE_SUBJECT = re.compile(
+    r"(?:[A-Z][A-Z.'’ -]+(?:, [^,—–]{1,30})?\s+[—–-]{1,2}\s+)?(?:[A-Z][\w'’]*(?: [A-Z][\w'’]*){0,2}:\s+)?"
+    r"(?i:(?:on|at|in|for|after|before|during|despite|amid|following|since|with|earlier|later|last|yesterday|today)"
+    r"\b[^,]{0,80},\s+)?(?i:the\s+|a\s+|an\s+)?")
 UNDATED = "9999-99-99"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -225,7 +231,8 @@ def _topic_page(story, summary, summaries, topic, mine: list[Passage], matches, 
 
 def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: Claims,
                 sources: Mapping[str, cx.Source], family_of: Mapping[str, str], settings: Settings) -> list[cx.Claim]:
-    """The topic's main facts: claims ranked by independent outlets, centrality to the topic, then recency.
+    """The topic's main facts: claims ranked by independent outlets, then reports of who did or said what
+    before comment (`_reports`), then centrality to the topic, then recency.
 
     Centrality is the sentence's topic-term score plus how many of the topic's most named people,
     places and organisations it names. Only sentences that read on their own are candidates.
@@ -249,29 +256,45 @@ def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: C
                           + len(central & claims_match.names(lead.text)))
             wordings = claim.wordings if claim else (lead,)
             newest = max((claims.day_number(sources[a].published) for w in wordings for a in w.sources), default=0)
-            found[key] = ((-outlets, -centrality, -newest, rank, n), lead, claim)
+            found[key] = ((-outlets, -_reports(lead.text, named), -centrality, -newest, rank, n), lead, claim)
     limit = min(settings.lead_points, max(1, math.ceil(settings.lead_share * total)))
     picked = _pick(sorted(found.values(), key=lambda f: f[0]), limit, joined, settings)
     return [_claim_view(lead, claim, joined, sources, family_of) for _, lead, claim in sorted(picked, key=lambda f: f[0])]
 
 
 def _pick(ranked: list[tuple], limit: int, joined: Claims, settings: Settings) -> list[tuple]:
-    """The first `limit` of the ranked (key, lead, claim) candidates, at most `lead_per_article` from one
-    article while others remain, leaving out a claim that disputes one picked (it is shown beside it)."""
+    """The first `limit` of the ranked (key, lead, claim) candidates: facts first (claims of several outlets,
+    and reports of who did or said what), at most `lead_per_article` from one article while others remain,
+    then the rest; leaving out a claim that disputes one picked (it is shown beside it)."""
     picked: list[tuple] = []
     per_article: dict[str, int] = defaultdict(int)
 
     def fits(f: tuple) -> bool:
         return f not in picked and not (f[2] and any(joined.claims[k] is g[2] for g in picked for k in f[2].conflicts))
 
-    for f in ranked:
-        if len(picked) < limit and per_article[f[1].sources[0]] < settings.lead_per_article and fits(f):
-            picked.append(f)
-            per_article[f[1].sources[0]] += 1
-    for f in ranked:  # then the best of the rest, from any article
-        if len(picked) < limit and fits(f):
-            picked.append(f)
+    for facts, capped in ((True, True), (True, False), (False, True), (False, False)):
+        for f in ranked:
+            fact = f[0][0] <= -2 or f[0][1] < 0  # several outlets, or `_reports`
+            if (len(picked) < limit and (fact or not facts) and fits(f)
+                    and not (capped and per_article[f[1].sources[0]] >= settings.lead_per_article)):
+                picked.append(f)
+                per_article[f[1].sources[0]] += 1
     return picked
+
+
+def _reports(text: str, named: Container[str]) -> bool:
+    """Whether a sentence reports who did or said what, or a figure, rather than comment on it: its subject
+    is a name, one of `named` (the words the topic's passages capitalise inside a sentence: "The Kremlin has
+    consistently stated ...", "On Monday, President Macron indicated ..."), or it states a figure ("a
+    European force of fewer than 30,000 soldiers"); "The willingness to involve European nations ... marks
+    a shift" and "Farmers in the delta say ..." do neither."""
+    for word in text[_BEFORE_SUBJECT.match(text).end():].split()[:4]:  # the subject's capitalised words
+        norm = normalise(word).split()
+        if not (norm and word[:1].isupper()):
+            break
+        if norm[0] in named:  # after a title, if any ("President Macron's", "Mayor Anna Berg")
+            return True
+    return bool(claims_match.numbers(text))
 
 
 def _standalone(text: str, settings: Settings) -> bool:

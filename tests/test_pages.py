@@ -183,3 +183,28 @@ def test_a_file_added_to_the_sources_list_changes_the_part_that_lists_it_only():
         after = [tuple(longer[p]) for p in source_parts(longer, 2000)]
         changed = set(after) - set(before)
         assert len(changed) == 1 and added in changed.pop() and len(set(before) - set(after)) == 1
+
+
+def test_key_points_report_who_did_what_before_comment(tmp_path):
+    """At equal corroboration, a sentence whose subject is a name (or that states a figure) is a key point
+    before commentary, even from an article that already gave key points (the seeds' peacekeeping page
+    showed "The diplomatic efforts of Trump and Macron signal a potential turning point" over facts)."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    comment = ["The willingness of the council to close the bridge marks a shift in how the city treats its old bridges.",
+               "The closure of the bridge signals a potential turning point for the river towns and their lorries."]
+    facts = ["Mayor Anna Berg said the council would close the old river bridge to heavy lorries from March.",
+             "Halden engineers found cracks in two girders of the bridge during an inspection last autumn.",
+             "The Halden engineers said the bridge was safe for cars, bicycles and the town's buses for now."]
+    (seeds / "gazette.md").write_text('---\ntitle: "Bridge"\noutlet: "Gazette"\npublished: 2025-03-03\n---\n'
+                                      + "\n\n".join(comment) + "\n", encoding="utf-8")
+    (seeds / "herald.md").write_text('---\ntitle: "Bridge"\noutlet: "Herald"\npublished: 2025-03-03\n---\n'
+                                     + "\n\n".join(facts) + "\n", encoding="utf-8")
+    topics = tmp_path / "topics.yml"
+    topics.write_text("story: {title: Bridge, description: A bridge.}\ntopics:\n  - slug: bridge\n    title: The bridge\n"
+                      "    description: The old river bridge.\n    terms: [bridge*]\n", encoding="utf-8")
+    settings = replace(DEFAULT, lead_points=3, lead_share=1.0)
+    page = pipeline.generate(pipeline.Inputs(seeds, topics, ROOT / "templates"), settings).files["bridge.md"]
+    points = page.split("## Key points", 1)[1].split("## In detail", 1)[0]
+    assert all(s in points for s in facts), points
+    assert not any(s in points for s in comment)
