@@ -240,7 +240,7 @@ def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: C
     pattern = topics.matcher(topic)
     named = Counter(n for p in shown for n in claims_match.names(p.text))
     central = set(sorted(named, key=lambda n: (-named[n], n))[:settings.lead_central_names])
-    found: dict[object, tuple[tuple, Wording, Claim | None]] = {}
+    found: dict[object, tuple[tuple, Wording, Claim | None, bool]] = {}  # rank, lead, claim, is a fact
     for rank, p in enumerate(shown):
         for n, text in enumerate(sentences(p.text)):
             cid = joined.of_sentence.get((p.order, n))
@@ -256,15 +256,16 @@ def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: C
                           + len(central & claims_match.names(lead.text)))
             wordings = claim.wordings if claim else (lead,)
             newest = max((claims.day_number(sources[a].published) for w in wordings for a in w.sources), default=0)
-            found[key] = ((-outlets, -_reports(lead.text, named), -centrality, -newest, rank, n), lead, claim)
+            reports = _reports(lead.text, named)
+            found[key] = ((-outlets, -reports, -centrality, -newest, rank, n), lead, claim, outlets > 1 or reports)
     limit = min(settings.lead_points, max(1, math.ceil(settings.lead_share * total)))
     picked = _pick(sorted(found.values(), key=lambda f: f[0]), limit, joined, settings)
-    return [_claim_view(lead, claim, joined, sources, family_of) for _, lead, claim in sorted(picked, key=lambda f: f[0])]
+    return [_claim_view(lead, claim, joined, sources, family_of) for _, lead, claim, _ in sorted(picked, key=lambda f: f[0])]
 
 
 def _pick(ranked: list[tuple], limit: int, joined: Claims, settings: Settings) -> list[tuple]:
-    """The first `limit` of the ranked (key, lead, claim) candidates: facts first (claims of several outlets,
-    and reports of who did or said what), at most `lead_per_article` from one article while others remain,
+    """The first `limit` of the ranked (key, lead, claim, fact) candidates: facts first (claims of several
+    outlets, and reports of who did or said what), at most `lead_per_article` from one article while others remain,
     then the rest; leaving out a claim that disputes one picked (it is shown beside it)."""
     picked: list[tuple] = []
     per_article: dict[str, int] = defaultdict(int)
@@ -274,8 +275,7 @@ def _pick(ranked: list[tuple], limit: int, joined: Claims, settings: Settings) -
 
     for facts, capped in ((True, True), (True, False), (False, True), (False, False)):
         for f in ranked:
-            fact = f[0][0] <= -2 or f[0][1] < 0  # several outlets, or `_reports`
-            if (len(picked) < limit and (fact or not facts) and fits(f)
+            if (len(picked) < limit and (f[3] or not facts) and fits(f)
                     and not (capped and per_article[f[1].sources[0]] >= settings.lead_per_article)):
                 picked.append(f)
                 per_article[f[1].sources[0]] += 1
