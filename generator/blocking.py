@@ -93,8 +93,13 @@ def _count(groups, n: int, min_shared: int, parts: int, part: int) -> tuple[np.n
                     shared.append(key_weight[mine])
     if not codes:
         return np.empty(0, dtype=np.int64), np.empty(0)
-    uniq, inverse, counts = np.unique(np.concatenate(codes), return_inverse=True, return_counts=True)
-    summed = np.bincount(inverse, weights=np.concatenate(shared), minlength=len(uniq)) if shared \
-        else np.zeros(len(uniq))
-    keep = counts >= min_shared
-    return uniq[keep], summed[keep]
+    # each code once, with how many groups hold it and (stable order: in the order given) its summed weights
+    codes = np.concatenate(codes)
+    order = np.argsort(codes, kind="stable") if shared else None
+    codes = codes[order] if shared else np.sort(codes)
+    first = np.r_[True, codes[1:] != codes[:-1]]
+    starts = np.flatnonzero(first)
+    keep = np.diff(np.r_[starts, len(codes)]) >= min_shared
+    summed = np.bincount(np.cumsum(first) - 1, weights=np.concatenate(shared)[order], minlength=len(starts)) \
+        if shared else np.zeros(len(starts))
+    return codes[starts][keep], summed[keep]

@@ -294,3 +294,17 @@ def test_words_of_attribution_are_no_evidence_of_the_same_fact():
     sts = [cm.Statement("a", "fa", "fa", quote), cm.Statement("b", "fb", "fb", promise),
            cm.Statement("c", "fc", "fc", reworded)] + [cm.Statement(f"o{k}", f"o{k}", f"o{k}", t) for k, t in enumerate(others)]
     assert cm.link(sts, DEFAULT) == [(1, 2, "same")]
+
+
+def test_indexing_statements_at_once_gives_the_columns_of_adding_them_one_by_one():
+    rows = CORPUS + [("f3", "a3", "The council said 14 of 14 girders, 3 and 3 again, were checked."),
+                     ("f1", "a1", "Macron offered European peacekeepers to Ukraine, the council said.")]
+    told = [(tuple(cm.parts(r) for r in cm.readings(text)), int(fam[1]), int(art[1])) for fam, art, text in rows]
+    one_by_one, at_once = cm.Index(), cm.Index()
+    for statement in told:
+        one_by_one.add_parts(*statement)
+    at_once.add_all(told[:3])
+    at_once.add_all(told[3:])
+    assert vars(at_once) == vars(one_by_one)
+    entries = list(zip(at_once.stem_owner, at_once.stems))
+    assert entries == sorted(set(entries))  # each reading's stem ids once, ascending
