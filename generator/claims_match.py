@@ -925,13 +925,15 @@ def _identical(index: Index, family: np.ndarray, article: np.ndarray, max_df: in
     """
     hashes = np.frombuffer(index.norm_hash, dtype=np.int64)
     order = np.argsort(hashes, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(hashes[order]) != 0]) if len(order) else order
+    sizes = np.diff(np.r_[starts, len(order)])
     out = []
 
     def may_pair(x: int, y: int) -> bool:
         return not (family[x] == family[y] and article[x] != article[y])
 
-    for run in np.split(order, np.flatnonzero(np.diff(hashes[order])) + 1) if len(order) else []:
-        ids = sorted(run.tolist())
+    for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist()):  # a text held once pairs nothing
+        ids = sorted(order[start:start + size].tolist())
         if len(ids) <= max_df:
             out += [(x, y, "same") for k, x in enumerate(ids) for y in ids[k + 1:] if may_pair(x, y)]
             continue
