@@ -43,7 +43,7 @@ from .memo import Cache, Memo
 from .model import CleanArticle, Duplicate
 from .settings import Settings
 
-_MIN_EXACT_WORDS = 3
+_MIN_EXACT_WORDS = feats.EXACT_MIN_WORDS
 # How two matched sentences s (of article a) and t (of article b) relate:
 SAME = 0         # one sentence, exactly or nearly
 PIECE_OF_T = 1   # s is a piece of a sentence, found word for word in b's text at t
@@ -233,7 +233,8 @@ def find_families(articles: Sequence[CleanArticle], settings: Settings,
     keys = [canonical_key(ca) for ca in articles]
     with (cache or Cache(None, settings)).memo("pairs") as memo:
         links, pieces, same = _align_pairs(articles, pairs, sents, settings, memo, content_keys or {})
-    same.extend(x for pair in _identical(sents.norm) for x in pair)
+    same.extend(x for pair in _identical(sents.norm, np.concatenate([f.text_hash for f in feature] or [[]]))
+                for x in pair)
     # 3. article families from the copy links
     duplicates, family_of, rank = _decide(articles, keys, links)
     joined = np.frombuffer(same, dtype=np.int64).reshape(-1, 2) if same else np.empty((0, 2), dtype=np.int64)
@@ -340,14 +341,14 @@ def _decide(articles: Sequence[CleanArticle], keys: list[tuple], links: list[tup
     return duplicates, family_of, tuple(rank[i] for i in range(len(articles)))
 
 
-def _identical(norm: list[str]) -> list[tuple[int, int]]:
+def _identical(norm: list[str], hashes: np.ndarray) -> list[tuple[int, int]]:
     """(first, other) sentence id pairs with the same text of at least three words, `first` the smallest.
 
-    Sorting 64-bit hashes with numpy keeps this to a few bytes a sentence; texts are compared to be sure.
+    `hashes` are the sentences' `features.text_hash`. Sorting them with numpy keeps this to a few bytes a
+    sentence; texts are compared to be sure.
     """
     n = len(norm)
-    hashes = np.fromiter((hash(t) if t.count(" ") >= _MIN_EXACT_WORDS - 1 else 0 for t in norm),
-                         dtype=np.int64, count=n)
+    hashes = hashes.astype(np.int64, copy=False)
     order = np.argsort(hashes, kind="stable")  # equal hashes: ascending sentence ids
     ordered = hashes[order]
     starts_run = np.r_[True, ordered[1:] != ordered[:-1]]
