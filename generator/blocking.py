@@ -84,13 +84,13 @@ def _count(groups, n: int, min_shared: int, parts: int, part: int) -> tuple[np.n
     """Pair codes (left * n + right) with their left item in this part, shared by >= min_shared groups."""
     codes, shared = [], []
     for members, key_weight in groups:
-        size = members.shape[1]
-        for a in range(size):
-            mine = members[:, a] % parts == part if parts > 1 else slice(None)
-            for b in range(a + 1, size):
-                codes.append(members[mine, a] * n + members[mine, b])
-                if key_weight is not None:
-                    shared.append(key_weight[mine])
+        # every two members (a < b) of each group at once, pair by pair (a, then b), each over the groups
+        a, b = np.triu_indices(members.shape[1], 1)
+        left, right = members[:, a].T, members[:, b].T
+        mine = left % parts == part if parts > 1 else np.ones(left.shape, dtype=bool)
+        codes.append(left[mine] * n + right[mine])
+        if key_weight is not None:
+            shared.append(np.broadcast_to(key_weight, left.shape)[mine])
     if not codes:
         return np.empty(0, dtype=np.int64), np.empty(0)
     # each code once, with how many groups hold it and (stable order: in the order given) its summed weights
