@@ -84,17 +84,22 @@ def _count(groups, n: int, min_shared: int, parts: int, part: int) -> tuple[np.n
     """Pair codes (left * n + right) with their left item in this part, shared by >= min_shared groups."""
     codes, shared = [], []
     for members, key_weight in groups:
-        size = members.shape[1]
-        for a in range(size):
-            mine = members[:, a] % parts == part if parts > 1 else slice(None)
-            for b in range(a + 1, size):
-                codes.append(members[mine, a] * n + members[mine, b])
-                if key_weight is not None:
-                    shared.append(key_weight[mine])
+        # every two members (a < b) of each group at once, pair by pair (a, then b), each over the groups
+        a, b = np.triu_indices(members.shape[1], 1)
+        left, right = members[:, a].T, members[:, b].T
+        mine = left % parts == part if parts > 1 else np.ones(left.shape, dtype=bool)
+        codes.append(left[mine] * n + right[mine])
+        if key_weight is not None:
+            shared.append(np.broadcast_to(key_weight, left.shape)[mine])
     if not codes:
         return np.empty(0, dtype=np.int64), np.empty(0)
-    uniq, inverse, counts = np.unique(np.concatenate(codes), return_inverse=True, return_counts=True)
-    summed = np.bincount(inverse, weights=np.concatenate(shared), minlength=len(uniq)) if shared \
-        else np.zeros(len(uniq))
-    keep = counts >= min_shared
-    return uniq[keep], summed[keep]
+    # each code once, with how many groups hold it and (stable order: in the order given) its summed weights
+    codes = np.concatenate(codes)
+    order = np.argsort(codes, kind="stable") if shared else None
+    codes = codes[order] if shared else np.sort(codes)
+    first = np.r_[True, codes[1:] != codes[:-1]]
+    starts = np.flatnonzero(first)
+    keep = np.diff(np.r_[starts, len(codes)]) >= min_shared
+    summed = np.bincount(np.cumsum(first) - 1, weights=np.concatenate(shared)[order], minlength=len(starts)) \
+        if shared else np.zeros(len(starts))
+    return codes[starts][keep], summed[keep]

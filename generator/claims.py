@@ -124,6 +124,7 @@ def _statements(passages: Sequence[Passage], family_of: Mapping[str, str], publi
     family_id: dict[str, int] = {}
     article_id: dict[str, int] = {}
     where, words, day = array("q"), array("i"), array("q")
+    told = []  # (parts of each reading, family, article) of each statement, indexed at once
     with (cache or Cache(None, settings)).memo("claims") as memo:
         for p in passages:
             if among is not None and not among[p.order]:
@@ -132,10 +133,11 @@ def _statements(passages: Sequence[Passage], family_of: Mapping[str, str], publi
             article = article_id.setdefault(p.article_id, len(article_id))
             date = day_number(published.get(p.article_id))
             for n, size, found in _passage_statements(p.text, settings, memo):
-                index.add_parts(found, family, article)
+                told.append((found, family, article))
                 where.extend((p.order, n))
                 words.append(size)
                 day.append(date)
+    index.add_all(told)
     return _Statements(index, where, words, day)
 
 

@@ -627,24 +627,43 @@ class Index:
 
     def add_parts(self, found: Sequence[Parts], family: int, article: int) -> None:
         """Index one statement from the `parts` of each of its readings (which a cache can keep)."""
-        for n, (stems, figures, key, frame) in enumerate(found):
-            i = len(self.family)
-            ids = sorted({self.vocab.setdefault(w, len(self.vocab)) for w in stems})
-            self.stems.extend(ids)
-            self.stem_owner.extend([i] * len(ids))
-            if figures:
-                fids = sorted({self._figure_ids.setdefault(t, len(self._figure_ids)) for t in figures})
-                self.figures.extend(fids)
-                self.figure_owner.extend([i] * len(fids))
-            for k in frame:
+        self.add_all([(found, family, article)])
+
+    def add_all(self, statements: Sequence[tuple[Sequence[Parts], int, int]]) -> None:
+        """`add_parts` of each (parts of its readings, family, article) in turn, with the same ids, in columns:
+        a build indexes some ten stems of each of tens of thousands of readings."""
+        entries = [(found[n], family, article, s, n) for s, (found, family, article) in
+                   enumerate(statements, self.statements) for n in range(len(found))]
+        first = len(self.family)
+        owners = range(first, first + len(entries))
+        _extend_sets(self.stems, self.stem_owner, self.vocab, [e[0][0] for e in entries], owners)
+        _extend_sets(self.figures, self.figure_owner, self._figure_ids, [e[0][1] for e in entries], owners)
+        for i, entry in zip(owners, entries):
+            for k in entry[0][3]:
                 self.frames.append(self._frame_ids.setdefault(k, len(self._frame_ids)))
                 self.frame_owner.append(i)
-            self.norm_hash.append(key)
-            self.family.append(family)
-            self.article.append(article)
-            self.statement.append(self.statements)
-            self.reading.append(n)
-        self.statements += 1
+        for column, values in ((self.norm_hash, [e[0][2] for e in entries]), (self.family, [e[1] for e in entries]),
+                               (self.article, [e[2] for e in entries]), (self.statement, [e[3] for e in entries]),
+                               (self.reading, [e[4] for e in entries])):
+            column.extend(values)
+        self.statements += len(statements)
+
+
+def _extend_sets(values: array, owner: array, ids: dict[str, int], items: Sequence[Sequence[str]],
+                 owners: Sequence[int]) -> None:
+    """Append each item's words as the set of their ids (new words numbered as first seen), ascending, with
+    its owner beside each id."""
+    flat = [w for words in items for w in words]
+    for w in dict.fromkeys(flat):
+        if w not in ids:
+            ids[w] = len(ids)
+    of = np.repeat(np.asarray(owners, dtype=np.int64), np.fromiter(map(len, items), dtype=np.int64, count=len(items)))
+    got = np.fromiter(map(ids.__getitem__, flat), dtype=np.int64, count=len(flat))
+    width = max(len(ids), 1)
+    pairs = np.sort(of * width + got)  # by owner, then id
+    pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if len(pairs) else pairs  # each once
+    values.frombytes((pairs % width).astype(np.intc).tobytes())
+    owner.frombytes((pairs // width).astype(np.intc).tobytes())
 
 
 Parts = tuple[tuple[str, ...], tuple[str, ...], int, tuple[str, ...]]
@@ -957,13 +976,15 @@ def _identical(index: Index, family: np.ndarray, article: np.ndarray, max_df: in
     """
     hashes = np.frombuffer(index.norm_hash, dtype=np.int64)
     order = np.argsort(hashes, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(hashes[order]) != 0]) if len(order) else order
+    sizes = np.diff(np.r_[starts, len(order)])
     out = []
 
     def may_pair(x: int, y: int) -> bool:
         return not (family[x] == family[y] and article[x] != article[y])
 
-    for run in np.split(order, np.flatnonzero(np.diff(hashes[order])) + 1) if len(order) else []:
-        ids = sorted(run.tolist())
+    for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist()):  # a text held once pairs nothing
+        ids = sorted(order[start:start + size].tolist())
         if len(ids) <= max_df:
             out += [(x, y, "same") for k, x in enumerate(ids) for y in ids[k + 1:] if may_pair(x, y)]
             continue

@@ -43,7 +43,7 @@ from .memo import Cache, Memo
 from .model import CleanArticle, Duplicate
 from .settings import Settings
 
-_MIN_EXACT_WORDS = 3
+_MIN_EXACT_WORDS = feats.EXACT_MIN_WORDS
 # How two matched sentences s (of article a) and t (of article b) relate:
 SAME = 0         # one sentence, exactly or nearly
 PIECE_OF_T = 1   # s is a piece of a sentence, found word for word in b's text at t
@@ -231,15 +231,34 @@ def find_families(articles: Sequence[CleanArticle], settings: Settings,
     pairs = candidate_pairs([f.sample for f in feature], settings)
     # 2. align sentences: candidate pairs, then identical sentences anywhere
     keys = [canonical_key(ca) for ca in articles]
-    sentence_uf = _UnionFind(len(sents.norm))
     with (cache or Cache(None, settings)).memo("pairs") as memo:
-        links, pieces = _align_pairs(articles, pairs, sents, sentence_uf, settings, memo, content_keys or {})
-    for a, b in _identical(sents.norm):
-        sentence_uf.union(a, b)
+        links, pieces, same = _align_pairs(articles, pairs, sents, settings, memo, content_keys or {})
+    same.extend(x for pair in _identical(sents.norm, np.concatenate([f.text_hash for f in feature] or [[]]))
+                for x in pair)
     # 3. article families from the copy links
     duplicates, family_of, rank = _decide(articles, keys, links)
-    root = array("q", map(sentence_uf.find, range(len(sents.norm))))
+    joined = np.frombuffer(same, dtype=np.int64).reshape(-1, 2) if same else np.empty((0, 2), dtype=np.int64)
+    root = array("q", _smallest_members(len(sents.norm), joined[:, 0], joined[:, 1]).tobytes())
     return Families(duplicates, family_of, articles, rank), Alignment(sents, root, pieces)
+
+
+def _smallest_members(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Per item of 0..n-1, the smallest item linked to it by a chain of links (left[k], right[k]): the root a
+    union-find whose roots are their sets' smallest members gives, found in numpy (a corpus has millions
+    of linked sentences)."""
+    label = np.arange(n, dtype=np.int64)  # always an item of the same set, never above the item
+    while len(left):
+        low = np.minimum(label[left], label[right])
+        np.minimum.at(label, label[left], low)  # each side's label takes the smaller label of the link
+        np.minimum.at(label, label[right], low)
+        while True:  # then every item the label of its label, until each label is its own
+            up = label[label]
+            if np.array_equal(up, label):
+                break
+            label = up
+        if np.array_equal(label[left], label[right]):
+            break
+    return label
 
 
 def _sentences(feature: Sequence[ArticleFeatures]) -> Sentences:
@@ -257,14 +276,14 @@ def _sentences(feature: Sequence[ArticleFeatures]) -> Sentences:
     return Sentences(norm, chars, quoted, para_start, article_para)
 
 
-def _align_pairs(articles, pairs, sents: Sentences, sentence_uf: _UnionFind, settings: Settings,
-                 memo: Memo, content_keys: Mapping[str, bytes]) -> tuple[list[tuple[float, int, int]], array]:
-    """Align every candidate pair (from the memo when it has them), joining the same sentences.
+def _align_pairs(articles, pairs, sents: Sentences, settings: Settings, memo: Memo,
+                 content_keys: Mapping[str, bytes]) -> tuple[list[tuple[float, int, int]], array, array]:
+    """Align every candidate pair (from the memo when it has them).
 
-    Returns the copy links, (share of the copy found in the source, copy, source), and the pieces found
-    (Alignment.pieces).
+    Returns the copy links, (share of the copy found in the source, copy, source), the pieces found
+    (Alignment.pieces), and the pairs of sentences found the same, flat.
     """
-    pieces = array("q")
+    pieces, same = array("q"), array("q")
     by_article = [sents.of_article(i) for i in range(len(articles))]
     links: list[tuple[float, int, int]] = []
     for i, j in pairs:
@@ -277,14 +296,14 @@ def _align_pairs(articles, pairs, sents: Sentences, sentence_uf: _UnionFind, set
                 memo.put(pair_key, _local(by_article[i], by_article[j], matched))
         for s, t, how in matched:
             if how == SAME:
-                sentence_uf.union(s, t)
+                same.extend((s, t))
             else:
                 pieces.extend((s, t) if how == PIECE_OF_T else (t, s))
         for copy, other, share in ((i, j, copy_evidence(by_article[i], {s for s, _, _ in matched}, sents, settings)),
                                    (j, i, copy_evidence(by_article[j], {t for _, t, _ in matched}, sents, settings))):
             if share >= settings.article_duplicate:
                 links.append((share, copy, other))
-    return links, pieces
+    return links, pieces, same
 
 
 def _decide(articles: Sequence[CleanArticle], keys: list[tuple], links: list[tuple[float, int, int]]):
@@ -322,14 +341,14 @@ def _decide(articles: Sequence[CleanArticle], keys: list[tuple], links: list[tup
     return duplicates, family_of, tuple(rank[i] for i in range(len(articles)))
 
 
-def _identical(norm: list[str]) -> list[tuple[int, int]]:
+def _identical(norm: list[str], hashes: np.ndarray) -> list[tuple[int, int]]:
     """(first, other) sentence id pairs with the same text of at least three words, `first` the smallest.
 
-    Sorting 64-bit hashes with numpy keeps this to a few bytes a sentence; texts are compared to be sure.
+    `hashes` are the sentences' `features.text_hash`. Sorting them with numpy keeps this to a few bytes a
+    sentence; texts are compared to be sure.
     """
     n = len(norm)
-    hashes = np.fromiter((hash(t) if t.count(" ") >= _MIN_EXACT_WORDS - 1 else 0 for t in norm),
-                         dtype=np.int64, count=n)
+    hashes = hashes.astype(np.int64, copy=False)
     order = np.argsort(hashes, kind="stable")  # equal hashes: ascending sentence ids
     ordered = hashes[order]
     starts_run = np.r_[True, ordered[1:] != ordered[:-1]]

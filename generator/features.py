@@ -6,6 +6,7 @@ worker processes, beside reading and cleaning, and caches them; generator/famili
 """
 from __future__ import annotations
 
+import hashlib
 import zlib
 from array import array
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ _BASE = np.uint64(1_000_003)
 # word, so sharing it changes no result); emptied when it grows past _VOCAB_MAX words
 _VOCAB: dict[str, int] = {}
 _VOCAB_MAX = 500_000
+EXACT_MIN_WORDS = 3  # a sentence of fewer words is matched exactly only inside a compared pair (families.align)
 
 
 @quick_pickle
@@ -36,6 +38,7 @@ class ArticleFeatures:
     quoted: array            # ... of them inside quotation marks ("i")
     paragraphs: array        # sentences of each kept paragraph ("i")
     sample: np.ndarray       # sorted sampled shingle hashes of the normalised text
+    text_hash: np.ndarray    # per sentence, a 64-bit hash of `norm` (int64; 0 below EXACT_MIN_WORDS words)
     short: tuple[tuple[int, str], ...] = ()  # clean.short_lines: the short paragraphs, normalised
 
 
@@ -48,7 +51,16 @@ def of(ca: CleanArticle, settings: Settings) -> ArticleFeatures:
     return ArticleFeatures(norm, array("i", [len(s) for para in split for s in para]),
                            array("i", [quoted_chars(s) for para in split for s in para]),
                            array("i", map(len, split)), shingle_sample(" ".join(norm), settings, _VOCAB),
+                           np.fromiter(map(text_hash, norm), dtype=np.int64, count=len(norm)),
                            clean.short_lines(ca, settings))
+
+
+def text_hash(norm: str) -> int:
+    """A normalised sentence's hash for finding identical sentences anywhere (the same in every process and
+    run), 0 for a sentence of fewer than EXACT_MIN_WORDS words, which is never paired that way."""
+    if norm.count(" ") < EXACT_MIN_WORDS - 1:
+        return 0
+    return int.from_bytes(hashlib.blake2b(norm.encode(), digest_size=8).digest(), "little", signed=True)
 
 
 def shingle_sample(norm_text: str, settings: Settings, vocab: dict[str, int]) -> np.ndarray:

@@ -70,9 +70,13 @@ def json_text(data: object, indent: str = "") -> str:
     (each written by the C encoder: json.dumps with indent is pure Python, slow on a big corpus)."""
     inner = indent + "  "
     if isinstance(data, dict) and data:
-        items = [f"{inner}{json.dumps(k, ensure_ascii=False)}: {json_text(v, inner).lstrip()}" for k, v in data.items()]
+        items = [f"{inner}{_encode(k)}: {json_text(v, inner).lstrip()}" for k, v in data.items()]
         return "{\n" + ",\n".join(items) + f"\n{indent}}}" + ("" if indent else "\n")
     if isinstance(data, list) and any(isinstance(x, (dict, list)) for x in data):
-        items = [inner + json.dumps(x, ensure_ascii=False) for x in data]
+        items = [inner + _encode(x) for x in data]
         return "[\n" + ",\n".join(items) + f"\n{indent}]"
-    return json.dumps(data, ensure_ascii=False)
+    return _encode(data)
+
+
+# json.dumps(x, ensure_ascii=False), with one encoder made once (dumps makes one a call for those options)
+_encode = json.JSONEncoder(ensure_ascii=False).encode

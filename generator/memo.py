@@ -2,7 +2,7 @@
 
 A `Memo` is a dict per (kind, tag), pickled in a folder of the cache folder. The tag is a hash of
 everything the results depend on besides their own keys: the generator's source code, the settings,
-and for topic scores the topics' slugs, terms and thresholds. So a changed rule, setting or topic
+and for topic decisions the topics' slugs, terms and thresholds. So a changed rule, setting or topic
 definition simply finds no folder and starts empty; folders of other tags of the same kind are
 deleted when a memo is saved.
 Keys are content hashes (of a file's path and bytes, of a passage's text), so an edited article can

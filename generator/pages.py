@@ -99,25 +99,35 @@ def _sources(spec, settings, articles, cleaned, rejected, fam, kept,
         reason_of.setdefault(r.path, r.reason)
     labels = _labels(sorted(a.id for a in articles))
     title_of = {a.id: a.label for a in articles}
-    used = {ca.id for ca in fam.articles}
-    found = [_article_source(a, labels[a.id], cleaned.get(a.id), a.id in used, fam, kept, reason_of, title_of,
-                             tuple(t.title for t in spec.topics if t.slug in topics_of[a.id]))
-             for a in articles]
-    read = {a.path for a in articles}
-    found += [_rejected_source(r) for r in rejected if r.path not in read]
-    found.sort(key=lambda s: (_STATUS_RANK[s.status], s.path))
-    parts, entry_of = _source_pages(found, settings.sources_page_entries)
+    # every file in sources-page order first, so that each Source is made once, knowing where its entry is
+    files = _listed(articles, rejected, fam)
+    anchors = [Markdown(anchor(f.id if isinstance(f, Article) else article_id(f.path))) for f, _ in files]
+    parts, entry_of = _source_pages([f.path for f, _ in files], anchors, settings.sources_page_entries)
     path_of = {a.id: a.path for a in articles}
-    return tuple(replace(s, entry=Markdown(entry_of[s.path]),
-                         duplicate_entry=Markdown(entry_of[path_of[s.duplicate_of]]) if s.duplicate_of else None)
-                 for s in found), parts
+    return tuple(_article_source(f, status, labels[f.id], anchors[k], entry_of, path_of, cleaned.get(f.id), fam, kept,
+                                 reason_of, title_of, tuple(t.title for t in spec.topics if t.slug in topics_of[f.id]))
+                 if isinstance(f, Article) else _rejected_source(f, anchors[k], entry_of)
+                 for k, (f, status) in enumerate(files)), parts
 
 
-def _source_pages(found: list[cx.Source], size: int) -> tuple[list[tuple[str, slice]], dict[str, str]]:
-    """The sources pages (name, entries), and the link to each entry by its file's path."""
-    parts = [(part("sources", n + 1), entries) for n, entries in enumerate(source_parts([s.path for s in found], size))]
+def _listed(articles: Sequence[Article], rejected: Sequence[Rejection],
+            fam: Families) -> list[tuple[Article | Rejection, str]]:
+    """Every input file with its status, in sources-page order (used, duplicates, rejected; each by path)."""
+    used = {ca.id for ca in fam.articles}
+    read = {a.path for a in articles}
+    files: list[tuple[Article | Rejection, str]] = [
+        (a, DUPLICATE if a.id in fam.duplicates else USED if a.id in used else REJECTED) for a in articles]
+    files += [(r, REJECTED) for r in rejected if r.path not in read]
+    files.sort(key=lambda f: (_STATUS_RANK[f[1]], f[0].path))
+    return files
+
+
+def _source_pages(paths: list[str], anchors: list[str], size: int) -> tuple[list[tuple[str, slice]], dict[str, str]]:
+    """The sources pages (name, entries) of files listed in this order, and the link to each entry by its file's path."""
+    parts = [(part("sources", n + 1), entries) for n, entries in enumerate(source_parts(paths, size))]
     # by path: a file never read as an article may share its id with one that was (foo.md, foo.jpg)
-    return parts, {s.path: f"{name}.md#{s.anchor}" for name, entries in parts for s in found[entries]}
+    return parts, {paths[k]: f"{name}.md#{anchors[k]}" for name, entries in parts
+                   for k in range(len(paths))[entries]}
 
 
 def source_parts(paths: Sequence[str], size: int) -> list[slice]:
@@ -147,28 +157,30 @@ def _path_hash(path: str) -> int:
     return int.from_bytes(hashlib.blake2b(path.encode(), digest_size=8).digest(), "little")
 
 
-def _article_source(a: Article, label: str, ca: CleanArticle | None, used: bool, fam: Families, kept: Passages,
+def _article_source(a: Article, status: str, label: str, anchor_: Markdown, entry_of: Mapping[str, str],
+                    path_of: Mapping[str, str], ca: CleanArticle | None, fam: Families, kept: Passages,
                     reason_of: Mapping[str, str], title_of: Mapping[str, str], topic_titles: tuple[str, ...]):
     """The Source of a file read as an article: used, a duplicate, or rejected for having no news text."""
     dup = fam.duplicates.get(a.id)
     return cx.Source(
         label=Markdown(label), id=a.id, path=a.path, name=a.label, title=a.title, outlet=a.outlet,
         published=a.published, url=md_url(a.url) if a.url else None,
-        status=DUPLICATE if dup else USED if used else REJECTED, anchor=Markdown(anchor(a.id)), entry=Markdown(""),
+        status=status, anchor=anchor_, entry=Markdown(entry_of[a.path]),
         topics=topic_titles, duplicate_of=dup.canonical_id if dup else None,
-        duplicate_title=title_of[dup.canonical_id] if dup else None, duplicate_entry=None,
+        duplicate_title=title_of[dup.canonical_id] if dup else None,
+        duplicate_entry=Markdown(entry_of[path_of[dup.canonical_id]]) if dup else None,
         similarity=dup.similarity if dup else None, via=dup.via if dup else None,
-        reason=None if used else reason_of.get(a.path), passages_kept=kept.kept.get(a.id, 0),
+        reason=None if status != REJECTED else reason_of.get(a.path), passages_kept=kept.kept.get(a.id, 0),
         passages_merged=kept.merged.get(a.id, 0), lines_removed=sum(not r.text for r in ca.removed) if ca else 0,
         notes=a.notes)
 
 
-def _rejected_source(r: Rejection) -> cx.Source:
+def _rejected_source(r: Rejection, anchor_: Markdown, entry_of: Mapping[str, str]) -> cx.Source:
     """The Source of a file that was never read as an article."""
     rid = article_id(r.path)
     return cx.Source(
         label=Markdown(_label(rid)), id=rid, path=r.path, name=r.path, title=None, outlet=None, published=None,
-        url=None, status=REJECTED, anchor=Markdown(anchor(rid)), entry=Markdown(""), topics=(),
+        url=None, status=REJECTED, anchor=anchor_, entry=Markdown(entry_of[r.path]), topics=(),
         duplicate_of=None, duplicate_title=None, duplicate_entry=None, similarity=None, via=None,
         reason=r.reason if r.line is None else f"line {r.line}: {r.reason}",
         passages_kept=0, passages_merged=0, lines_removed=0, notes=())

@@ -59,28 +59,27 @@ def merge_passages(fam: Families, alignment: Alignment, settings: Settings,
     position = {a: n for n, a in enumerate(order)}
     for ai in order:
         ca = articles[ai]
-        first = sents.article_para[ai]
+        aid, first, before = ca.id, sents.article_para[ai], len(passages)
         for pi, p in enumerate(ca.paragraphs):
-            if first + pi in skipped:
+            g = first + pi
+            if g in skipped:
                 continue
-            if has_shared[first + pi]:
-                ids = sents.of_paragraph(ai, pi)
+            if has_shared[g]:
+                ids = range(sents.para_start[g], sents.para_start[g + 1])
                 roots = [root[s] for s in ids]
                 # a sentence is covered by a kept passage of it, or of a sentence it is a piece of
                 covered = {s for s, r in zip(ids, roots) if r in owned or not owned.isdisjoint(wholes.get(r, ()))}
                 if ids and coverage(ids, covered, sents) >= settings.passage_covered:
-                    merged[ca.id] += 1
+                    merged[aid] += 1
                     continue
                 owned.update(roots)
                 candidates = [{r, *wholes.get(r, ()), *parts.get(r, ())} for r in roots]
                 sources = _sources(ai, ids, candidates, carriers, alignment, settings)
+                cited = tuple(articles[a].id for a in sorted(sources, key=position.__getitem__))
             else:  # no sentence of it is anywhere else: nothing to merge, and only its own article carries it
-                sources = {ai}
-            passages.append(Passage(
-                key=f"{ca.id}:{p.line}", article_id=ca.id, line=p.line, text=p.text,
-                sources=tuple(articles[a].id for a in sorted(sources, key=position.__getitem__)),
-                order=len(passages)))
-            kept[ca.id] += 1
+                cited = (aid,)
+            passages.append(Passage(f"{aid}:{p.line}", aid, p.line, p.text, cited, len(passages)))
+        kept[aid] = len(passages) - before
     return Passages(tuple(passages), merged, kept)
 
 
@@ -122,14 +121,22 @@ def _sources(own: int, ids: Sequence[int], candidates: list[set[int]], carriers:
     sentence.
     """
     sents = alignment.sentences
-    total = sum(sents.chars[s] for s in ids) or 1
+    norm, chars = sents.norm, sents.chars
+    total = sum(chars[s] for s in ids) or 1
     weight: dict[int, int] = defaultdict(int)
     for s, roots in zip(ids, candidates):
-        holders = {a for r in roots for a, t in carriers.get(r, {}).items()
-                   if a != own and _holds(sents.norm[s], t, sents.of_article(a), sents, settings)}
+        holders: set[int] = set()
+        for r in roots:  # (an article found to hold s by one root needs no look at its sentence of another)
+            for a, t in carriers.get(r, _NONE).items():
+                if a != own and a not in holders and (norm[t] == norm[s] or
+                                                      _holds(norm[s], t, sents.of_article(a), sents, settings)):
+                    holders.add(a)
         for a in holders:
-            weight[a] += sents.chars[s]
+            weight[a] += chars[s]
     return {own} | {a for a, w in weight.items() if w / total >= settings.passage_cited}
+
+
+_NONE: dict[int, int] = {}
 
 
 def _holds(norm: str, t: int, article: range, sents: Sentences, settings: Settings) -> bool:

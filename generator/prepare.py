@@ -79,7 +79,8 @@ def read_folder(folder: Path, settings: Settings, cache: Cache | None = None, wo
     """
     rejected: list[Rejection] = []
     slots: list[Problem | int] = []   # a problem, or an index into jobs, in listing order
-    jobs: list[tuple[str, str]] = []
+    jobs: list[tuple[str, str]] = []  # (path, name) of each file to read, as workers get them
+    paths: list[Path] = []
     for item in reader.triage(folder):
         if isinstance(item, Rejection):
             rejected.append(item)
@@ -88,8 +89,9 @@ def read_folder(folder: Path, settings: Settings, cache: Cache | None = None, wo
         else:
             slots.append(len(jobs))
             jobs.append((str(item[0]), item[1]))
+            paths.append(item[0])
     with (cache or Cache(None, settings)).memo("prepared") as memo:
-        keys = [_key(Path(p), rel, folder, settings) if memo else None for p, rel in jobs]
+        keys = [_key(path, rel, folder, settings) if memo else None for path, (_, rel) in zip(paths, jobs)]
         results: list[Prepared | None] = [memo.get(k) if k else None for k in keys]
         todo = [i for i, r in enumerate(results) if r is None]
         progress(len(jobs) - len(todo), len(jobs))

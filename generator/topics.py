@@ -34,7 +34,7 @@ from pathlib import Path
 import yaml
 
 from .errors import GeneratorError, Problem
-from .memo import Cache, Memo
+from .memo import Cache
 from .model import Article, Passage
 from .settings import Settings
 from .textnorm import normalise
@@ -343,66 +343,81 @@ def assign(spec: TopicsFile, passages: Sequence[Passage], articles: Sequence[Art
     An article wholly on a topic (title, or `topic_article_whole` of its passages) that is one of its
     main topics (`topic_article_dominance`) lends it to all its passages, with no topic word or few.
     Passages with some hits that get neither are near misses.
-    The cache keeps the term scores of each passage text and article title between builds (memo "topics",
-    tagged by the terms).
+    What one article's passages get depends on its title and their texts only: the cache keeps it per
+    article, keyed by a hash of those (memo "topics", tagged by the terms).
     """
-    patterns = [matcher(t) for t in spec.topics]
-    minimum = [t.min_score or settings.topic_min_score for t in spec.topics]
-    raw, titles = _scores(spec, passages, articles, patterns, settings, cache)
-    context = _contexts(passages, raw, titles, minimum, settings)
     same: dict[tuple, TopicMatch] = {}  # one record per distinct result: most passages share a few
     out = []
     near: dict[str, list[NearMiss]] = {t.slug: [] for t in spec.topics}
-    for p, scores in zip(passages, raw):
-        hits = []
-        for t, s, low, art in zip(spec.topics, scores, minimum, context[p.article_id]):
-            if (s >= low and (art.about or s >= settings.topic_passing_strong * low)) or art.lends:
-                hits.append((t.slug, s))
-            elif s > 0:
-                near[t.slug].append(NearMiss(p.article_id, p.line, s))
-        found = (tuple(slug for slug, _ in hits), tuple(s for _, s in hits))
-        match = same.get(found)
+    for p, (slugs, scores, misses) in zip(passages, _decisions(spec, passages, articles, settings, cache)):
+        match = same.get((slugs, scores))
         if match is None:
-            match = same[found] = TopicMatch(*found)
+            match = same[slugs, scores] = TopicMatch(slugs, scores)
         out.append(match)
+        for t, s in misses:
+            near[spec.topics[t].slug].append(NearMiss(p.article_id, p.line, s))
     return Assignment(tuple(out), {slug: tuple(sorted(misses, key=lambda m: (m.article_id, m.line)))
                                    for slug, misses in near.items()})
 
 
-def _scores(spec: TopicsFile, passages: Sequence[Passage], articles: Sequence[Article], patterns, settings: Settings,
-            cache: Cache | None) -> tuple[list[tuple[float, ...]], dict[str, tuple[float, ...]]]:
-    """The term scores of each passage, and of the title of each article with passages (by id)."""
+def _decisions(spec: TopicsFile, passages: Sequence[Passage], articles: Sequence[Article], settings: Settings,
+               cache: Cache | None) -> list[_Decided]:
+    """What each passage gets (`assign`), decided per article (from the cache when its inputs are the same)."""
+    patterns = [matcher(t) for t in spec.topics]
+    minimum = [t.min_score or settings.topic_min_score for t in spec.topics]
     title_of = {a.id: a.title or "" for a in articles}
-    with (cache or Cache(None, settings)).memo("topics", scoring_key(spec)) as memo:
-        raw = _term_scores(spec, [p.text for p in passages], patterns, memo)
-        with_passages = list(dict.fromkeys(p.article_id for p in passages))
-        return raw, dict(zip(with_passages, _term_scores(spec, [title_of.get(a, "") for a in with_passages],
-                                                         patterns, memo)))
-
-
-def _term_scores(spec: TopicsFile, texts: Sequence[str], patterns, memo: Memo) -> list[tuple[float, ...]]:
-    """Each text's weighted term hits per topic (a passage's, an article title's), kept per text in the memo."""
-    raw: list[tuple[float, ...]] = []
-    for text in texts:
-        key = hashlib.blake2b(text.encode(), digest_size=16).digest() if memo else None
-        found = memo.get(key) if memo else None
-        if found is None:
-            normal = words(text)
-            found = tuple(float(score(normal, t, pat)) for t, pat in zip(spec.topics, patterns))
-            if memo:
-                memo.put(key, found)
-        raw.append(found)
-    return raw
-
-
-def _contexts(passages: Sequence[Passage], raw, titles: Mapping[str, tuple[float, ...]], minimum: Sequence[float],
-              settings: Settings) -> dict[str, tuple[_ArticleTopic, ...]]:
-    """Per article id: how much the article is about each topic, from its title's scores and its passages'."""
     by_article: dict[str, list[int]] = {}
     for n, p in enumerate(passages):
         by_article.setdefault(p.article_id, []).append(n)
-    return {aid: _article_topics([raw[n] for n in members], titles[aid], minimum, settings)
-            for aid, members in by_article.items()}
+    decided: list[_Decided] = [((), (), ())] * len(passages)
+    with (cache or Cache(None, settings)).memo("topics", scoring_key(spec)) as memo:
+        for aid, members in by_article.items():
+            texts = [title_of.get(aid, "")] + [passages[n].text for n in members]
+            key = _texts_key(texts) if memo else None
+            found = memo.get(key) if memo else None
+            if found is None:
+                found = _article_decisions(spec, texts[0], texts[1:], patterns, minimum, settings)
+                if memo:
+                    memo.put(key, found)
+            for n, one in zip(members, found):
+                decided[n] = one
+    return decided
+
+
+# what one passage gets: its topics, its score on each, and its near misses (topic index, score)
+_Decided = tuple[tuple[str, ...], tuple[float, ...], tuple[tuple[int, float], ...]]
+
+
+def _texts_key(texts: Sequence[str]) -> bytes:
+    """A digest of these texts, in order."""
+    h = hashlib.blake2b(digest_size=16)
+    for text in texts:
+        data = text.encode()
+        h.update(len(data).to_bytes(8, "little") + data)
+    return h.digest()
+
+
+def _article_decisions(spec: TopicsFile, title: str, texts: Sequence[str], patterns, minimum: Sequence[float],
+                       settings: Settings) -> tuple[_Decided, ...]:
+    """What each passage of one article gets (`assign`), from its title and its passages' texts."""
+    raw = [_term_scores(spec, text, patterns) for text in texts]
+    context = _article_topics(raw, _term_scores(spec, title, patterns), minimum, settings)
+    out = []
+    for scores in raw:
+        hits, misses = [], []
+        for k, (t, s, low, art) in enumerate(zip(spec.topics, scores, minimum, context)):
+            if (s >= low and (art.about or s >= settings.topic_passing_strong * low)) or art.lends:
+                hits.append((t.slug, s))
+            elif s > 0:
+                misses.append((k, s))
+        out.append((tuple(slug for slug, _ in hits), tuple(s for _, s in hits), tuple(misses)))
+    return tuple(out)
+
+
+def _term_scores(spec: TopicsFile, text: str, patterns) -> tuple[float, ...]:
+    """A text's weighted term hits per topic (a passage's, an article title's)."""
+    normal = words(text)
+    return tuple(float(score(normal, t, pat)) for t, pat in zip(spec.topics, patterns))
 
 
 def scoring_key(spec: TopicsFile) -> bytes:

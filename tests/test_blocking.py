@@ -38,3 +38,24 @@ def test_grouping_keys_in_parts_gives_what_grouping_at_once_gives(monkeypatch):
     assert len(at_once[0]) > 1_000
     for whole, parted in zip(at_once, in_parts):
         assert np.array_equal(whole, parted)  # the same pairs, and weights summed in the same order
+
+
+def test_pairs_and_weights_are_those_of_counting_every_shared_key_one_by_one():
+    rng = np.random.default_rng(11)
+    held = np.unique(np.c_[rng.integers(0, 400, 6_000), rng.integers(0, 300, 6_000)], axis=0)
+    values, owners, weights = held[:, 0], held[:, 1], rng.random(400)[held[:, 0]]
+    holders: dict[int, list[int]] = {}
+    for key, owner in zip(values.tolist(), owners.tolist()):
+        holders.setdefault(key, []).append(owner)
+    shared: dict[tuple[int, int], list[float]] = {}
+    for key, items in holders.items():
+        if 2 <= len(items) <= 30:
+            for a in items:
+                for b in items:
+                    if a < b:
+                        shared.setdefault((a, b), []).append(float(weights[values == key][0]))
+    expected = sorted((a, b, sum(w)) for (a, b), w in shared.items() if len(w) >= 2)
+    left, right, summed = blocking.shared_keys_flat(values, owners, 300, 30, 2, weights)
+    assert len(expected) > 1_000
+    assert list(zip(left.tolist(), right.tolist())) == [(a, b) for a, b, _ in expected]
+    assert np.allclose(summed, [w for _, _, w in expected])

@@ -116,3 +116,4 @@ def test_records_read_back_from_the_cache_equal_the_ones_written():
         features, back = corpus.features[ca.id], pickle.loads(pickle.dumps(corpus.features[ca.id]))
         assert back.norm == features.norm and back.paragraphs == features.paragraphs
         assert back.sample.tolist() == features.sample.tolist()
+        assert back.text_hash.tolist() == features.text_hash.tolist()

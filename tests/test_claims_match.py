@@ -347,3 +347,17 @@ def test_a_phrase_that_is_a_small_part_of_a_long_sentence_is_not_its_claim():
     assert verdict(principles, labrador) is None
     assert verdict(principles, labrador, replace(DEFAULT, claim_part_share=0.0)) == "same"  # what the rule rules out
     assert verdict(principles, inside) == "same"  # a shorter sentence wholly inside the long one states its claim
+
+
+def test_indexing_statements_at_once_gives_the_columns_of_adding_them_one_by_one():
+    rows = CORPUS + [("f3", "a3", "The council said 14 of 14 girders, 3 and 3 again, were checked."),
+                     ("f1", "a1", "Macron offered European peacekeepers to Ukraine, the council said.")]
+    told = [(tuple(cm.parts(r) for r in cm.readings(text)), int(fam[1]), int(art[1])) for fam, art, text in rows]
+    one_by_one, at_once = cm.Index(), cm.Index()
+    for statement in told:
+        one_by_one.add_parts(*statement)
+    at_once.add_all(told[:3])
+    at_once.add_all(told[3:])
+    assert vars(at_once) == vars(one_by_one)
+    entries = list(zip(at_once.stem_owner, at_once.stems))
+    assert entries == sorted(set(entries))  # each reading's stem ids once, ascending

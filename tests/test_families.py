@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
+
 from generator import clean, families as families_of, passages
 from generator.model import CleanArticle
 from generator.settings import DEFAULT
@@ -116,3 +118,16 @@ def test_input_order_does_not_change_decisions():
     for _ in range(5):
         rng.shuffle(arts)
         assert _decisions(arts) == expected
+
+
+def test_sentence_roots_found_in_numpy_are_the_smallest_member_of_each_linked_set():
+    rng = np.random.default_rng(7)
+    for n, links in ((1, 0), (12, 9), (2_000, 1_500), (2_000, 1_999)):
+        left, right = rng.integers(0, n, links), rng.integers(0, n, links)
+        if links == n - 1:  # one long chain, linked from its far end
+            left = np.arange(n - 1)[::-1]
+            right = left + 1
+        expected = families_of._UnionFind(n)
+        for a, b in zip(left.tolist(), right.tolist()):
+            expected.union(a, b)
+        assert families_of._smallest_members(n, left, right).tolist() == [expected.find(i) for i in range(n)]

@@ -1,11 +1,13 @@
 """Topic definitions are data an editor owns; matching catches the wording articles use."""
 import json
 import textwrap
+from dataclasses import replace
 
 import pytest
 
 from generator import topics
 from generator.errors import GeneratorError
+from generator.memo import Cache
 from generator.model import Article, Paragraph, Passage
 from generator.settings import DEFAULT
 
@@ -208,3 +210,18 @@ def test_assignment_does_not_depend_on_the_order_of_passages_or_articles():
     second = topics.assign(STORY, shuffled, list(reversed(articles)), DEFAULT)
     assert dict(zip(shuffled, second.matches)) == dict(zip(passages, first.matches))
     assert second.near_misses == first.near_misses
+
+
+def test_cached_decisions_answer_only_for_the_same_title_and_passages(tmp_path):
+    """The cache keeps what each article's passages get, by its title and passage texts: another title, or the
+    article without some passages (its context changes), is decided again, as without the cache."""
+    cache = Cache(tmp_path, DEFAULT)
+    articles, passages = story_articles()
+    variants = [(articles, passages),
+                ([replace(articles[0], title="Crowds wait in the rain"), articles[1]], passages),
+                (articles, [p for p in passages if p.article_id != "marriage" or p.line not in (10, 12)])]
+    got = [topics.assign(STORY, ps, arts, DEFAULT, cache) for arts, ps in variants + variants]
+    assert got == [topics.assign(STORY, ps, arts, DEFAULT) for arts, ps in variants + variants]
+    assert got[0] != got[1] and got[0].matches[4:] == got[2].matches[2:]
+    assert [m.topics for m in got[2].matches[:2]] == [("gay-rights",)] * 2  # the title still lends it
+    assert list(tmp_path.glob("topics-*/*.pickle"))
