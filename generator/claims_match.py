@@ -576,16 +576,9 @@ def verdict(fa: Features, fb: Features, sc: Score, settings: Settings) -> str | 
     """"same", "conflict" or None (not the same claim) for two scored statements."""
     if fa.norm == fb.norm:
         return "same"
-    if sc.shared < settings.claim_min_shared_stems or sc.shared_predicate < settings.claim_min_shared_predicate:
-        return None  # names and places alone are not a claim: something must be said of them in common
-    if sc.containment < settings.claim_containment and not sc.frame:
-        return None  # (which lets link_index rule out most pairs by a bound on it, before any features)
-    close = sc.predicate >= settings.claim_predicate
-    if not close and sc.fuzzy < settings.claim_fuzzy and not sc.frame:
+    if not _alike(sc, settings):
         return None
-    if (sc.part < settings.claim_part_share and sc.containment < settings.claim_part_containment
-            and sc.fuzzy < settings.claim_fuzzy and not sc.frame):
-        return None  # what they share is a small part of the longer one, and not all of the shorter
+    close = sc.predicate >= settings.claim_predicate
     if sc.negation == "denied":  # one says the words of the other did not happen: a conflict, in one sentence
         return "conflict" if close and fuzz.ratio(fa.norm, fb.norm) >= settings.claim_fuzzy else None
     if sc.agents and not sc.frame:
@@ -597,6 +590,19 @@ def verdict(fa: Features, fb: Features, sc: Score, settings: Settings) -> str | 
     if sc.numbers == "disagree":
         return None
     return "same"
+
+
+def _alike(sc: Score, settings: Settings) -> bool:
+    """Whether two scored statements have enough words in common to be one claim."""
+    if sc.shared < settings.claim_min_shared_stems or sc.shared_predicate < settings.claim_min_shared_predicate:
+        return False  # names and places alone are not a claim: something must be said of them in common
+    if sc.frame:
+        return True  # one act of one person on one object, in few shared words
+    quoted = sc.fuzzy >= settings.claim_fuzzy  # one quotation, reworded around
+    return (sc.containment >= settings.claim_containment  # (link_index rules out most pairs by a bound on it)
+            and (sc.predicate >= settings.claim_predicate or quoted)
+            # what they share must not be a small part of the longer one only, unless all of the shorter
+            and (sc.part >= settings.claim_part_share or sc.containment >= settings.claim_part_containment or quoted))
 
 
 class Index:
