@@ -13,6 +13,8 @@ from collections import Counter, defaultdict
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from rapidfuzz import fuzz
+
 from . import claims, claims_match, context as cx, topics
 from .claims import Claim, Claims, Wording
 from .coverage import table as coverage_table
@@ -37,6 +39,7 @@ _BEFORE_SUBJECT = re.compile(
     r"(?:[A-Z][A-Z.'’ -]+(?:, [^,—–]{1,30})?\s+[—–-]{1,2}\s+)?(?:[A-Z][\w'’]*(?: [A-Z][\w'’]*){0,2}:\s+)?"
     r"(?i:(?:on|at|in|for|after|before|during|despite|amid|following|since|with|earlier|later|last|yesterday|today)"
     r"\b[^,]{0,80},\s+)?(?i:the\s+|a\s+|an\s+)?")
+RESTATED = 90.0  # token_set_ratio from which a key point says again what one picked says
 UNDATED = "9999-99-99"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -277,21 +280,39 @@ def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: C
 
 def _pick(ranked: list[tuple], limit: int, joined: Claims, settings: Settings) -> list[tuple]:
     """The first `limit` of the ranked (key, lead, claim, fact) candidates: facts first (claims of several
-    outlets, and reports of who did or said what), at most `lead_per_article` from one article while others remain,
-    then the rest; leaving out a claim that disputes one picked (it is shown beside it)."""
+    outlets, and reports of who did or said what), at most `lead_per_article` from one article while others
+    remain, then the rest; leaving out a claim that disputes one picked (it is shown beside it) and one
+    that says again what one picked says (`_restates`)."""
     picked: list[tuple] = []
     per_article: dict[str, int] = defaultdict(int)
+    texts: dict[int, list[str]] = {}  # id of a candidate -> its wordings, normalised
+
+    def wordings(c: tuple) -> list[str]:
+        if id(c) not in texts:
+            texts[id(c)] = [normalise(w.text) for w in (c[2].wordings if c[2] else (c[1],))]
+        return texts[id(c)]
 
     def fits(f: tuple) -> bool:
-        return f not in picked and not (f[2] and any(joined.claims[k] is g[2] for g in picked for k in f[2].conflicts))
+        return f not in picked and not (f[2] and any(joined.claims[k] is g[2] for g in picked for k in f[2].conflicts)) \
+            and not any(_restates(wordings(f), wordings(g)) for g in picked)
 
     for facts, capped in ((True, True), (True, False), (False, True), (False, False)):
         for f in ranked:
-            if (len(picked) < limit and (f[3] or not facts) and fits(f)
-                    and not (capped and per_article[f[1].sources[0]] >= settings.lead_per_article)):
+            if len(picked) == limit:
+                return picked
+            if ((f[3] or not facts) and not (capped and per_article[f[1].sources[0]] >= settings.lead_per_article)
+                    and fits(f)):
                 picked.append(f)
                 per_article[f[1].sources[0]] += 1
     return picked
+
+
+def _restates(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Whether a wording of one key-point candidate says again what a wording of another says (normalised
+    texts): all the words of one inside the other ("As President, I'll end Obama's war on religion." / "As
+    president, I'll end Obama's war on religion and I'll fight against liberal attacks ...", two claims of
+    one ad)."""
+    return any(fuzz.token_set_ratio(x, y) >= RESTATED for x in a for y in b)
 
 
 def _reports(text: str, named: Container[str]) -> bool:

@@ -208,3 +208,21 @@ def test_key_points_report_who_did_what_before_comment(tmp_path):
     points = page.split("## Key points", 1)[1].split("## In detail", 1)[0]
     assert all(s in points for s in facts), points
     assert not any(s in points for s in comment)
+
+
+def test_a_key_point_that_says_again_what_a_picked_one_says_is_left_out():
+    """Two claims of one ad ("I'll end Obama's war on religion" / "... and I'll fight against liberal
+    attacks ...") were two key points of basil-dev's gay-rights page, the second saying the first again."""
+    from generator.claims import Claim, Claims, Wording
+    from generator.pages import _pick
+
+    pledge = Claim((Wording(0, 0, "Perry pledges to end Obama's war on religion in a new television ad airing in Iowa.", ("a",)),
+                    Wording(1, 0, "As President, I'll end Obama's war on religion.", ("b",))), 2, ())
+    ad = Wording(2, 0, "As president, I'll end Obama's war on religion and I'll fight against liberal attacks on our "
+                       "religious heritage, the governor says.", ("c",))
+    other = Wording(3, 0, "The governor spoke in Iowa on Monday about taxes and jobs for the farmers there.", ("d",))
+    joined = Claims((pledge,), {(0, 0): 0, (1, 0): 0})
+    ranked = [((-2, -1, 0, 0, 0, 0), pledge.wordings[0], pledge, True), ((-1, -1, 0, 0, 1, 0), ad, None, True),
+              ((-1, -1, 0, 0, 2, 0), other, None, True)]
+    picked = _pick(ranked, 3, joined, DEFAULT)
+    assert [f[1] for f in picked] == [pledge.wordings[0], other]
