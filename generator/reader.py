@@ -30,6 +30,7 @@ DATE_PATTERNS = (
     re.compile(rf"\b(?P<d>\d{{1,2}})\s+(?P<mon>{_MONTH})\s+(?P<y>(?:19|20)\d\d)\b"),
 )
 HEADER_LINES = 6
+HEADLINE_WORDS = 24  # the longest line read as a headline under an outlet's name
 # Where an article names its outlet in its own text (group "outlet"): a wire dateline
 # ("KIEV (Reuters) -", "MOSCOW, March 3 (AFP) -"), a closing line pointing to the original ("Read the
 # article on the Newsweek website", "For more updates ..., visit Daljoog News."), a line saying where it
@@ -443,7 +444,8 @@ def infer_metadata(paragraphs: tuple[Paragraph, ...]) -> tuple[str | None, str |
     head = [p for p in paragraphs[:HEADER_LINES + 4] if not chrome_reason(p.text)][:HEADER_LINES]
     title = outlet = None
     notes = []
-    if len(head) >= 2 and head[0].heading and head[1].heading and len(head[0].text.split()) <= OUTLET_MAX_WORDS:
+    if (len(head) >= 2 and head[0].heading and len(head[0].text.split()) <= OUTLET_MAX_WORDS
+            and (head[1].heading or _unpunctuated(head[1].text))):
         outlet, title = head[0].text, head[1].text
         notes += [f"outlet from line {head[0].line}", f"title from line {head[1].line}"]
     else:
@@ -465,6 +467,12 @@ def infer_metadata(paragraphs: tuple[Paragraph, ...]) -> tuple[str | None, str |
               (("title", title), ("outlet", outlet), ("published", published)) if not value]
     notes.append("url not found")
     return title, outlet, published, tuple(notes)
+
+
+def _unpunctuated(text: str) -> bool:
+    """A line that ends without a full stop, of a headline's length: under an outlet's name, the headline even
+    in sentence case with a verb ("The Evening Star" / "Holder says he understands mistrust of police ...")."""
+    return not SENTENCE_END.search(text) and len(text.split()) <= HEADLINE_WORDS
 
 
 def find_date(text: str) -> str | None:

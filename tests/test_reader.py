@@ -332,3 +332,15 @@ def test_a_long_headline_in_headline_case_is_the_title_not_a_passage(tmp_path):
     # as long a line in sentence case, without a full stop, is news, not a heading
     line = "The White House asked Bill Clinton to urge Joe Sestak to drop out of the Senate race in May"
     assert not reader.is_heading(line, DEFAULT) and reader.is_heading(headline, DEFAULT)
+
+
+def test_a_headline_in_sentence_case_under_the_outlets_name_is_the_title(tmp_path):
+    # basil-dev: "The Evening Star" was taken for the title, and the headline became a passage (and a wording)
+    headline = "Holder says he understands mistrust of police as Ferguson protests dwindle"
+    article = read_one(tmp_path, "pasted.txt", f"The Evening Star\n{headline}\n\n".encode() + BODY)
+    assert (article.outlet, article.title) == ("The Evening Star", headline)
+    assert "outlet from line 1" in article.notes and "title from line 2" in article.notes
+    # a lede under a short first line ends with a full stop: it stays news, and the first line the title
+    lede = "Holder said on Wednesday that he understands why many black Americans distrust the police."
+    article = read_one(tmp_path, "lede.txt", f"Ferguson visit\n{lede}\n\n".encode() + BODY)
+    assert (article.outlet, article.title) == (None, "Ferguson visit")
