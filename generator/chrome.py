@@ -36,6 +36,9 @@ CHROME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                        r"|trending( now)?|advertisement|sponsored( content)?|loading\W*|load more|read more"
                        r"|related( articles| posts| stories| news)?|most (read|popular)|you (may|might) also like"
                        r"|more (from|on) .{0,40}|see also|top stories|latest( news)?|breaking( news)?)\W*$"),
+        ("navigation", r"^(home|news)\s*[>»›|/]\s*\w.{0,80}$"),  # a breadcrumb trail: "Home > Politics > World"
+        ("section label", r"^(opinion|analysis|commentary|editorial|explainer|exclusive|world( news)?|politics"
+                          r"|business|news|live( updates| blog)?|europe|sports?|tech(nology)?|health|science|culture)\W*$"),
         ("category line", r"^(posted|filed)\s+(in|under|on|by).{0,200}$"),
         ("category line", r"^(tags?|categories|category|topics|filed under|keywords)\s*:.{0,200}$"),
         ("comment prompt", r"^(leave a (reply|comment)|post (a )?comment|cancel reply|\d+ comments?"

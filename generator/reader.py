@@ -441,22 +441,7 @@ def stated_outlet(paragraphs: tuple[Paragraph, ...]) -> tuple[str, int] | None:
 
 def infer_metadata(paragraphs: tuple[Paragraph, ...]) -> tuple[str | None, str | None, str | None, tuple[str, ...]]:
     """Outlet, title and date from pasted text, and a note for each: where it was found, or that it was not."""
-    head = [p for p in paragraphs[:HEADER_LINES + 4] if not chrome_reason(p.text)][:HEADER_LINES]
-    title = outlet = None
-    notes = []
-    if (len(head) >= 2 and head[0].heading and len(head[0].text.split()) <= OUTLET_MAX_WORDS
-            and (head[1].heading or _unpunctuated(head[1].text))):
-        outlet, title = head[0].text, head[1].text
-        notes += [f"outlet from line {head[0].line}", f"title from line {head[1].line}"]
-    else:
-        first = next((p for p in head[:2] if p.heading), None)
-        if first is not None:
-            title = first.text
-            notes.append(f"title from line {first.line}")
-        stated = stated_outlet(paragraphs)
-        if stated is not None:
-            outlet = stated[0]
-            notes.append(f"outlet from line {stated[1]}")
+    title, outlet, notes = _title_and_outlet(paragraphs)
     published = None
     for p in list(paragraphs[:HEADER_LINES]) + list(paragraphs[-3:]):
         published = find_date(p.text)
@@ -467,6 +452,28 @@ def infer_metadata(paragraphs: tuple[Paragraph, ...]) -> tuple[str | None, str |
               (("title", title), ("outlet", outlet), ("published", published)) if not value]
     notes.append("url not found")
     return title, outlet, published, tuple(notes)
+
+
+def _title_and_outlet(paragraphs: tuple[Paragraph, ...]) -> tuple[str | None, str | None, list[str]]:
+    """Title and outlet of pasted text, with where each was found: a short line over the headline is the
+    outlet's name; else the headline is the first line (a heading, or no full stop) or a heading under it,
+    and the outlet is one the text states (`stated_outlet`)."""
+    head = [p for p in paragraphs[:HEADER_LINES + 4] if not chrome_reason(p.text)][:HEADER_LINES]
+    if (len(head) >= 2 and head[0].heading and len(head[0].text.split()) <= OUTLET_MAX_WORDS
+            and (head[1].heading or _unpunctuated(head[1].text))):
+        return head[1].text, head[0].text, [f"outlet from line {head[0].line}", f"title from line {head[1].line}"]
+    title = outlet = None
+    notes = []
+    first = head[0] if head and (head[0].heading or _unpunctuated(head[0].text)) else \
+        next((p for p in head[1:2] if p.heading), None)
+    if first is not None:
+        title = first.text
+        notes.append(f"title from line {first.line}")
+    stated = stated_outlet(paragraphs)
+    if stated is not None:
+        outlet = stated[0]
+        notes.append(f"outlet from line {stated[1]}")
+    return title, outlet, notes
 
 
 def _unpunctuated(text: str) -> bool:

@@ -21,7 +21,7 @@ NEWS = "The two governments signed a treaty on Sunday that fixes how much water 
     "You can call us at the toll-free number 1-800-555-0199, seven days a week.", "Email us at tips@example.com",
     "This story has been updated with a statement from the ministry.",
     "Prairie News is following this developing story and will update this report as more details become available.",
-    "This is a developing story. Check back for updates.",
+    "This is a developing story. Check back for updates.", "Home > Politics > World", "Opinion", "World News",
 ])
 def test_chrome_kinds_are_recognised_beyond_the_seed_lines(line):
     assert clean.chrome_reason(line) is not None
@@ -33,6 +33,7 @@ def test_chrome_kinds_are_recognised_beyond_the_seed_lines(line):
     "The newsletter of the ministry said the talks would resume in March.",
     "The vote passed 213-205 on Tuesday, the clerk said.", "“Don't call us heroes,” the firefighter said.",
     "Investigators are following this lead as the story of the crash develops, the police said.",
+    "Politics in Europe changed when the vote on the treaty failed.", "Home to 3 million people, the city voted.",
 ])
 def test_news_sentences_survive(line):
     assert clean.chrome_reason(line) is None

@@ -344,3 +344,6 @@ def test_a_headline_in_sentence_case_under_the_outlets_name_is_the_title(tmp_pat
     lede = "Holder said on Wednesday that he understands why many black Americans distrust the police."
     article = read_one(tmp_path, "lede.txt", f"Ferguson visit\n{lede}\n\n".encode() + BODY)
     assert (article.outlet, article.title) == (None, "Ferguson visit")
+    # a section label over the headline is not the outlet
+    article = read_one(tmp_path, "section.txt", f"Opinion\n{headline}\n\n".encode() + BODY)
+    assert (article.outlet, article.title) == (None, headline)
