@@ -106,6 +106,13 @@ def joins_report(path: Path, corpus: Path, sents: dict[str, list[str]], show_err
               f"{f', {len(missing)} no longer resolve' if missing else ''}): still joined {len(kept)},"
               f" precision {right / len(kept) if kept else 0:.3f} ({right} labelled same);"
               f" no longer joined {len(dropped)} ({sum(r['label'] == 'different' for r in dropped)} labelled different)")
+        if split == "all":
+            for draw in sorted({r.get("draw", 0) for r in rows}):
+                mine = [(r, p) for r, p in part if r.get("draw", 0) == draw]
+                still = [r for r, p in mine if p]
+                good = sum(r["label"] == "same" for r in still)
+                print(f"  draw {draw}: still joined {len(still)} of {len(mine)}, precision "
+                      f"{good / len(still) if still else 0:.3f} ({good} labelled same)")
         if show_errors and split != "all":
             for r in kept:
                 if r["label"] != "same":
