@@ -29,9 +29,10 @@ Method, near-linear in the number of statements:
    part of the longer one (`claim_part_share` of its weight), the shorter must be almost wholly inside it
    (`claim_part_containment`) or the same quotation (`claim_fuzzy`): a generic phrase ("a path to legal
    status") in two different claims is not one claim. Nor is a sentence about a person and one about
-   their office, spokesman, lawyer or spouse (`agent`: "Weiner told Fox News" / "Weiner's office said"). A figure of one kind that differs beside the same word ("killed 17 /
-   21 soldiers"), or a name found nowhere in the other sentence standing between the same words where
-   the other has another ("met Macron in / met Starmer in"), makes a close pair a "conflict", never
+   their office, spokesman, lawyer or spouse (`agent`: "Weiner told Fox News" / "Weiner's office said").
+   A figure of one kind that differs beside the same word ("killed 17 / 21 soldiers"), or a name found
+   nowhere in the other sentence standing between the same words where the other has another ("met
+   Macron in / met Starmer in"), makes a close pair a "conflict", never
    "same"; figures that differ elsewhere rule the pair out. Figures agree within rounding of the less
    precise one (17 / 20 and 1966 / 1967 differ; $43,000 / $43,350 agree). A negation of words the other
    sentence states un-negated, in a pair that is one sentence but for it, is a "conflict" too. Only

@@ -30,7 +30,6 @@ DATE_PATTERNS = (
     re.compile(rf"\b(?P<d>\d{{1,2}})\s+(?P<mon>{_MONTH})\s+(?P<y>(?:19|20)\d\d)\b"),
 )
 HEADER_LINES = 6
-HEADLINE_WORDS = 24  # the longest line read as a headline under an outlet's name
 # Where an article names its outlet in its own text (group "outlet"): a wire dateline
 # ("KIEV (Reuters) -", "MOSCOW, March 3 (AFP) -"), a closing line pointing to the original ("Read the
 # article on the Newsweek website", "For more updates ..., visit Daljoog News."), a line saying where it
@@ -183,7 +182,7 @@ def read_file(path: Path, rel: str, folder: Path, settings: Settings) -> Article
         meta, notes = _markdown_metadata(meta, paragraphs)
     else:
         paragraphs = text_paragraphs(body, offset, settings)
-        title, outlet, published, inferred = infer_metadata(paragraphs)
+        title, outlet, published, inferred = infer_metadata(paragraphs, settings)
         meta = {"title": title, "outlet": outlet, "published": published,
                 **{k: v for k, v in meta.items() if v}}
         given = _given(text, offset)
@@ -439,9 +438,10 @@ def stated_outlet(paragraphs: tuple[Paragraph, ...]) -> tuple[str, int] | None:
     return None
 
 
-def infer_metadata(paragraphs: tuple[Paragraph, ...]) -> tuple[str | None, str | None, str | None, tuple[str, ...]]:
+def infer_metadata(paragraphs: tuple[Paragraph, ...],
+                   settings: Settings) -> tuple[str | None, str | None, str | None, tuple[str, ...]]:
     """Outlet, title and date from pasted text, and a note for each: where it was found, or that it was not."""
-    title, outlet, notes = _title_and_outlet(paragraphs)
+    title, outlet, notes = _title_and_outlet(paragraphs, settings)
     published = None
     for p in list(paragraphs[:HEADER_LINES]) + list(paragraphs[-3:]):
         published = find_date(p.text)
@@ -454,18 +454,18 @@ def infer_metadata(paragraphs: tuple[Paragraph, ...]) -> tuple[str | None, str |
     return title, outlet, published, tuple(notes)
 
 
-def _title_and_outlet(paragraphs: tuple[Paragraph, ...]) -> tuple[str | None, str | None, list[str]]:
+def _title_and_outlet(paragraphs: tuple[Paragraph, ...],
+                      settings: Settings) -> tuple[str | None, str | None, list[str]]:
     """Title and outlet of pasted text, with where each was found: a short line over the headline is the
-    outlet's name; else the headline is the first line (a heading, or no full stop) or a heading under it,
-    and the outlet is one the text states (`stated_outlet`)."""
+    outlet's name; else the headline is the first line (`_headline`) or a heading under it, and the outlet
+    is one the text states (`stated_outlet`)."""
     head = [p for p in paragraphs[:HEADER_LINES + 4] if not chrome_reason(p.text)][:HEADER_LINES]
     if (len(head) >= 2 and head[0].heading and len(head[0].text.split()) <= OUTLET_MAX_WORDS
-            and (head[1].heading or _unpunctuated(head[1].text))):
+            and _headline(head[1], settings)):
         return head[1].text, head[0].text, [f"outlet from line {head[0].line}", f"title from line {head[1].line}"]
     title = outlet = None
     notes = []
-    first = head[0] if head and (head[0].heading or _unpunctuated(head[0].text)) else \
-        next((p for p in head[1:2] if p.heading), None)
+    first = head[0] if head and _headline(head[0], settings) else next((p for p in head[1:2] if p.heading), None)
     if first is not None:
         title = first.text
         notes.append(f"title from line {first.line}")
@@ -476,10 +476,11 @@ def _title_and_outlet(paragraphs: tuple[Paragraph, ...]) -> tuple[str | None, st
     return title, outlet, notes
 
 
-def _unpunctuated(text: str) -> bool:
-    """A line that ends without a full stop, of a headline's length: under an outlet's name, the headline even
-    in sentence case with a verb ("The Evening Star" / "Holder says he understands mistrust of police ...")."""
-    return not SENTENCE_END.search(text) and len(text.split()) <= HEADLINE_WORDS
+def _headline(p: Paragraph, settings: Settings) -> bool:
+    """A line at the top that reads as a headline: a heading, or a line of at most `headline_max_words` that
+    ends without a full stop, even in sentence case with a verb ("The Evening Star" / "Holder says he
+    understands mistrust of police ...")."""
+    return p.heading or (not SENTENCE_END.search(p.text) and len(p.text.split()) <= settings.headline_max_words)
 
 
 def find_date(text: str) -> str | None:
