@@ -54,7 +54,6 @@ one), so it is the least that asks more than the object's words alike (see `fram
 """
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from array import array
@@ -67,7 +66,7 @@ from rapidfuzz import fuzz
 
 from . import blocking
 from .settings import Settings
-from .textnorm import fold, normalise, quoted_chars
+from .textnorm import fold, hash64, normalise, quoted_chars
 
 STOPWORDS = frozenset("""
 a about above after again against all almost also although am among an and any are around as at be
@@ -864,7 +863,7 @@ def parts(text: str) -> Parts:
                 found.add(c)
         stems = tuple(sorted(found))
     figures = tuple(t for t in tokens if t.isdigit()) if _DIGIT.search(norm) else ()
-    key = int.from_bytes(hashlib.blake2b(norm.encode(), digest_size=8).digest(), "little", signed=True)
+    key = hash64(norm)
     return stems, figures, key, () if _ACT_WORDS.isdisjoint(tokens) else frame_keys(text)
 
 

@@ -6,7 +6,6 @@ worker processes, beside reading and cleaning, and caches them; generator/famili
 """
 from __future__ import annotations
 
-import hashlib
 import zlib
 from array import array
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ import numpy as np
 from . import clean
 from .model import CleanArticle, quick_pickle
 from .settings import Settings
-from .textnorm import normalise, quoted_chars, sentences
+from .textnorm import hash64, normalise, quoted_chars, sentences
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _BASE = np.uint64(1_000_003)
@@ -60,7 +59,7 @@ def text_hash(norm: str) -> int:
     run), 0 for a sentence of fewer than EXACT_MIN_WORDS words, which is never paired that way."""
     if norm.count(" ") < EXACT_MIN_WORDS - 1:
         return 0
-    return int.from_bytes(hashlib.blake2b(norm.encode(), digest_size=8).digest(), "little", signed=True)
+    return hash64(norm)
 
 
 def shingle_sample(norm_text: str, settings: Settings, vocab: dict[str, int]) -> np.ndarray:

@@ -1,6 +1,7 @@
 """Text normalisation shared by cleaning, deduplication and topic matching."""
 from __future__ import annotations
 
+import hashlib
 import re
 import string
 import unicodedata
@@ -37,6 +38,11 @@ def _may_have_abbreviation(text: str) -> bool:
             return True
         i = text.find(".", i + 1)
     return False
+
+
+def hash64(text: str) -> int:
+    """A signed 64-bit hash of a text, the same in every process and run (unlike `hash`)."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little", signed=True)
 
 
 def normalise(text: str) -> str:
