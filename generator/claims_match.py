@@ -28,7 +28,10 @@ Method, near-linear in the number of statements:
    negation applying to shared words on one side only rules the pair out; when what they share is a small
    part of the longer one (`claim_part_share` of its weight), the shorter must be almost wholly inside it
    (`claim_part_containment`) or the same quotation (`claim_fuzzy`): a generic phrase ("a path to legal
-   status") in two different claims is not one claim. Nor is a sentence about a person and one about
+   status") in two different claims is not one claim. Two statements sharing fewer than `claim_thin_shared`
+   content words must also read alike (token_set_ratio `claim_thin_fuzzy`), or the lighter must be wholly
+   inside the other (`claim_thin_containment`): "my account was hacked" and "he hired a security company to
+   investigate how his account was hacked" are two facts about one thing. Nor is a sentence about a person and one about
    their office, spokesman, lawyer or spouse (`agent`: "Weiner told Fox News" / "Weiner's office said").
    A figure of one kind that differs beside the same word ("killed 17 / 21 soldiers"), or a name found
    nowhere in the other sentence standing between the same words where the other has another ("met
@@ -48,7 +51,10 @@ the highest dev recall of "same" at dev precision >= 0.99, the strictest thresho
 `claim_min_shared_stems` (3): it was chosen on the dev half of benchmarks/data/claim_joins.jsonl, a random
 sample of the matcher's own joins over all of basil-dev, whose precision 2 shared words held at 0.92; nor
 `claim_part_share` and `claim_part_containment` (0.3, 0.8): the most right dev joins of that sample at dev
-precision >= 0.95, the strictest among ties. Not
+precision >= 0.95, the strictest among ties; nor `claim_thin_shared`, `claim_thin_fuzzy` and
+`claim_thin_containment` (7, 65, 0.9), by that rule on that sample over a grid of 3 x 4 x 2 settings and 3 x 2 x 2
+around it, among the settings that keep the seeds' two targets joined, ties broken by the dev recall of
+claim_pairs.jsonl, then strictness. Not
 `claim_frame_shared`: no labelled pair has a frame on both sides (14 of basil-dev's 3,725 sentences have
 one), so it is the least that asks more than the object's words alike (see `frames_agree`).
 """
@@ -599,6 +605,9 @@ def _alike(sc: Score, settings: Settings) -> bool:
     if sc.frame:
         return True  # one act of one person on one object, in few shared words
     quoted = sc.fuzzy >= settings.claim_fuzzy  # one quotation, reworded around
+    if sc.shared < settings.claim_thin_shared and sc.fuzzy < settings.claim_thin_fuzzy and \
+            sc.containment < settings.claim_thin_containment:
+        return False  # a few words in common, the rest unlike, the lighter not inside: two facts about one thing
     return (sc.containment >= settings.claim_containment  # (link_index rules out most pairs by a bound on it)
             and (sc.predicate >= settings.claim_predicate or quoted)
             # what they share must not be a small part of the longer one only, unless all of the shorter

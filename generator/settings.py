@@ -69,6 +69,14 @@ class Settings:
     claim_part_containment: float = _s(0.8, "...and the lighter must be this much inside it (or the same quotation, "
                                             "claim_fuzzy) to be the same claim: a generic phrase (\"a path to legal "
                                             "status\") shared by different claims is not one.")
+    claim_thin_shared: int = _s(7, "Content words in common below which two statements must also read alike (token_set_ratio "
+                                   "claim_thin_fuzzy) to be the same claim, unless they state one act of one person...")
+    claim_thin_fuzzy: float = _s(65.0, "...that token_set_ratio (0-100): a few words in common are two facts about one thing "
+                                       "(\"my account was hacked\" / \"hired a security company to investigate how his "
+                                       "account has been hacked\") unless the rest reads alike...")
+    claim_thin_containment: float = _s(0.9, "...or the lighter statement is this much (IDF-weighted) inside the other "
+                                            "(\"Putin would accept the peacekeeping forces\" / \"Putin told him that he "
+                                            "would accept European peacekeepers\").")
     claim_frame_shared: int = _s(3, "...or, below those shares, the content words two statements' themes of one act of one person "
                                     "on one object must share (\"Macron's suggestion that European peacekeepers could keep "
                                     "Ukraine stable\" / \"Macron offered European peacekeepers for Ukraine\": 3; see claims_match.frames).")

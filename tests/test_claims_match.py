@@ -361,3 +361,34 @@ def test_indexing_statements_at_once_gives_the_columns_of_adding_them_one_by_one
     assert vars(at_once) == vars(one_by_one)
     entries = list(zip(at_once.stem_owner, at_once.stems))
     assert entries == sorted(set(entries))  # each reading's stem ids once, ascending
+
+
+def test_a_few_shared_words_are_two_facts_about_one_thing_unless_the_rest_reads_alike():
+    # basil-dev: "my account was hacked" joined the security firm Weiner hired, an apology for grabbing a man
+    # joined what the video shows him grab
+    hacked = '"I know for a fact that my account was hacked," Weiner told Fox News.'
+    hired = "Weiner said he has hired a private security company to investigate how his account has been hacked."
+    others = ["The governor spoke in Iowa on Monday about taxes and jobs.", "Senators debated the farm bill for a third day.",
+              "The president said the economy was growing again.", "Voters in New Hampshire head to the polls next week.",
+              "Weiner said he would not resign from Congress.", "Weiner spoke to reporters outside his office.",
+              "Fox News first reported the photo.", "The photo was posted on Fox News.",
+              "Fox News aired the interview in full.", "The fact is that the vote was close."]  # common words
+    bg = cm.background(cm.features(t) for t in [hacked, hired] + others)
+
+    def verdict(a, b, settings=DEFAULT):
+        fa, fb = cm.features(a), cm.features(b)
+        return cm.verdict(fa, fb, cm.score(fa, fb, bg, settings), settings)
+
+    assert verdict(hacked, hired) is None
+    assert verdict(hacked, hired, replace(DEFAULT, claim_thin_shared=0)) == "same"  # what the rule rules out
+    # the same few words, the rest alike: one claim
+    assert verdict(hacked, "Weiner told Fox News he knows for a fact that his account was hacked.") == "same"
+    # the lighter wholly inside the other: one claim (the seeds' Putin and the peacekeepers, told by 003 and 004)
+    sts = [cm.Statement("a", "f1", "a1", "He indicated that Russian President Putin would likely accept the presence of "
+                                         "such peacekeeping forces, having discussed the matter with the Kremlin leader.",
+                        "Trump agreed with Macron's suggestion that European peacekeepers could play a role in Ukraine."),
+           cm.Statement("b", "f2", "a2", "The Kremlin has consistently stated in recent days that it strongly objects to "
+                                         "NATO troops being stationed in Ukraine, but Trump claimed that Putin told him "
+                                         "that he would be willing to accept them.")]
+    assert cm.link(sts, DEFAULT) == [(0, 1, "same")]
+    assert cm.link(sts, replace(DEFAULT, claim_thin_containment=1.01)) == []
