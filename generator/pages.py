@@ -10,7 +10,7 @@ import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
@@ -256,13 +256,17 @@ def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: C
     named = Counter(n for p in shown for n in claims_match.names(p.text))
     central = set(sorted(named, key=lambda n: (-named[n], n))[:settings.lead_central_names])
     found: dict[object, tuple[tuple, Wording, Claim | None, bool]] = {}  # rank, lead, claim, is a fact
+    stories = _Stories()
     for rank, p in enumerate(shown):
+        stories.join(p.sources)
         for n, text in enumerate(sentences(p.text)):
             cid = joined.of_sentence.get((p.order, n))
             key = cid if cid is not None else (p.order, n)
             if key in found:
                 continue
             claim = joined.claims[cid] if cid is not None else None
+            if claim:
+                stories.join(a for w in claim.wordings for a in w.sources)
             lead = claim.wordings[0] if claim else Wording(p.order, n, text, p.sources)
             if not _standalone(lead.text, settings):
                 continue
@@ -274,17 +278,48 @@ def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: C
             reports = _reports(lead.text, named)
             found[key] = ((-outlets, -reports, -centrality, -newest, rank, n), lead, claim, outlets > 1 or reports)
     limit = min(settings.lead_points, max(1, math.ceil(settings.lead_share * total)))
-    picked = _pick(sorted(found.values(), key=lambda f: f[0]), limit, joined, settings)
+    picked = _pick(sorted(found.values(), key=lambda f: f[0]), limit, joined, stories.of, settings)
     return [_claim_view(lead, claim, joined, sources, family_of) for _, lead, claim, _ in sorted(picked, key=lambda f: f[0])]
 
 
-def _pick(ranked: list[tuple], limit: int, joined: Claims, settings: Settings) -> list[tuple]:
+class _Stories:
+    """Which story each article of a topic tells: articles that are copies of one passage, or that state one
+    claim, tell one story (union-find over article keys; a story is named by one of its articles)."""
+
+    def __init__(self) -> None:
+        self._parent: dict[str, str] = {}
+
+    def of(self, article: str) -> str:
+        parent = self._parent
+        root = article
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while article != root:  # point the path at its root
+            parent[article], article = root, parent.get(article, root)
+        return root
+
+    def join(self, articles: Iterable[str]) -> None:
+        first = None
+        for a in articles:
+            root = self.of(a)
+            if first is None:
+                first = root
+            elif root != first:
+                self._parent[max(root, first)] = min(root, first)
+                first = min(root, first)
+
+
+def _pick(ranked: list[tuple], limit: int, joined: Claims, story_of: Callable[[str], str],
+          settings: Settings) -> list[tuple]:
     """The first `limit` of the ranked (key, lead, claim, fact) candidates: facts first (claims of several
-    outlets, and reports of who did or said what), at most `lead_per_article` from one article while others
-    remain, then the rest; leaving out a claim that disputes one picked (it is shown beside it) and one
-    that says again what one picked says (`_restates`)."""
+    outlets, and reports of who did or said what), at most `lead_per_story` from one story (`_Stories`) and
+    `lead_per_article` from one article while others remain, then at most `lead_per_article` from one
+    article, then the other facts; then the rest the same way, without the story cap; leaving out a claim that disputes one picked (it is shown beside it) and one
+    that says again what one picked says (`_restates`). A topic that spans several stories opens with the
+    main fact of each, not with five facts of the latest."""
     picked: list[tuple] = []
     per_article: dict[str, int] = defaultdict(int)
+    per_story: dict[str, int] = defaultdict(int)
     texts: dict[int, list[str]] = {}  # id of a candidate -> its wordings, normalised
 
     def wordings(c: tuple) -> list[str]:
@@ -296,14 +331,19 @@ def _pick(ranked: list[tuple], limit: int, joined: Claims, settings: Settings) -
         return f not in picked and not (f[2] and any(joined.claims[k] is g[2] for g in picked for k in f[2].conflicts)) \
             and not any(_restates(wordings(f), wordings(g)) for g in picked)
 
-    for facts, capped in ((True, True), (True, False), (False, True), (False, False)):
+    def capped(f: tuple, cap: str) -> bool:
+        article = f[1].sources[0]
+        return cap != "" and (per_article[article] >= settings.lead_per_article or
+                              (cap == "story" and per_story[story_of(article)] >= settings.lead_per_story))
+
+    for facts, cap in ((True, "story"), (True, "article"), (True, ""), (False, "article"), (False, "")):
         for f in ranked:
             if len(picked) == limit:
                 return picked
-            if ((f[3] or not facts) and not (capped and per_article[f[1].sources[0]] >= settings.lead_per_article)
-                    and fits(f)):
+            if (f[3] or not facts) and not capped(f, cap) and fits(f):
                 picked.append(f)
                 per_article[f[1].sources[0]] += 1
+                per_story[story_of(f[1].sources[0])] += 1
     return picked
 
 

@@ -41,6 +41,8 @@ class Settings:
     topic_passing_strong: float = _s(2.0, "Times min_score a passage needs for a topic its article is not about (one passing mention is not enough).")
     lead_points: int = _s(5, "Key points at the top of each topic page.")
     lead_share: float = _s(0.34, "At most this share of a topic's passages (at least one) is repeated as key points.")
+    lead_per_story: int = _s(1, "Key points from any one story (articles joined by copies or by a claim they state), "
+                                "while other stories have facts to report.")
     lead_per_article: int = _s(2, "Key points from any one article, while other articles have relevant passages.")
     lead_sentence_max_chars: int = _s(400, "A sentence longer than this is not a key point.")
     lead_min_words: int = _s(6, "A sentence with fewer words is not a key point.")

@@ -224,5 +224,40 @@ def test_a_key_point_that_says_again_what_a_picked_one_says_is_left_out():
     joined = Claims((pledge,), {(0, 0): 0, (1, 0): 0})
     ranked = [((-2, -1, 0, 0, 0, 0), pledge.wordings[0], pledge, True), ((-1, -1, 0, 0, 1, 0), ad, None, True),
               ((-1, -1, 0, 0, 2, 0), other, None, True)]
-    picked = _pick(ranked, 3, joined, DEFAULT)
+    picked = _pick(ranked, 3, joined, str, DEFAULT)  # each article a story of its own
     assert [f[1] for f in picked] == [pledge.wordings[0], other]
+
+
+def test_a_topic_of_several_stories_opens_with_a_fact_of_each(tmp_path):
+    """Key points ranked by outlets, then who did what, then recency gave basil-dev's scandals page five
+    facts of its two latest stories (Christie's subpoenas, Grimm's charges) and none of the others; one
+    story (articles joined by a claim they both state) now gives one key point while another story has
+    a fact to report."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    closure = ("Mayor Anna Berg said the council would close the old river bridge to heavy lorries from March.",
+               "Mayor Anna Berg said that the council will close the old river bridge to heavy lorries from March.")
+    gazette = [closure[0], "The Halden engineers found cracks in two girders of the river bridge during an inspection.",
+               "The Halden engineers said the river bridge was safe for cars and buses for now."]
+    herald = [closure[1], "The Halden council set aside 4 million euros to repair the river bridge next year.",
+              "Halden lorry drivers will use the ring road while the river bridge is closed to them."]
+    courier = ["The Norby canal bridge reopened last week after eight weeks of repairs to its deck.",
+               "Norby officials said the canal bridge would be painted again in the spring."]
+    for name, outlet, day, paras in (("gazette", "Gazette", "2025-03-03", gazette), ("herald", "Herald", "2025-03-03", herald),
+                                     ("courier", "Courier", "2025-02-01", courier)):
+        (seeds / f"{name}.md").write_text(f'---\ntitle: "{outlet} on a bridge"\noutlet: "{outlet}"\npublished: {day}\n---\n'
+                                          + "\n\n".join(paras) + "\n", encoding="utf-8")
+    topics = tmp_path / "topics.yml"
+    topics.write_text("story: {title: Bridges, description: Bridges.}\ntopics:\n  - slug: bridges\n    title: Bridges\n"
+                      "    description: Bridges of the region.\n    terms: [bridge*]\n", encoding="utf-8")
+
+    def key_points(settings):
+        page = pipeline.generate(pipeline.Inputs(seeds, topics, ROOT / "templates"), settings).files["bridges.md"]
+        return page.split("## Key points", 1)[1].split("## In detail", 1)[0]
+
+    settings = replace(DEFAULT, lead_points=3, lead_share=1.0)
+    points = key_points(settings)
+    assert closure[1] in points and "*(2 outlets)*" in points  # the river bridge's claim of two outlets leads
+    assert courier[0] in points  # and the other story gives its main fact
+    # without the story cap, the river bridge's newer facts take every place
+    assert not any(s in key_points(replace(settings, lead_per_story=100)) for s in courier)
