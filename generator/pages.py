@@ -33,10 +33,14 @@ _DANGLING = re.compile(r"^[\"'“‘]?(he|she|they|it|this|that|these|those|his|
                        r"likewise|similarly|nevertheless|nonetheless|otherwise|thus|therefore|hence|such|"
                        r"in addition|as a result|by contrast|in turn|for example|for instance|even so)\b",
                        re.IGNORECASE)
-# What opens a sentence before its subject: a dateline ("WASHINGTON —"), a label ("Editor's Note:"), an
+# A dateline: where (and through whom) a report was filed ("WASHINGTON —", "FERGUSON, Mo. —", "Denver (AP) –").
+_DATELINE = (r"(?:[A-Z][A-Z.'’ -]+(?:, [^,—–()]{1,30})?(?: \([A-Z][\w&.'’ -]{1,30}\))?"
+             r"|[A-Z][\w.'’ -]{1,40}(?:, [^,—–()]{1,30})? \([A-Z][\w&.'’ -]{1,30}\))\s+[—–-]{1,2}\s+")
+_LEADING_DATELINE = re.compile(_DATELINE + r"(?=[A-Z\"“‘'])")
+# What opens a sentence before its subject: a dateline, a label ("Editor's Note:"), an
 # opening phrase ending in a comma ("On Monday,", "At the United Nations,"), an article.
 _BEFORE_SUBJECT = re.compile(
-    r"(?:[A-Z][A-Z.'’ -]+(?:, [^,—–]{1,30})?\s+[—–-]{1,2}\s+)?(?:[A-Z][\w'’]*(?: [A-Z][\w'’]*){0,2}:\s+)?"
+    rf"(?:{_DATELINE})?(?:[A-Z][\w'’]*(?: [A-Z][\w'’]*){{0,2}}:\s+)?"
     r"(?i:(?:on|at|in|for|after|before|during|despite|amid|following|since|with|earlier|later|last|yesterday|today)"
     r"\b[^,]{0,80},\s+)?(?i:the\s+|a\s+|an\s+)?")
 RESTATED = 90.0  # token_set_ratio from which a key point says again what one picked says
@@ -279,7 +283,16 @@ def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: C
             found[key] = ((-outlets, -reports, -centrality, -newest, rank, n), lead, claim, outlets > 1 or reports)
     limit = min(settings.lead_points, max(1, math.ceil(settings.lead_share * total)))
     picked = _pick(sorted(found.values(), key=lambda f: f[0]), limit, joined, stories.of, settings)
-    return [_claim_view(lead, claim, joined, sources, family_of) for _, lead, claim, _ in sorted(picked, key=lambda f: f[0])]
+    return [_without_dateline(_claim_view(lead, claim, joined, sources, family_of))
+            for _, lead, claim, _ in sorted(picked, key=lambda f: f[0])]
+
+
+def _without_dateline(point: cx.Claim) -> cx.Claim:
+    """A key point without the dateline its sentence opens with ("WASHINGTON — With just three weeks left
+    ..." -> "With just three weeks left ..."): where a report was filed is not the fact, and In detail
+    keeps the passage whole."""
+    m = _LEADING_DATELINE.match(point.text)
+    return replace(point, text=point.text[m.end():]) if m else point
 
 
 class _Stories:

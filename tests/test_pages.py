@@ -261,3 +261,20 @@ def test_a_topic_of_several_stories_opens_with_a_fact_of_each(tmp_path):
     assert courier[0] in points  # and the other story gives its main fact
     # without the story cap, the river bridge's newer facts take every place
     assert not any(s in key_points(replace(settings, lead_per_story=100)) for s in courier)
+
+
+def test_a_key_point_leaves_out_the_dateline_its_sentence_opens_with(tmp_path):
+    """basil-dev's budget page opened a key point with "WASHINGTON — With just three weeks left ..."; where
+    a report was filed is not the fact. In detail keeps the passage whole."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    said = "Mayor Anna Berg said the council would close the old river bridge to heavy lorries from March."
+    (seeds / "wire.md").write_text('---\ntitle: "Bridge"\noutlet: "Wire"\npublished: 2025-03-03\n---\n'
+                                   f"HALDEN, Norway (Wire) — {said}\n", encoding="utf-8")
+    topics = tmp_path / "topics.yml"
+    topics.write_text("story: {title: Bridge, description: A bridge.}\ntopics:\n  - slug: bridge\n    title: The bridge\n"
+                      "    description: The old river bridge.\n    terms: [bridge*]\n", encoding="utf-8")
+    page = pipeline.generate(pipeline.Inputs(seeds, topics, ROOT / "templates"), DEFAULT).files["bridge.md"]
+    points, detail = page.split("## Key points", 1)[1].split("## In detail", 1)
+    assert f"\n- {said}[^wire]" in points and "HALDEN" not in points
+    assert f"HALDEN, Norway (Wire) — {said}" in detail
