@@ -36,7 +36,10 @@ _DANGLING = re.compile(r"^[\"'“‘]?(he|she|they|it|this|that|these|those|his|
 # A dateline: where (and through whom) a report was filed ("WASHINGTON —", "FERGUSON, Mo. —", "Denver (AP) –").
 _DATELINE = (r"(?:[A-Z][A-Z.'’ -]+(?:, [^,—–()]{1,30})?(?: \([A-Z][\w&.'’ -]{1,30}\))?"
              r"|[A-Z][\w.'’ -]{1,40}(?:, [^,—–()]{1,30})? \([A-Z][\w&.'’ -]{1,30}\))\s+[—–-]{1,2}\s+")
-_LEADING_DATELINE = re.compile(_DATELINE + r"(?=[A-Z\"“‘'])")
+# A label a sentence opens with that says what kind of text follows, not who speaks ("Editor's Note:",
+# "UPDATE:"; never "Zelensky:", which names the speaker).
+_LABEL = r"(?i:editor['’]?s['’]? note|update[ds]?|analysis|opinion|exclusive|breaking(?: news)?|note):\s+"
+_LEADING_DATELINE = re.compile(rf"(?:{_DATELINE}|{_LABEL})(?=[A-Z\"“‘'])")
 # What opens a sentence before its subject: a dateline, a label ("Editor's Note:"), an
 # opening phrase ending in a comma ("On Monday,", "At the United Nations,"), an article.
 _BEFORE_SUBJECT = re.compile(
@@ -288,9 +291,9 @@ def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: C
 
 
 def _without_dateline(point: cx.Claim) -> cx.Claim:
-    """A key point without the dateline its sentence opens with ("WASHINGTON — With just three weeks left
-    ..." -> "With just three weeks left ..."): where a report was filed is not the fact, and In detail
-    keeps the passage whole."""
+    """A key point without the dateline or label its sentence opens with ("WASHINGTON — With just three
+    weeks left ..." -> "With just three weeks left ...", "Editor's Note: President Macron's ..."): where a
+    report was filed, or what kind of text it is, is not the fact, and In detail keeps the passage whole."""
     m = _LEADING_DATELINE.match(point.text)
     return replace(point, text=point.text[m.end():]) if m else point
 

@@ -269,12 +269,15 @@ def test_a_key_point_leaves_out_the_dateline_its_sentence_opens_with(tmp_path):
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     said = "Mayor Anna Berg said the council would close the old river bridge to heavy lorries from March."
+    voted = "The Halden council voted on Friday to close the river bridge to lorries of over 20 tonnes."
     (seeds / "wire.md").write_text('---\ntitle: "Bridge"\noutlet: "Wire"\npublished: 2025-03-03\n---\n'
-                                   f"HALDEN, Norway (Wire) — {said}\n", encoding="utf-8")
+                                   f"HALDEN, Norway (Wire) — {said}\n\nEditor's Note: {voted}\n", encoding="utf-8")
     topics = tmp_path / "topics.yml"
     topics.write_text("story: {title: Bridge, description: A bridge.}\ntopics:\n  - slug: bridge\n    title: The bridge\n"
                       "    description: The old river bridge.\n    terms: [bridge*]\n", encoding="utf-8")
-    page = pipeline.generate(pipeline.Inputs(seeds, topics, ROOT / "templates"), DEFAULT).files["bridge.md"]
+    settings = replace(DEFAULT, lead_share=1.0)
+    page = pipeline.generate(pipeline.Inputs(seeds, topics, ROOT / "templates"), settings).files["bridge.md"]
     points, detail = page.split("## Key points", 1)[1].split("## In detail", 1)
     assert f"\n- {said}[^wire]" in points and "HALDEN" not in points
-    assert f"HALDEN, Norway (Wire) — {said}" in detail
+    assert f"\n- {voted}[^wire]" in points and "Note" not in points  # a label is not the fact either
+    assert f"HALDEN, Norway (Wire) — {said}" in detail and f"Editor's Note: {voted}" in detail
