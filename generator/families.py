@@ -238,11 +238,11 @@ def find_families(articles: Sequence[CleanArticle], settings: Settings,
     # 3. article families from the copy links
     duplicates, family_of, rank = _decide(articles, keys, links)
     joined = np.frombuffer(same, dtype=np.int64).reshape(-1, 2) if same else np.empty((0, 2), dtype=np.int64)
-    root = array("q", _smallest_members(len(sents.norm), joined[:, 0], joined[:, 1]).tobytes())
+    root = array("q", smallest_members(len(sents.norm), joined[:, 0], joined[:, 1]).tobytes())
     return Families(duplicates, family_of, articles, rank), Alignment(sents, root, pieces)
 
 
-def _smallest_members(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+def smallest_members(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Per item of 0..n-1, the smallest item linked to it by a chain of links (left[k], right[k]): the root a
     union-find whose roots are their sets' smallest members gives, found in numpy (a corpus has millions
     of linked sentences)."""

@@ -97,7 +97,7 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
     # Short lines repeated across unrelated families are boilerplate too.
     final = clean.remove_repeated_lines(fam.articles, fam.family_of, settings, short)
     # Passages: paragraphs not already kept elsewhere, each citing every article that carries all of it.
-    kept = passages.merge_passages(fam, alignment, settings, clean.repeated(final))
+    kept = passages.merge_passages(fam, alignment, settings, clean.repeated(final), cache, corpus.keys)
     alignment = None  # only passage merging needs it
     stage("dedup")
     # The topics of every passage, read with its article (title, other passages): several, or none

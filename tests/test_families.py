@@ -130,4 +130,4 @@ def test_sentence_roots_found_in_numpy_are_the_smallest_member_of_each_linked_se
         expected = families_of._UnionFind(n)
         for a, b in zip(left.tolist(), right.tolist()):
             expected.union(a, b)
-        assert families_of._smallest_members(n, left, right).tolist() == [expected.find(i) for i in range(n)]
+        assert families_of.smallest_members(n, left, right).tolist() == [expected.find(i) for i in range(n)]
