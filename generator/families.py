@@ -115,6 +115,30 @@ def candidate_pairs(samples: Sequence[np.ndarray], settings: Settings) -> list[t
     return list(zip(left.tolist(), right.tolist()))
 
 
+_INDEX = b"shingle index"
+
+
+def _candidates(articles: Sequence[CleanArticle], feature: Sequence[ArticleFeatures], settings: Settings, memo: Memo,
+                content_keys: Mapping[str, bytes]) -> list[tuple[int, int]]:
+    """`candidate_pairs` of the articles; with the memo, found from the previous build's by difference
+    (`blocking.reblocked`: the sampled shingle index and its pairs are kept under one key, by the articles'
+    content keys, which fix their shingles)."""
+    items = [content_keys.get(ca.id) for ca in articles]
+    if not memo or None in items:
+        return candidate_pairs([f.sample for f in feature], settings)
+    samples = [f.sample for f in feature]
+    previous = memo.get(_INDEX)
+    if previous is not None and previous.items == tuple(items):
+        found = previous
+    else:
+        found = (blocking.reblocked(previous, items, samples, settings.shingle_max_df, settings.candidate_min_shared)
+                 if previous is not None else
+                 blocking.blocked(items, samples, settings.shingle_max_df, settings.candidate_min_shared))
+        memo.put(_INDEX, found)
+    left, right = found.pair_indices()
+    return list(zip(left.tolist(), right.tolist()))
+
+
 def align(a: Sequence[int], b: Sequence[int], sents: Sentences,
           settings: Settings) -> list[tuple[int, int, int]]:
     """Matched sentences between two articles' sentence ids: (s of a, t of b, how), `how` one of SAME,
@@ -222,16 +246,19 @@ def find_families(articles: Sequence[CleanArticle], settings: Settings,
 
     `features` holds each article's ArticleFeatures when they are ready (computed here otherwise).
     The cache keeps each candidate pair's alignment between builds (memo "pairs"), keyed by the two
-    articles' `content_keys` (a key stands for a file's path and bytes; the memo's tag for code and settings).
+    articles' `content_keys` (a key stands for a file's path and bytes; the memo's tag for code and settings),
+    and the sampled shingle index with its candidate pairs (memo "candidates"), updated by difference.
     """
     articles = tuple(sorted(articles, key=lambda ca: ca.id))
     feature = [(features or {}).get(ca.id) or feats.of(ca, settings) for ca in articles]
     sents = _sentences(feature)
+    cache = cache or Cache(None, settings)
     # 1. candidates from the sampled shingle index
-    pairs = candidate_pairs([f.sample for f in feature], settings)
+    with cache.memo("candidates") as memo:
+        pairs = _candidates(articles, feature, settings, memo, content_keys or {})
     # 2. align sentences: candidate pairs, then identical sentences anywhere
     keys = [canonical_key(ca) for ca in articles]
-    with (cache or Cache(None, settings)).memo("pairs") as memo:
+    with cache.memo("pairs") as memo:
         links, pieces, same = _align_pairs(articles, pairs, sents, settings, memo, content_keys or {})
     same.extend(x for pair in _identical(sents.norm, np.concatenate([f.text_hash for f in feature] or [[]]))
                 for x in pair)
