@@ -87,7 +87,8 @@ def test_a_cached_walk_answers_only_for_a_group_of_articles_whose_sentences_are_
         return walk(fam, alignment, settings, todo, skipped)
 
     monkeypatch.setattr(passages, "_walk", recording)
-    quote_pair = [article("orig", *ORIGINAL, published="2025-01-02"), article("library", *OTHER, published="2025-01-03")]
+    quote_pair = [article("orig", *ORIGINAL, published="2025-01-02"),
+                  article("library", *OTHER, published="2025-01-03")]
     wire = [article("wire", *WIRE, *SPEECH, published="2025-01-04"),
             article("wire-copy", *WIRE, *SPEECH[:2], published="2025-01-05")]
     earlier = article("early", *OTHER[:3], published="2025-01-01")  # the quote first, and the library news
