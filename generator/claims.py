@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import io
+import pickle
 from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -64,8 +66,38 @@ def join(passages: Sequence[Passage], family_of: Mapping[str, str], published: M
     build joins the passages that are on some topic, the only ones its pages show). Two statements
     whose articles were published more than `claim_max_days` apart are not one claim (news repeats its
     words about other events); undated articles are not held to that. The cache keeps each passage's
-    statements, indexed, by its text.
+    statements, indexed, by its text, and the claims of the last build by a digest of all they are made from
+    (`_inputs_key`): a build whose passages on topics, families and dates are those of the build before (a
+    template edited, or nothing) joins nothing again.
     """
+    with (cache or Cache(None, settings)).memo("joined") as memo:
+        key = _inputs_key(passages, family_of, published, among) if memo else None
+        joined = memo.get(key) if key else None
+        if joined is None:
+            joined = _join(passages, family_of, published, settings, among, cache)
+            if key:
+                memo.put(key, joined)
+    return joined
+
+
+def _inputs_key(passages: Sequence[Passage], family_of: Mapping[str, str], published: Mapping[str, str | None],
+                among: Sequence[bool] | None) -> bytes:
+    """A digest of everything `join` reads: each passage taking part (its order, article, sources and text), and
+    the family and publication date of every article these name. (Pickled without a memo, so equal values give
+    equal bytes whether or not they are one object.)"""
+    taking = [p for p in passages if among is None or among[p.order]]
+    named = {a for p in taking for a in p.sources} | {p.article_id for p in taking}
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(([(p.order, p.article_id, p.sources, p.text) for p in taking],
+                  [(a, family_of[a], published.get(a)) for a in sorted(named)]))
+    return hashlib.blake2b(buffer.getbuffer(), digest_size=16).digest()
+
+
+def _join(passages: Sequence[Passage], family_of: Mapping[str, str], published: Mapping[str, str | None],
+          settings: Settings, among: Sequence[bool] | None, cache: Cache | None) -> Claims:
+    """`join` without the memo of whole builds."""
     found = _statements(passages, family_of, published, settings, among, cache)
 
     def wording(i: int) -> Wording:

@@ -117,3 +117,41 @@ def test_records_read_back_from_the_cache_equal_the_ones_written():
         assert back.norm == features.norm and back.paragraphs == features.paragraphs
         assert back.sample.tolist() == features.sample.tolist()
         assert back.text_hash.tolist() == features.text_hash.tolist()
+
+
+def test_the_claims_of_the_last_build_answer_only_for_the_same_passages_families_and_dates(tmp_path, monkeypatch):
+    """The memo "joined" keeps a build's claims by a digest of all they are made from: the same inputs are
+    answered from it; another family, date, text or choice of passages is joined again, as without the cache."""
+    from generator import claims
+    from generator.model import Passage
+
+    fact = "The city council voted on Tuesday to close the old river bridge to heavy lorries from March."
+    other = "On Tuesday the council decided by vote that the old river bridge will be closed to heavy lorries in March."
+    ps = [Passage("gazette:1", "gazette", 1, fact, ("gazette", "gazette-copy"), 0),
+          Passage("herald:1", "herald", 1, "Local shops along the river asked the council for compensation.",
+                  ("herald",), 1),
+          Passage("herald:3", "herald", 3, other, ("herald",), 2)]
+    family_of = {"gazette": "gazette", "gazette-copy": "gazette", "herald": "herald"}
+    published = dict.fromkeys(family_of, "2025-03-03")
+    among = [True, True, True]
+    cache = Cache(tmp_path, DEFAULT)
+    joins = []
+    join = claims._join
+    monkeypatch.setattr(claims, "_join", lambda *args: joins.append(1) or join(*args))
+
+    def check(ps, family_of, dates, on) -> claims.Claims:
+        joins.clear()
+        got = claims.join(ps, family_of, dates, DEFAULT, among=on, cache=cache)
+        assert joins == [1] and got == claims.join(ps, family_of, dates, DEFAULT, among=on)
+        joins.clear()
+        assert claims.join(ps, family_of, dates, DEFAULT, among=on, cache=cache) == got and not joins
+        return got
+
+    first = check(ps, family_of, published, among)
+    assert [len(c.wordings) for c in first.claims] == [2] and first.claims[0].outlets == 2
+    assert check(ps, {**family_of, "herald": "gazette"}, published, among) != first  # one family: no claim
+    assert check(ps, {**family_of, "gazette-copy": "herald"}, published, among).claims[0].outlets == 2
+    assert check(ps, family_of, {**published, "herald": "2025-04-03"}, among) != first  # too far apart
+    assert check(ps, family_of, published, [True, True, False]) != first
+    assert check([*ps[:2], replace(ps[2], text="Nothing of the kind was decided.")], family_of, published,
+                 among) != first
