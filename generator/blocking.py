@@ -33,7 +33,7 @@ class Blocked:
     max_df: int
     min_shared: int
     values: np.ndarray            # every item's keys, ascending
-    owners: np.ndarray            # the item (index into `items`) that holds each key (int64)
+    owners: np.ndarray            # the item (index into `items`) that holds each key (int32)
     pairs: np.ndarray             # the pairs (left < right), as codes left * len(items) + right, ascending
 
     def pair_indices(self) -> tuple[np.ndarray, np.ndarray]:
@@ -45,7 +45,8 @@ def blocked(items: Sequence[Hashable], keys: Sequence[np.ndarray], max_df: int, 
     left, right = shared_keys(keys, max_df, min_shared)
     values, owners = _flat(keys, range(len(keys)))
     order = np.argsort(values, kind="stable")
-    return Blocked(tuple(items), max_df, min_shared, values[order], owners[order], left * len(items) + right)
+    return Blocked(tuple(items), max_df, min_shared, values[order], owners[order].astype(np.int32),
+                   left * len(items) + right)
 
 
 def reblocked(previous: Blocked, items: Sequence[Hashable], keys: Sequence[np.ndarray], max_df: int,
@@ -71,12 +72,12 @@ def reblocked(previous: Blocked, items: Sequence[Hashable], keys: Sequence[np.nd
         return blocked(items, keys, max_df, min_shared)
     # the index without the items removed, with the added ones' keys put in place
     gone = now_of[previous.owners] < 0
-    values, owners = previous.values[~gone], now_of[previous.owners[~gone]]
+    values, owners = previous.values[~gone], now_of[previous.owners[~gone]].astype(np.int32)
     new_values, new_owners = _flat([keys[k] for k in added], added)
     order = np.argsort(new_values, kind="stable")
     new_values, new_owners = new_values[order], new_owners[order]
     at = np.searchsorted(values, new_values)
-    values, owners = np.insert(values, at, new_values), np.insert(owners, at, new_owners)
+    values, owners = np.insert(values, at, new_values), np.insert(owners, at, new_owners.astype(np.int32))
     # the changed keys held by 2..max_df items before or after, and the items now holding one
     changed = np.unique(np.concatenate([previous.values[gone], new_values]))
     before, after = _held(previous.values, changed), _held(values, changed)
