@@ -119,9 +119,12 @@ def test_records_read_back_from_the_cache_equal_the_ones_written():
         assert back.text_hash.tolist() == features.text_hash.tolist()
 
 
-def test_the_claims_of_the_last_build_answer_only_for_the_same_passages_families_and_dates(tmp_path, monkeypatch):
-    """The memo "joined" keeps a build's claims by a digest of all they are made from: the same inputs are
-    answered from it; another family, date, text or choice of passages is joined again, as without the cache."""
+def test_claim_links_of_the_last_build_answer_only_for_the_same_statements_families_and_dates(tmp_path,
+                                                                                        monkeypatch):
+    """The memo "links" keeps which statements of the last build link, by a digest of the passages taking part in
+    order (texts, families and articles as the index numbers them, dates): the same statements are answered from
+    it, however the passages' orders and sources moved; another family, date, text or choice of passages is
+    linked again. Either way the claims are those a build without the cache joins."""
     from generator import claims
     from generator.model import Passage
 
@@ -131,27 +134,32 @@ def test_the_claims_of_the_last_build_answer_only_for_the_same_passages_families
           Passage("herald:1", "herald", 1, "Local shops along the river asked the council for compensation.",
                   ("herald",), 1),
           Passage("herald:3", "herald", 3, other, ("herald",), 2)]
-    family_of = {"gazette": "gazette", "gazette-copy": "gazette", "herald": "herald"}
+    family_of = {"gazette": "gazette", "gazette-copy": "gazette", "herald": "herald", "other": "other"}
     published = dict.fromkeys(family_of, "2025-03-03")
-    among = [True, True, True]
     cache = Cache(tmp_path, DEFAULT)
-    joins = []
-    join = claims._join
-    monkeypatch.setattr(claims, "_join", lambda *args: joins.append(1) or join(*args))
+    linked = []
+    links = claims._links
+    monkeypatch.setattr(claims, "_links", lambda *args: linked.append(1) or links(*args))
 
-    def check(ps, family_of, dates, on) -> claims.Claims:
-        joins.clear()
+    def check(ps, family_of, dates, on, again: bool) -> claims.Claims:
+        linked.clear()
         got = claims.join(ps, family_of, dates, DEFAULT, among=on, cache=cache)
-        assert joins == [1] and got == claims.join(ps, family_of, dates, DEFAULT, among=on)
-        joins.clear()
-        assert claims.join(ps, family_of, dates, DEFAULT, among=on, cache=cache) == got and not joins
+        assert linked == ([1] if again else []) and got == claims.join(ps, family_of, dates, DEFAULT, among=on)
         return got
 
-    first = check(ps, family_of, published, among)
+    first = check(ps, family_of, published, [True] * 3, True)
     assert [len(c.wordings) for c in first.claims] == [2] and first.claims[0].outlets == 2
-    assert check(ps, {**family_of, "herald": "gazette"}, published, among) != first  # one family: no claim
-    assert check(ps, {**family_of, "gazette-copy": "herald"}, published, among).claims[0].outlets == 2
-    assert check(ps, family_of, {**published, "herald": "2025-04-03"}, among) != first  # too far apart
-    assert check(ps, family_of, published, [True, True, False]) != first
+    assert check(ps, family_of, published, [True] * 3, False) == first
+    # a passage taking no part before the others, a source more, a source's family: linked as before
+    moved = [replace(p, order=p.order + 1) for p in ps]
+    moved[2] = replace(moved[2], sources=("herald", "other"))
+    shifted = check([Passage("other:1", "other", 1, "Weather.", ("other",), 0), *moved], family_of, published,
+                    [False, True, True, True], False)
+    assert shifted.claims[0].outlets == 3 and {w.passage for w in shifted.claims[0].wordings} == {1, 3}
+    assert check(ps, {**family_of, "gazette-copy": "herald"}, published, [True] * 3, False).claims[0].outlets == 2
+    # what the statements are, whose and when: linked again
+    assert check(ps, {**family_of, "herald": "gazette"}, published, [True] * 3, True) != first  # one family
+    assert check(ps, family_of, {**published, "herald": "2025-04-03"}, [True] * 3, True) != first  # days apart
+    assert check(ps, family_of, published, [True, True, False], True) != first
     assert check([*ps[:2], replace(ps[2], text="Nothing of the kind was decided.")], family_of, published,
-                 among) != first
+                 [True] * 3, True) != first
