@@ -163,3 +163,28 @@ def test_claim_links_of_the_last_build_answer_only_for_the_same_statements_famil
     assert check(ps, family_of, published, [True, True, False], True) != first
     assert check([*ps[:2], replace(ps[2], text="Nothing of the kind was decided.")], family_of, published,
                  [True] * 3, True) != first
+
+
+def test_feed_hashes_come_from_the_cache_for_passages_of_the_same_text(tmp_path, monkeypatch):
+    """The memo "feed" keeps each passage's hash by its text: a rebuild hashes none again, an edited passage is
+    hashed again, and the feed is the one a build without the cache writes."""
+    from generator import feed
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(FIXTURE / "seeds", seeds)
+    hashed = []
+    passage_hash = feed.passage_hash
+    monkeypatch.setattr(feed, "passage_hash", lambda text: hashed.append(text) or passage_hash(text))
+
+    def build(cache):
+        return pipeline.generate(_inputs(seeds, cache), DEFAULT, skip_invalid=True).files
+
+    first = build(tmp_path / "cache")
+    assert hashed and list((tmp_path / "cache").glob("feed-*"))
+    hashed.clear()
+    assert build(tmp_path / "cache") == first and not hashed
+    victim = next(p for p in sorted(seeds.iterdir()) if p.suffix == ".md")
+    victim.write_text(victim.read_text(encoding="utf-8").replace("treaty", "agreement"), encoding="utf-8")
+    edited = build(tmp_path / "cache")
+    assert hashed and all("agreement" in text for text in hashed)
+    assert edited == build(None) != first
