@@ -5,7 +5,8 @@ sentences). A key held by more than `max_df` items is common and ignored.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,6 +23,100 @@ def shared_keys(keys: Sequence[np.ndarray], max_df: int, min_shared: int) -> tup
                        np.fromiter(map(len, keys), dtype=np.int64, count=len(keys)))
     left, right, _ = shared_keys_flat(np.concatenate(keys), owners, len(keys), max_df, min_shared)
     return left, right
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """`shared_keys` of some items, with what it takes to update it for a few items more or fewer (`reblocked`)."""
+
+    items: tuple[Hashable, ...]   # each item's identity: whatever fixes its keys (a file's content key)
+    max_df: int
+    min_shared: int
+    values: np.ndarray            # every item's keys, ascending
+    owners: np.ndarray            # the item (index into `items`) that holds each key (int32)
+    pairs: np.ndarray             # the pairs (left < right), as codes left * len(items) + right, ascending
+
+    def pair_indices(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.pairs // max(1, len(self.items)), self.pairs % max(1, len(self.items))
+
+
+def blocked(items: Sequence[Hashable], keys: Sequence[np.ndarray], max_df: int, min_shared: int) -> Blocked:
+    """`shared_keys(keys, max_df, min_shared)`, kept with the items' identities and their keys, sorted."""
+    left, right = shared_keys(keys, max_df, min_shared)
+    values, owners = _flat(keys, range(len(keys)))
+    order = np.argsort(values, kind="stable")
+    return Blocked(tuple(items), max_df, min_shared, values[order], owners[order].astype(np.int32),
+                   left * len(items) + right)
+
+
+def reblocked(previous: Blocked, items: Sequence[Hashable], keys: Sequence[np.ndarray], max_df: int,
+              min_shared: int, most_changed: float = 0.2) -> Blocked:
+    """`blocked(items, keys, ...)` from `previous`, by difference: the same result, found by counting again only
+    the pairs whose both items hold a key that an item added or removed changes.
+
+    A pair's count can change only through a key whose holders changed (a key of an item added or removed)
+    and that was, before or after, held by 2..max_df items; unless both of the pair hold such a key, its
+    count is the one before. So the items holding one are counted again, among themselves, with each key's
+    count over all items; every other pair is kept as it was. An item is the same when its identity is:
+    the caller's identities must fix each item's keys. More than `most_changed` of the items added or
+    removed: counted afresh.
+    """
+    n = len(items)
+    where = {item: k for k, item in enumerate(items)}
+    now_of = np.fromiter((where.get(item, -1) for item in previous.items), dtype=np.int64, count=len(previous.items))
+    known = set(previous.items)
+    added = [k for k, item in enumerate(items) if item not in known]
+    removed = int((now_of < 0).sum())
+    if (max_df, min_shared) != (previous.max_df, previous.min_shared) or \
+            len(added) + removed > most_changed * max(1, n):
+        return blocked(items, keys, max_df, min_shared)
+    # the index without the items removed, with the added ones' keys put in place
+    gone = now_of[previous.owners] < 0
+    values, owners = previous.values[~gone], now_of[previous.owners[~gone]].astype(np.int32)
+    new_values, new_owners = _flat([keys[k] for k in added], added)
+    order = np.argsort(new_values, kind="stable")
+    new_values, new_owners = new_values[order], new_owners[order]
+    at = np.searchsorted(values, new_values)
+    values, owners = np.insert(values, at, new_values), np.insert(owners, at, new_owners.astype(np.int32))
+    # the changed keys held by 2..max_df items before or after, and the items now holding one
+    changed = np.unique(np.concatenate([previous.values[gone], new_values]))
+    before, after = _held(previous.values, changed), _held(values, changed)
+    counted = changed[((before >= 2) & (before <= max_df)) | ((after >= 2) & (after <= max_df))]
+    start, end = np.searchsorted(values, counted, "left"), np.searchsorted(values, counted, "right")
+    again = np.unique(owners[_ranges(start, end)])
+    # their pairs counted again (each key with its count over all items); the other pairs as before
+    held_values, held_owners = _flat([keys[k] for k in again.tolist()], again.tolist())
+    held = _held(values, held_values)
+    shared = (held >= 2) & (held <= max_df)
+    left, right, _ = shared_keys_flat(held_values[shared], held_owners[shared], n, max_df, min_shared)
+    old_left, old_right = previous.pair_indices()
+    old_left, old_right = now_of[old_left], now_of[old_right]
+    counting = np.zeros(n + 1, dtype=bool)  # (index -1, an item removed, is not counted again)
+    counting[again] = True
+    kept = (old_left >= 0) & (old_right >= 0) & ~(counting[old_left] & counting[old_right])
+    low, high = np.minimum(old_left[kept], old_right[kept]), np.maximum(old_left[kept], old_right[kept])
+    pairs = np.unique(np.concatenate([low * n + high, left * n + right]))
+    return Blocked(tuple(items), max_df, min_shared, values, owners, pairs)
+
+
+def _flat(keys: Sequence[np.ndarray], owners: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The keys of these items one after another (uint64), and the owner of each (int64)."""
+    sizes = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    values = np.concatenate(keys).astype(np.uint64, copy=False) if len(keys) else np.empty(0, dtype=np.uint64)
+    return values, np.repeat(np.asarray(owners, dtype=np.int64), sizes)
+
+
+def _held(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """How many times each of `keys` is in `values` (ascending)."""
+    return np.searchsorted(values, keys, "right") - np.searchsorted(values, keys, "left")
+
+
+def _ranges(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """The positions start[k]..end[k]-1 of every k, one after another."""
+    sizes = end - start
+    if not sizes.sum():
+        return np.empty(0, dtype=np.int64)
+    return np.repeat(start - np.r_[0, np.cumsum(sizes)[:-1]], sizes) + np.arange(sizes.sum())
 
 
 def shared_keys_flat(values: np.ndarray, owners: np.ndarray, n: int, max_df: int, min_shared: int,

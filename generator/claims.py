@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import io
+import pickle
 from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -64,30 +66,72 @@ def join(passages: Sequence[Passage], family_of: Mapping[str, str], published: M
     build joins the passages that are on some topic, the only ones its pages show). Two statements
     whose articles were published more than `claim_max_days` apart are not one claim (news repeats its
     words about other events); undated articles are not held to that. The cache keeps each passage's
-    statements, indexed, by its text.
+    statements, indexed, by its text, and the links between statements of the last build (`_Links`) by a
+    digest of all they are made from (`_links_key`): a build whose passages taking part have the texts, families,
+    articles and dates of the build before, in the same order, links nothing again (nothing changed, a
+    template edited, or an article added whose passages take no part or merge into others).
     """
-    found = _statements(passages, family_of, published, settings, among, cache)
+    taking = [p for p in passages if among is None or among[p.order]]
+    with (cache or Cache(None, settings)).memo("links") as memo:
+        key = _links_key(taking, family_of, published) if memo else None
+        links = memo.get(key) if key else None
+        if links is None:
+            links = _links(taking, family_of, published, settings, cache)
+            if key:
+                memo.put(key, links)
+    # group the statements in a pair; the most complete wording (most words) leads its claim, then by position
+    involved = sorted(links.statements)
+    local = {x: k for k, x in enumerate(involved)}
+    told = [(taking[k], n, words) for k, n, words in map(links.statements.__getitem__, involved)]
+    keys = [f"{1_000_000 - words:07d}:{p.order:012d}:{n:06d}" for p, n, words in told]
+    groups, conflicts = claims_match.group(len(involved), [(local[i], local[j], k) for i, j, k in links.pairs], keys)
+    return _claims([[Wording(p.order, n, sentences(p.text)[n], p.sources)
+                     for p, n, _ in (told[m] for m in sorted(g, key=keys.__getitem__))] for g in groups],
+                   conflicts, family_of)
 
-    def wording(i: int) -> Wording:
-        p = passages[found.where[2 * i]]
-        return Wording(p.order, found.where[2 * i + 1], sentences(p.text)[found.where[2 * i + 1]], p.sources)
+
+@dataclass(frozen=True)
+class _Links:
+    """Which statements of the passages taking part state one fact, or disagree: what a build's claims are made
+    of besides those passages' orders and sources (and the families of their sources, for outlets)."""
+
+    pairs: list[tuple[int, int, str]]            # (statement, statement, "same" or "conflict"), within claim_max_days
+    statements: dict[int, tuple[int, int, int]]  # each statement of a pair: (passage taking part, sentence, words)
+
+
+def _links_key(taking: Sequence[Passage], family_of: Mapping[str, str], published: Mapping[str, str | None]) -> bytes:
+    """A digest of everything `_links` reads: the passages taking part in order, each as its text, its family and
+    article (numbered as first met, as the index numbers them) and its publication day. (Pickled without a
+    memo, so equal values give equal bytes whether or not they are one object.)"""
+    family_id: dict[str, int] = {}
+    article_id: dict[str, int] = {}
+    days: dict[str, int] = {}
+    rows = [(p.text, family_id.setdefault(family_of[p.article_id], len(family_id)),
+             article_id.setdefault(p.article_id, len(article_id)),
+             days[p.article_id] if p.article_id in days else
+             days.setdefault(p.article_id, day_number(published.get(p.article_id)))) for p in taking]
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(rows)
+    return hashlib.blake2b(buffer.getbuffer(), digest_size=16).digest()
+
+
+def _links(taking: Sequence[Passage], family_of: Mapping[str, str], published: Mapping[str, str | None],
+           settings: Settings, cache: Cache | None) -> _Links:
+    """The statements of these passages indexed and linked (`claims_match.link_index`)."""
+    found = _statements(taking, family_of, published, settings, cache)
 
     def reading(i: int, r: int) -> str:
-        told = sentences(passages[found.where[2 * i]].text)
+        told = sentences(taking[found.where[2 * i]].text)
         n = found.where[2 * i + 1]
         return _readings(told, n)[r]
 
     day = found.day
     pairs = [(i, j, kind) for i, j, kind in claims_match.link_index(found.index, reading, settings)
              if not (day[i] and day[j] and abs(day[i] - day[j]) > settings.claim_max_days)]
-    # group the statements in a pair; the most complete wording (most words) leads its claim, then by position
-    involved = sorted({x for i, j, _ in pairs for x in (i, j)})
-    local = {x: k for k, x in enumerate(involved)}
-    keys = [f"{1_000_000 - found.words[x]:07d}:{found.where[2 * x]:012d}:{found.where[2 * x + 1]:06d}"
-            for x in involved]
-    groups, conflicts = claims_match.group(len(involved), [(local[i], local[j], k) for i, j, k in pairs], keys)
-    return _claims([[wording(involved[m]) for m in sorted(g, key=keys.__getitem__)] for g in groups], conflicts,
-                   family_of)
+    return _Links(pairs, {x: (found.where[2 * x], found.where[2 * x + 1], found.words[x])
+                          for x in sorted({x for i, j, _ in pairs for x in (i, j)})})
 
 
 def _claims(groups: list[list[Wording]], conflicts: list[tuple[int, int]], family_of: Mapping[str, str]) -> Claims:
@@ -112,13 +156,13 @@ class _Statements:
     """Every statement of the passages, indexed for matching, in columns."""
 
     index: claims_match.Index
-    where: array    # statement i: passage order where[2i], sentence index where[2i + 1]
+    where: array    # statement i: passage taking part where[2i] (their index), sentence index where[2i + 1]
     words: array    # its words
     day: array      # its article's publication day (0: not known)
 
 
-def _statements(passages: Sequence[Passage], family_of: Mapping[str, str], published: Mapping[str, str | None],
-                settings: Settings, among: Sequence[bool] | None, cache: Cache | None) -> _Statements:
+def _statements(taking: Sequence[Passage], family_of: Mapping[str, str], published: Mapping[str, str | None],
+                settings: Settings, cache: Cache | None) -> _Statements:
     """Index each sentence of at least `claim_min_words` words of each passage taking part."""
     index = claims_match.Index()
     family_id: dict[str, int] = {}
@@ -126,15 +170,13 @@ def _statements(passages: Sequence[Passage], family_of: Mapping[str, str], publi
     where, words, day = array("q"), array("i"), array("q")
     told = []  # (parts of each reading, family, article) of each statement, indexed at once
     with (cache or Cache(None, settings)).memo("claims") as memo:
-        for p in passages:
-            if among is not None and not among[p.order]:
-                continue
+        for k, p in enumerate(taking):
             family = family_id.setdefault(family_of[p.article_id], len(family_id))
             article = article_id.setdefault(p.article_id, len(article_id))
             date = day_number(published.get(p.article_id))
             for n, size, found in _passage_statements(p.text, settings, memo):
                 told.append((found, family, article))
-                where.extend((p.order, n))
+                where.extend((k, n))
                 words.append(size)
                 day.append(date)
     index.add_all(told)

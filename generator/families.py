@@ -115,6 +115,30 @@ def candidate_pairs(samples: Sequence[np.ndarray], settings: Settings) -> list[t
     return list(zip(left.tolist(), right.tolist()))
 
 
+_INDEX = b"shingle index"
+
+
+def _candidates(articles: Sequence[CleanArticle], feature: Sequence[ArticleFeatures], settings: Settings, memo: Memo,
+                content_keys: Mapping[str, bytes]) -> list[tuple[int, int]]:
+    """`candidate_pairs` of the articles; with the memo, found from the previous build's by difference
+    (`blocking.reblocked`: the sampled shingle index and its pairs are kept under one key, by the articles'
+    content keys, which fix their shingles)."""
+    items = [content_keys.get(ca.id) for ca in articles]
+    if not memo or None in items:
+        return candidate_pairs([f.sample for f in feature], settings)
+    samples = [f.sample for f in feature]
+    previous = memo.get(_INDEX)
+    if previous is not None and previous.items == tuple(items):
+        found = previous
+    else:
+        found = (blocking.reblocked(previous, items, samples, settings.shingle_max_df, settings.candidate_min_shared)
+                 if previous is not None else
+                 blocking.blocked(items, samples, settings.shingle_max_df, settings.candidate_min_shared))
+        memo.put(_INDEX, found)
+    left, right = found.pair_indices()
+    return list(zip(left.tolist(), right.tolist()))
+
+
 def align(a: Sequence[int], b: Sequence[int], sents: Sentences,
           settings: Settings) -> list[tuple[int, int, int]]:
     """Matched sentences between two articles' sentence ids: (s of a, t of b, how), `how` one of SAME,
@@ -155,15 +179,6 @@ def _pieces(left_a: list[int], left_b: list[int], a: Sequence[int], b: Sequence[
 def _local(a: range, b: range, matched: list[tuple[int, int, int]]) -> bytes:
     """Matched pairs as offsets into the two articles, with how they match, packed for the memo."""
     return array("i", [x for s, t, how in matched for x in (s - a.start, t - b.start, how)]).tobytes()
-
-
-def _aligned(a: range, b: range, packed: bytes | None) -> list[tuple[int, int, int]] | None:
-    """The matched pairs `_local` packed, as sentence ids again (None when there is nothing kept)."""
-    if packed is None:
-        return None
-    flat = array("i")
-    flat.frombytes(packed)
-    return [(a.start + flat[k], b.start + flat[k + 1], flat[k + 2]) for k in range(0, len(flat), 3)]
 
 
 def _fragments(ids: list[int], other: Sequence[int], sents: Sentences) -> list[tuple[int, int]]:
@@ -222,27 +237,30 @@ def find_families(articles: Sequence[CleanArticle], settings: Settings,
 
     `features` holds each article's ArticleFeatures when they are ready (computed here otherwise).
     The cache keeps each candidate pair's alignment between builds (memo "pairs"), keyed by the two
-    articles' `content_keys` (a key stands for a file's path and bytes; the memo's tag for code and settings).
+    articles' `content_keys` (a key stands for a file's path and bytes; the memo's tag for code and settings),
+    and the sampled shingle index with its candidate pairs (memo "candidates"), updated by difference.
     """
     articles = tuple(sorted(articles, key=lambda ca: ca.id))
     feature = [(features or {}).get(ca.id) or feats.of(ca, settings) for ca in articles]
     sents = _sentences(feature)
+    cache = cache or Cache(None, settings)
     # 1. candidates from the sampled shingle index
-    pairs = candidate_pairs([f.sample for f in feature], settings)
+    with cache.memo("candidates") as memo:
+        pairs = _candidates(articles, feature, settings, memo, content_keys or {})
     # 2. align sentences: candidate pairs, then identical sentences anywhere
     keys = [canonical_key(ca) for ca in articles]
-    with (cache or Cache(None, settings)).memo("pairs") as memo:
+    with cache.memo("pairs") as memo:
         links, pieces, same = _align_pairs(articles, pairs, sents, settings, memo, content_keys or {})
     same.extend(x for pair in _identical(sents.norm, np.concatenate([f.text_hash for f in feature] or [[]]))
                 for x in pair)
     # 3. article families from the copy links
     duplicates, family_of, rank = _decide(articles, keys, links)
     joined = np.frombuffer(same, dtype=np.int64).reshape(-1, 2) if same else np.empty((0, 2), dtype=np.int64)
-    root = array("q", _smallest_members(len(sents.norm), joined[:, 0], joined[:, 1]).tobytes())
+    root = array("q", smallest_members(len(sents.norm), joined[:, 0], joined[:, 1]).tobytes())
     return Families(duplicates, family_of, articles, rank), Alignment(sents, root, pieces)
 
 
-def _smallest_members(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+def smallest_members(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Per item of 0..n-1, the smallest item linked to it by a chain of links (left[k], right[k]): the root a
     union-find whose roots are their sets' smallest members gives, found in numpy (a corpus has millions
     of linked sentences)."""
@@ -281,29 +299,39 @@ def _align_pairs(articles, pairs, sents: Sentences, settings: Settings, memo: Me
     """Align every candidate pair (from the memo when it has them).
 
     Returns the copy links, (share of the copy found in the source, copy, source), the pieces found
-    (Alignment.pieces), and the pairs of sentences found the same, flat.
+    (Alignment.pieces), and the pairs of sentences found the same, flat. The memo keeps each pair's matches
+    as offsets into its two articles (`_local`), with the share of each article found in the other.
     """
-    pieces, same = array("q"), array("q")
-    by_article = [sents.of_article(i) for i in range(len(articles))]
+    keys = [content_keys.get(ca.id) for ca in articles]
+    packed: list[bytes] = []
     links: list[tuple[float, int, int]] = []
     for i, j in pairs:
-        key_i, key_j = content_keys.get(articles[i].id), content_keys.get(articles[j].id)
-        pair_key = key_i + key_j if memo and key_i and key_j else None
-        matched = _aligned(by_article[i], by_article[j], memo.get(pair_key) if pair_key else None)
-        if matched is None:
-            matched = align(by_article[i], by_article[j], sents, settings)
+        pair_key = keys[i] + keys[j] if memo and keys[i] and keys[j] else None
+        found = memo.get(pair_key) if pair_key else None
+        if found is None:
+            a, b = sents.of_article(i), sents.of_article(j)
+            matched = align(a, b, sents, settings)
+            found = (_local(a, b, matched), copy_evidence(a, {s for s, _, _ in matched}, sents, settings),
+                     copy_evidence(b, {t for _, t, _ in matched}, sents, settings))
             if pair_key:
-                memo.put(pair_key, _local(by_article[i], by_article[j], matched))
-        for s, t, how in matched:
-            if how == SAME:
-                same.extend((s, t))
-            else:
-                pieces.extend((s, t) if how == PIECE_OF_T else (t, s))
-        for copy, other, share in ((i, j, copy_evidence(by_article[i], {s for s, _, _ in matched}, sents, settings)),
-                                   (j, i, copy_evidence(by_article[j], {t for _, t, _ in matched}, sents, settings))):
+                memo.put(pair_key, found)
+        local, share_i, share_j = found
+        packed.append(local)
+        for copy, other, share in ((i, j, share_i), (j, i, share_j)):
             if share >= settings.article_duplicate:
                 links.append((share, copy, other))
-    return links, pieces, same
+    # every pair's matches as sentence ids, at once: (s of the left article, t of the right, how)
+    first = np.frombuffer(sents.para_start, dtype=np.int64)[np.frombuffer(sents.article_para, dtype=np.int64)]
+    sizes = np.fromiter(map(len, packed), dtype=np.int64, count=len(packed)) // 12
+    found = np.frombuffer(b"".join(packed), dtype=np.int32).reshape(-1, 3).astype(np.int64)
+    left = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
+    right = np.fromiter((j for _, j in pairs), dtype=np.int64, count=len(pairs))
+    s, t, how = (found[:, 0] + np.repeat(first[left], sizes), found[:, 1] + np.repeat(first[right], sizes),
+                 found[:, 2])
+    one = how == SAME
+    piece, whole = np.where(how == PIECE_OF_T, s, t)[~one], np.where(how == PIECE_OF_T, t, s)[~one]
+    return (links, array("q", np.column_stack([piece, whole]).tobytes()),
+            array("q", np.column_stack([s[one], t[one]]).tobytes()))
 
 
 def _decide(articles: Sequence[CleanArticle], keys: list[tuple], links: list[tuple[float, int, int]]):

@@ -27,6 +27,7 @@ from pathlib import Path
 from . import context as cx
 from .errors import GeneratorError, Problem
 from .escape import visible_text
+from .memo import Cache, Memo
 from .model import REJECTED, Passage
 from .settings import Settings
 from .ledger import json_text
@@ -89,6 +90,18 @@ def passage_hash(text: str) -> str:
     return hashlib.sha256(visible_text(text).encode("utf-8")).hexdigest()[:20]
 
 
+def _passage_hash(text: str, memo: Memo) -> str:
+    """`passage_hash`, kept in the memo by a digest of the text."""
+    if not memo:
+        return passage_hash(text)
+    key = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+    found = memo.get(key)
+    if found is None:
+        found = passage_hash(text)
+        memo.put(key, found)
+    return found
+
+
 def load(folder: Path | None) -> State:
     """The state of the previous published build in `folder` (the briefings folder); EMPTY when there is none."""
     if folder is None:
@@ -118,14 +131,18 @@ def load(folder: Path | None) -> State:
 
 
 def update(previous: State, spec: TopicsFile, settings: Settings, sources: Sequence[cx.Source],
-           passages: Sequence[Passage], matches: Sequence[TopicMatch], source_date: int | None) -> State:
-    """The new state: this build's passages per topic, and an entry for each topic that gained passages."""
+           passages: Sequence[Passage], matches: Sequence[TopicMatch], source_date: int | None,
+           cache: Cache | None = None) -> State:
+    """The new state: this build's passages per topic, and an entry for each topic that gained passages.
+
+    The cache keeps each passage's hash by its text (memo "feed")."""
     by_id = {s.id: s for s in sources if s.status != REJECTED}
     mine: dict[str, list[Passage]] = {t.slug: [] for t in spec.topics}
     for p, m in zip(passages, matches):
         for slug in m.topics:
             mine[slug].append(p)
-    hash_of = {p.order: passage_hash(p.text) for ps in mine.values() for p in ps}
+    with (cache or Cache(None, settings)).memo("feed") as memo:
+        hash_of = {p.order: _passage_hash(p.text, memo) for p, m in zip(passages, matches) if m.topics}
     fallback = _fallback_stamp(by_id.values(), source_date)
     fresh: list[Entry] = []
     for topic in spec.topics:

@@ -97,7 +97,7 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
     # Short lines repeated across unrelated families are boilerplate too.
     final = clean.remove_repeated_lines(fam.articles, fam.family_of, settings, short)
     # Passages: paragraphs not already kept elsewhere, each citing every article that carries all of it.
-    kept = passages.merge_passages(fam, alignment, settings, clean.repeated(final))
+    kept = passages.merge_passages(fam, alignment, settings, clean.repeated(final), cache, corpus.keys)
     alignment = None  # only passage merging needs it
     stage("dedup")
     # The topics of every passage, read with its article (title, other passages): several, or none
@@ -117,7 +117,8 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
     written = {f"{name}.md": text for name, text in render.render_all(env, site.pages, cache).items()}
     written[ledger.NAME] = ledger.ledger(spec, settings, site, cleaned, kept.passages, assigned, joined)
     # The feed: an entry for each topic that gained passages since the previous published build.
-    state = feed.update(published, spec, settings, site.sources, kept.passages, matches, inputs.source_date)
+    state = feed.update(published, spec, settings, site.sources, kept.passages, matches, inputs.source_date,
+                        cache)
     written.update(feed.files(state, spec, inputs.source_date))
     stage("pages")
     return Result(written, spec, site.totals, site.per_topic, kept.passages, matches, joined, assigned.near_misses,

@@ -59,3 +59,47 @@ def test_pairs_and_weights_are_those_of_counting_every_shared_key_one_by_one():
     assert len(expected) > 1_000
     assert list(zip(left.tolist(), right.tolist())) == [(a, b) for a, b, _ in expected]
     assert np.allclose(summed, [w for _, _, w in expected])
+
+
+def test_pairs_updated_by_difference_are_those_counted_afresh():
+    """`reblocked` after items are added, removed or changed (a new identity with other keys) gives the pairs
+    `shared_keys` gives, also where a key held by max_df items, or by one, gains or loses a holder: pairs of
+    items that did not change appear and disappear then."""
+    rng = np.random.default_rng(11)
+    max_df, min_shared = 6, 2
+
+    def keys() -> np.ndarray:  # a few popular keys (near max_df holders), many rare ones
+        return np.unique(np.r_[rng.integers(0, 60, 4), rng.integers(0, 2_000, 12)]).astype(np.uint64)
+
+    items = [(n, keys()) for n in range(200)]
+    state = blocking.blocked([i for i, _ in items], [k for _, k in items], max_df, min_shared)
+    made, others_changed = len(items), 0
+    for step in range(60):
+        before = set(zip(*state.pair_indices()))
+        before = {(items[a][0], items[b][0]) for a, b in map(lambda p: tuple(map(int, p)), before)}
+        kind = step % 3
+        changed = set()
+        for _ in range(int(rng.integers(1, 4))):
+            at = int(rng.integers(0, len(items)))
+            if kind == 0 or len(items) < 150:  # one more item
+                items.insert(at, (made, keys()))
+                changed.add(made)
+                made += 1
+            elif kind == 1:  # one fewer
+                changed.add(items.pop(at)[0])
+            else:  # one changed: a new identity with other keys, in the same place
+                changed.add(items[at][0])
+                items[at] = (made, keys())
+                changed.add(made)
+                made += 1
+        state = blocking.reblocked(state, [i for i, _ in items], [k for _, k in items], max_df, min_shared)
+        left, right = blocking.shared_keys([k for _, k in items], max_df, min_shared)
+        got_left, got_right = state.pair_indices()
+        assert np.array_equal(got_left, left) and np.array_equal(got_right, right)
+        after = {(items[a][0], items[b][0]) for a, b in zip(left.tolist(), right.tolist())}
+        others_changed += len({p for p in before ^ after if not changed & set(p)})
+        fresh = blocking.blocked([i for i, _ in items], [k for _, k in items], max_df, min_shared)
+        assert np.array_equal(state.values, fresh.values)
+        held, fresh_held = np.lexsort((state.owners, state.values)), np.lexsort((fresh.owners, fresh.values))
+        assert np.array_equal(state.owners[held], fresh.owners[fresh_held])
+    assert others_changed > 0

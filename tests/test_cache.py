@@ -117,3 +117,74 @@ def test_records_read_back_from_the_cache_equal_the_ones_written():
         assert back.norm == features.norm and back.paragraphs == features.paragraphs
         assert back.sample.tolist() == features.sample.tolist()
         assert back.text_hash.tolist() == features.text_hash.tolist()
+
+
+def test_claim_links_of_the_last_build_answer_only_for_the_same_statements_families_and_dates(tmp_path,
+                                                                                        monkeypatch):
+    """The memo "links" keeps which statements of the last build link, by a digest of the passages taking part in
+    order (texts, families and articles as the index numbers them, dates): the same statements are answered from
+    it, however the passages' orders and sources moved; another family, date, text or choice of passages is
+    linked again. Either way the claims are those a build without the cache joins."""
+    from generator import claims
+    from generator.model import Passage
+
+    fact = "The city council voted on Tuesday to close the old river bridge to heavy lorries from March."
+    other = "On Tuesday the council decided by vote that the old river bridge will be closed to heavy lorries in March."
+    ps = [Passage("gazette:1", "gazette", 1, fact, ("gazette", "gazette-copy"), 0),
+          Passage("herald:1", "herald", 1, "Local shops along the river asked the council for compensation.",
+                  ("herald",), 1),
+          Passage("herald:3", "herald", 3, other, ("herald",), 2)]
+    family_of = {"gazette": "gazette", "gazette-copy": "gazette", "herald": "herald", "other": "other"}
+    published = dict.fromkeys(family_of, "2025-03-03")
+    cache = Cache(tmp_path, DEFAULT)
+    linked = []
+    links = claims._links
+    monkeypatch.setattr(claims, "_links", lambda *args: linked.append(1) or links(*args))
+
+    def check(ps, family_of, dates, on, again: bool) -> claims.Claims:
+        linked.clear()
+        got = claims.join(ps, family_of, dates, DEFAULT, among=on, cache=cache)
+        assert linked == ([1] if again else []) and got == claims.join(ps, family_of, dates, DEFAULT, among=on)
+        return got
+
+    first = check(ps, family_of, published, [True] * 3, True)
+    assert [len(c.wordings) for c in first.claims] == [2] and first.claims[0].outlets == 2
+    assert check(ps, family_of, published, [True] * 3, False) == first
+    # a passage taking no part before the others, a source more, a source's family: linked as before
+    moved = [replace(p, order=p.order + 1) for p in ps]
+    moved[2] = replace(moved[2], sources=("herald", "other"))
+    shifted = check([Passage("other:1", "other", 1, "Weather.", ("other",), 0), *moved], family_of, published,
+                    [False, True, True, True], False)
+    assert shifted.claims[0].outlets == 3 and {w.passage for w in shifted.claims[0].wordings} == {1, 3}
+    assert check(ps, {**family_of, "gazette-copy": "herald"}, published, [True] * 3, False).claims[0].outlets == 2
+    # what the statements are, whose and when: linked again
+    assert check(ps, {**family_of, "herald": "gazette"}, published, [True] * 3, True) != first  # one family
+    assert check(ps, family_of, {**published, "herald": "2025-04-03"}, [True] * 3, True) != first  # days apart
+    assert check(ps, family_of, published, [True, True, False], True) != first
+    assert check([*ps[:2], replace(ps[2], text="Nothing of the kind was decided.")], family_of, published,
+                 [True] * 3, True) != first
+
+
+def test_feed_hashes_come_from_the_cache_for_passages_of_the_same_text(tmp_path, monkeypatch):
+    """The memo "feed" keeps each passage's hash by its text: a rebuild hashes none again, an edited passage is
+    hashed again, and the feed is the one a build without the cache writes."""
+    from generator import feed
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(FIXTURE / "seeds", seeds)
+    hashed = []
+    passage_hash = feed.passage_hash
+    monkeypatch.setattr(feed, "passage_hash", lambda text: hashed.append(text) or passage_hash(text))
+
+    def build(cache):
+        return pipeline.generate(_inputs(seeds, cache), DEFAULT, skip_invalid=True).files
+
+    first = build(tmp_path / "cache")
+    assert hashed and list((tmp_path / "cache").glob("feed-*"))
+    hashed.clear()
+    assert build(tmp_path / "cache") == first and not hashed
+    victim = next(p for p in sorted(seeds.iterdir()) if p.suffix == ".md")
+    victim.write_text(victim.read_text(encoding="utf-8").replace("treaty", "agreement"), encoding="utf-8")
+    edited = build(tmp_path / "cache")
+    assert hashed and all("agreement" in text for text in hashed)
+    assert edited == build(None) != first

@@ -4,8 +4,10 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pytest
 
-from generator import clean, families as families_of, passages
+from generator import clean, families as families_of, passages, prepare
+from generator.memo import Cache
 from generator.model import CleanArticle
 from generator.settings import DEFAULT
 
@@ -130,4 +132,25 @@ def test_sentence_roots_found_in_numpy_are_the_smallest_member_of_each_linked_se
         expected = families_of._UnionFind(n)
         for a, b in zip(left.tolist(), right.tolist()):
             expected.union(a, b)
-        assert families_of._smallest_members(n, left, right).tolist() == [expected.find(i) for i in range(n)]
+        assert families_of.smallest_members(n, left, right).tolist() == [expected.find(i) for i in range(n)]
+
+
+def test_alignments_and_candidates_from_the_cache_equal_those_found_afresh(tmp_path, monkeypatch):
+    """The memo "pairs" answers a pair with its matches and each side's share found in the other, and the memo
+    "candidates" the candidate pairs (updated by difference when an article is added): the families and the
+    alignment are those a build without the cache finds."""
+    arts = [clean_of(a) for a in (
+        article("orig", *ORIGINAL, published="2025-01-02"), article("trim", *ORIGINAL[:4]),
+        article("excerpt", *ORIGINAL[1:4], published="2025-01-02"), article("rewrite", *REWRITE),
+        article("library", *OTHER, published="2025-01-03"))]
+    keys = {ca.id: prepare.content_key(ca.article.path, repr(ca).encode()) for ca in arts}
+    cache = Cache(tmp_path, DEFAULT)
+    first = families_of.find_families(arts, DEFAULT, cache=cache, content_keys=keys)
+    assert first == families_of.find_families(arts, DEFAULT) and first[0].duplicates
+    monkeypatch.setattr(families_of, "align", lambda *args: pytest.fail("aligned again"))
+    assert families_of.find_families(arts, DEFAULT, cache=cache, content_keys=keys) == first
+    monkeypatch.undo()
+    copy = clean_of(article("copy", *ORIGINAL, published="2025-01-01"))
+    keys[copy.id] = prepare.content_key(copy.article.path, repr(copy).encode())
+    added = families_of.find_families([*arts, copy], DEFAULT, cache=cache, content_keys=keys)
+    assert added == families_of.find_families([*arts, copy], DEFAULT) and added[0].family_of["orig"] == "copy"
