@@ -142,8 +142,7 @@ def score(basil: Path, topics: Path, labels_path: Path, as_json: bool = False, s
     patterns = {t.slug: (t, topics_mod.matcher(t)) for t in story.topics}
 
     def matched_terms(text: str, slug: str) -> list[str]:
-        topic, pattern = patterns[slug]
-        return [topic.terms[m.lastindex - 1].text for m in pattern.finditer(topics_mod.words(text))]
+        return list(topics_mod.matched_terms(text, *patterns[slug]))
 
     missing, errors, rows = [], [], {name: [] for name in SPLITS}
     skip = {(r["file"], r["line"]) for r in stale}

@@ -1,4 +1,4 @@
-"""Command line: `briefings build`, `briefings serve`, `briefings reference` (also `python -m generator`)."""
+"""Command line: `briefings build`, `briefings serve`, `briefings topics`, `briefings reference` (also `python -m generator`)."""
 from __future__ import annotations
 
 import argparse
@@ -55,6 +55,14 @@ def parser() -> argparse.ArgumentParser:
                        description="Serve the site locally; regenerate briefings when seeds, topics or templates change.")
     _common(s)
     s.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")
+    t = sub.add_parser("topics", help="show what each topic takes and nearly took, to tune the topics file",
+                       description="Generate the briefings without writing them, and list per topic its passages and "
+                                   "the passages nearly on it (some term hits, not enough in their article's context), "
+                                   "with the terms they hit: what to look at when editing the topics file.")
+    _common(t)
+    t.add_argument("--topic", metavar="SLUG", default=None, help="only this topic")
+    t.add_argument("--limit", type=int, default=20, metavar="N",
+                   help="near misses shown per topic, the strongest first (default: 20; 0 shows all)")
     g = sub.add_parser("golden", help="regenerate every committed expected output (briefings/, tests/golden/, "
                                       "templates/REFERENCE.md)",
                        description="Regenerate the project's committed expected outputs after a deliberate change; "
@@ -125,6 +133,63 @@ def build(args) -> int:
     if not args.no_site:
         print(f"Built {args.site} with MkDocs in {time.perf_counter() - t:.2f} s.")
     return 0
+
+
+def topics_report(args) -> int:
+    """`briefings topics`: each topic's passages and near misses, with the terms hit, for editors."""
+    inputs = _inputs(args)
+    result = pipeline.generate(inputs, DEFAULT, skip_invalid=args.skip_invalid)
+    chosen = [t for t in result.spec.topics if args.topic in (None, t.slug)]
+    if not chosen:
+        raise GeneratorError(Problem(str(inputs.topics), f"no topic has the slug {args.topic!r}",
+                                     "use one of: " + ", ".join(t.slug for t in result.spec.topics)))
+    print(_topics_text(result, chosen, _paths_by_id(inputs.seeds), args.limit))
+    return 0
+
+
+def _paths_by_id(seeds: Path) -> dict[str, str]:
+    """Each article id of the seeds folder -> its file's path as the editor types it."""
+    from .reader import article_id
+
+    return {article_id(p.relative_to(seeds).as_posix()): (seeds / p.relative_to(seeds)).as_posix()
+            for p in sorted(seeds.rglob("*")) if p.is_file()}
+
+
+def _topics_text(result: pipeline.Result, chosen, path_of: dict[str, str], limit: int) -> str:
+    """Per topic: how many passages it takes, then its near misses (strongest first) as `file:line`, the
+    score against what the topic needs, the terms hit and the passage's first sentence that hits one."""
+    from . import topics
+
+    text_at = {(p.article_id, p.line): p.text for p in result.passages}
+    lines = []
+    for t in chosen:
+        misses = sorted(result.near_misses.get(t.slug, ()), key=lambda m: (-m.score, m.article_id, m.line))
+        pattern = topics.matcher(t)
+        lines.append(f"{t.slug} ({t.title}): {result.per_topic.get(t.slug, 0)} passages; "
+                     f"{len(misses)} nearly on it" + (":" if misses else "."))
+        low = t.min_score or DEFAULT.topic_min_score
+        for m in misses[:limit or None]:
+            text = text_at.get((m.article_id, m.line), "")
+            terms = ", ".join(dict.fromkeys(topics.matched_terms(text, t, pattern))) or "none"
+            snippet = _hit_sentence(text, t, pattern)
+            lines.append(f"  {path_of.get(m.article_id, m.article_id)}:{m.line}  score {m.score:g} (needs {low:g} in an "
+                         f"article on the topic, {DEFAULT.topic_passing_strong * low:g} elsewhere); terms: {terms}\n"
+                         f"      {snippet}")
+        if limit and len(misses) > limit:
+            lines.append(f"  ... and {len(misses) - limit} more (--limit 0 shows all)")
+    unassigned = result.totals.unassigned
+    lines.append(f"{unassigned} passages match no topic (the ledger lists each file's).")
+    return "\n".join(lines)
+
+
+def _hit_sentence(text: str, topic, pattern, words: int = 30) -> str:
+    """The first sentence of a passage that hits one of the topic's terms (else its first), cut to `words`."""
+    from .textnorm import sentences
+    from .topics import matched_terms
+
+    told = sentences(text) or [text]
+    hit = next((s for s in told if matched_terms(s, topic, pattern)), told[0]).split()
+    return " ".join(hit[:words]) + (" ..." if len(hit) > words else "")
 
 
 def _fingerprint(paths: list[Path]) -> tuple:
@@ -217,7 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; every GeneratorError becomes `Error: file:line: message (fix)` lines and exit 1."""
     args = parser().parse_args(argv)
     try:
-        return {"build": build, "serve": serve, "golden": golden, "reference": reference}[args.command](args)
+        return {"build": build, "serve": serve, "topics": topics_report, "golden": golden,
+                "reference": reference}[args.command](args)
     except GeneratorError as err:
         for problem in err.problems:
             print(f"Error: {problem}", file=sys.stderr)

@@ -277,6 +277,12 @@ def score(text: str, topic: Topic, pattern: re.Pattern[str] | None = None) -> fl
     return sum(topic.terms[m.lastindex - 1].weight for m in pattern.finditer(text))
 
 
+def matched_terms(text: str, topic: Topic, pattern: re.Pattern[str] | None = None) -> tuple[str, ...]:
+    """The topic's terms (as the editor wrote them) that a text hits, once per hit, in reading order."""
+    pattern = pattern or matcher(topic)
+    return tuple(topic.terms[m.lastindex - 1].text for m in pattern.finditer(words(text)))
+
+
 @dataclass(frozen=True, slots=True)
 class TopicMatch:
     """The topics one passage belongs to, in page order, with its score for each."""

@@ -16,7 +16,7 @@ import pytest
 from generator import cli, pipeline
 from generator.settings import DEFAULT
 
-from .helpers import FIXTURE, ROOT
+from .helpers import FIXTURE, ROOT, markdown_article
 
 # Each rebuilt over its committed output: the feed says what is new since that published build.
 SEEDS = pipeline.Inputs(ROOT / "seeds", ROOT / "templates" / "topics.yml", ROOT / "templates",
@@ -229,3 +229,29 @@ def test_ledger_lists_a_time_stamp_taken_from_a_kept_line_and_the_caption_remove
     assert any(p.text.startswith("The two governments signed") for p in result.passages if p.article_id == "live")
     sources = "".join(text for name, text in result.files.items() if name.startswith("sources"))
     assert "1 lines removed as boilerplate" in sources  # the caption; the line that lost its stamp is kept
+
+
+def test_topics_command_lists_each_topics_near_misses_with_the_terms_they_hit(tmp_path, capsys):
+    """An editor tuning the topics file sees, per topic, the passages nearly on it: file and line, the score
+    against what the topic needs, the terms hit and the sentence that hits them."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "bridge.md").write_text(markdown_article("The river bridge", "Gazette", "2025-03-03", [
+        "The old river bridge will close to heavy lorries from March, the mayor said on Monday.",
+        "Engineers found cracks in two girders of the bridge during an inspection last autumn.",
+        "Repairs to the bridge will take at least two years and cost four million euros."]), encoding="utf-8")
+    (seeds / "budget.md").write_text(markdown_article("The city budget", "Herald", "2025-03-03", [
+        "The city's budget for next year puts more money into schools and the two libraries.",
+        "Taxes on shops will rise by a tenth. Money for the old bridge was left for another year.",
+        "The mayor said the budget would be voted on before the summer holidays begin."]), encoding="utf-8")
+    topics = tmp_path / "topics.yml"
+    topics.write_text("story: {title: Town, description: A town.}\ntopics:\n  - slug: bridge\n    title: The bridge\n"
+                      "    description: The old river bridge.\n    terms: [bridge*]\n", encoding="utf-8")
+    assert run("topics", "--seeds", seeds, "--topics", topics) == 0
+    out = capsys.readouterr().out
+    assert "bridge (The bridge): 3 passages; 1 nearly on it:" in out
+    line = next(n for n, text in enumerate((seeds / "budget.md").read_text().split("\n"), 1) if "old bridge" in text)
+    assert f"{seeds.as_posix()}/budget.md:{line}  score 1 (needs 1 in an article on the topic, 2 elsewhere); " \
+           "terms: bridge*\n      Money for the old bridge was left for another year." in out
+    assert run("topics", "--seeds", seeds, "--topics", topics, "--topic", "dams") == 1
+    assert "no topic has the slug 'dams' (use one of: bridge)" in capsys.readouterr().err
