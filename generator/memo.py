@@ -20,7 +20,9 @@ import hashlib
 import os
 import pickle
 import shutil
+import sys
 import tempfile
+from importlib import metadata
 from pathlib import Path
 
 from .settings import Settings
@@ -28,10 +30,26 @@ from .settings import Settings
 _HERE = Path(__file__).resolve().parent
 
 
+# The libraries whose behaviour results depend on: templates (jinja2), alignment scores (rapidfuzz), front
+# matter and topics (PyYAML), numeric work (numpy). Upgrading one invalidates every memo, as a code edit does.
+LIBRARIES = ("jinja2", "rapidfuzz", "PyYAML", "numpy")
+
+
 @functools.lru_cache(maxsize=1)
 def code_version() -> str:
-    """Hash of the source of every generator module: any edit of the code invalidates every memo."""
-    return files_digest(_HERE, _HERE.glob("*.py")).hex()[:16]
+    """Hash of the source of every generator module and of the versions of LIBRARIES and Python: any edit of
+    the code, or another version of a library it relies on, invalidates every memo."""
+    h = hashlib.sha256(files_digest(_HERE, _HERE.glob("*.py")))
+    h.update(" ".join([sys.version, *(f"{name}={package_version(name)}" for name in LIBRARIES)]).encode())
+    return h.hexdigest()[:16]
+
+
+def package_version(package: str) -> str:
+    """An installed package's version ("-" when it is not installed)."""
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "-"
 
 
 def files_digest(folder: Path, paths) -> bytes:

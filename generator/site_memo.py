@@ -23,7 +23,6 @@ import json
 import logging
 import shutil
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from mkdocs.plugins import BasePlugin
@@ -43,13 +42,6 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _version(package: str) -> str:
-    try:
-        return version(package)
-    except PackageNotFoundError:
-        return "-"
-
-
 def shared_digest(config_file: Path, docs: Path, nav: list, site_name: str) -> str:
     """A digest of everything every page's HTML depends on besides its own Markdown."""
     overrides = config_file.parent / "overrides"
@@ -57,7 +49,7 @@ def shared_digest(config_file: Path, docs: Path, nav: list, site_name: str) -> s
     theme = memo.files_digest(overrides, [p for p in overrides.rglob("*") if p.is_file()]) if overrides.is_dir() else b""
     parts = [config_file.read_bytes(), theme, json.dumps([nav, site_name, titles]).encode(),
              memo.files_digest(_HERE, [_HERE / name for name in SITE_CODE]),
-             " ".join(f"{p}={_version(p)}" for p in _PACKAGES).encode()]
+             " ".join(f"{p}={memo.package_version(p)}" for p in _PACKAGES).encode()]
     h = hashlib.sha256()
     for part in parts:
         h.update(len(part).to_bytes(8, "little") + part)

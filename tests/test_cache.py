@@ -188,3 +188,21 @@ def test_feed_hashes_come_from_the_cache_for_passages_of_the_same_text(tmp_path,
     edited = build(tmp_path / "cache")
     assert hashed and all("agreement" in text for text in hashed)
     assert edited == build(None) != first
+
+
+def test_another_version_of_a_library_the_results_depend_on_invalidates_every_memo(tmp_path, monkeypatch):
+    """Rendered pages depend on Jinja2, alignments on rapidfuzz: after an upgrade, nothing kept is reused."""
+    from generator import memo
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(FIXTURE / "seeds", seeds)
+    cache = tmp_path / "cache"
+    pipeline.generate(_inputs(seeds, cache), DEFAULT, skip_invalid=True)
+    assert prepare.read_folder(seeds, DEFAULT, Cache(cache, DEFAULT)).cache_misses == 0
+    real = memo.package_version
+    monkeypatch.setattr(memo, "package_version", lambda name: "99.0" if name == "jinja2" else real(name))
+    memo.code_version.cache_clear()
+    try:
+        assert prepare.read_folder(seeds, DEFAULT, Cache(cache, DEFAULT)).cache_hits == 0
+    finally:
+        memo.code_version.cache_clear()
