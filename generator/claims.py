@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from . import claims_match
-from .memo import Cache, Memo
+from .memo import Cache, Memo, digest
 from .model import Passage
 from .settings import Settings
 from .textnorm import sentences
@@ -72,13 +72,9 @@ def join(passages: Sequence[Passage], family_of: Mapping[str, str], published: M
     template edited, or an article added whose passages take no part or merge into others).
     """
     taking = [p for p in passages if among is None or among[p.order]]
+    rows = _rows(taking, family_of, published)
     with (cache or Cache(None, settings)).memo("links") as memo:
-        key = _links_key(taking, family_of, published) if memo else None
-        links = memo.get(key) if key else None
-        if links is None:
-            links = _links(taking, family_of, published, settings, cache)
-            if key:
-                memo.put(key, links)
+        links = memo.keep(_links_key(taking, rows) if memo else None, lambda: _links(taking, rows, settings, cache))
     # group the statements in a pair; the most complete wording (most words) leads its claim, then by position
     involved = sorted(links.statements)
     local = {x: k for k, x in enumerate(involved)}
@@ -99,28 +95,36 @@ class _Links:
     statements: dict[int, tuple[int, int, int]]  # each statement of a pair: (passage taking part, sentence, words)
 
 
-def _links_key(taking: Sequence[Passage], family_of: Mapping[str, str], published: Mapping[str, str | None]) -> bytes:
-    """A digest of everything `_links` reads: the passages taking part in order, each as its text, its family and
-    article (numbered as first met, as the index numbers them) and its publication day. (Pickled without a
-    memo, so equal values give equal bytes whether or not they are one object.)"""
+def _rows(taking: Sequence[Passage], family_of: Mapping[str, str],
+          published: Mapping[str, str | None]) -> list[tuple[int, int, int]]:
+    """Per passage taking part: its family and article, numbered as first met (as the index numbers them), and
+    its article's publication day (0: not known)."""
     family_id: dict[str, int] = {}
     article_id: dict[str, int] = {}
     days: dict[str, int] = {}
-    rows = [(p.text, family_id.setdefault(family_of[p.article_id], len(family_id)),
-             article_id.setdefault(p.article_id, len(article_id)),
-             days[p.article_id] if p.article_id in days else
-             days.setdefault(p.article_id, day_number(published.get(p.article_id)))) for p in taking]
+    rows = []
+    for p in taking:
+        if p.article_id not in days:
+            days[p.article_id] = day_number(published.get(p.article_id))
+        rows.append((family_id.setdefault(family_of[p.article_id], len(family_id)),
+                     article_id.setdefault(p.article_id, len(article_id)), days[p.article_id]))
+    return rows
+
+
+def _links_key(taking: Sequence[Passage], rows: Sequence[tuple[int, int, int]]) -> bytes:
+    """A digest of everything `_links` reads: the passages taking part in order, each as its text and its `_rows`
+    entry. (Pickled without a memo, so equal values give equal bytes whether or not they are one object.)"""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.fast = True
-    pickler.dump(rows)
+    pickler.dump([(p.text, *row) for p, row in zip(taking, rows)])
     return hashlib.blake2b(buffer.getbuffer(), digest_size=16).digest()
 
 
-def _links(taking: Sequence[Passage], family_of: Mapping[str, str], published: Mapping[str, str | None],
-           settings: Settings, cache: Cache | None) -> _Links:
+def _links(taking: Sequence[Passage], rows: Sequence[tuple[int, int, int]], settings: Settings,
+           cache: Cache | None) -> _Links:
     """The statements of these passages indexed and linked (`claims_match.link_index`)."""
-    found = _statements(taking, family_of, published, settings, cache)
+    found = _statements(taking, rows, settings, cache)
 
     def reading(i: int, r: int) -> str:
         told = sentences(taking[found.where[2 * i]].text)
@@ -161,19 +165,15 @@ class _Statements:
     day: array      # its article's publication day (0: not known)
 
 
-def _statements(taking: Sequence[Passage], family_of: Mapping[str, str], published: Mapping[str, str | None],
-                settings: Settings, cache: Cache | None) -> _Statements:
-    """Index each sentence of at least `claim_min_words` words of each passage taking part."""
+def _statements(taking: Sequence[Passage], rows: Sequence[tuple[int, int, int]], settings: Settings,
+                cache: Cache | None) -> _Statements:
+    """Index each sentence of at least `claim_min_words` words of each passage taking part (`rows`: their
+    families, articles and days)."""
     index = claims_match.Index()
-    family_id: dict[str, int] = {}
-    article_id: dict[str, int] = {}
     where, words, day = array("q"), array("i"), array("q")
     told = []  # (parts of each reading, family, article) of each statement, indexed at once
     with (cache or Cache(None, settings)).memo("claims") as memo:
-        for k, p in enumerate(taking):
-            family = family_id.setdefault(family_of[p.article_id], len(family_id))
-            article = article_id.setdefault(p.article_id, len(article_id))
-            date = day_number(published.get(p.article_id))
+        for k, (p, (family, article, date)) in enumerate(zip(taking, rows)):
             for n, size, found in _passage_statements(p.text, settings, memo):
                 told.append((found, family, article))
                 where.extend((k, n))
@@ -187,16 +187,13 @@ def _passage_statements(text: str, settings: Settings,
                         memo: Memo) -> tuple[tuple[int, int, tuple[claims_match.Parts, ...]], ...]:
     """(sentence index, words, indexed parts of each reading) of each statement of a passage, kept per text
     in the memo."""
-    key = hashlib.blake2b(text.encode(), digest_size=16).digest() if memo else None
-    found = memo.get(key) if memo else None
-    if found is None:
+    def found() -> tuple[tuple[int, int, tuple[claims_match.Parts, ...]], ...]:
         told = sentences(text)
-        found = tuple((n, size, tuple(claims_match.parts(r) for r in _readings(told, n)))
-                      for n, s in enumerate(told)
-                      if (size := len(s.split())) >= settings.claim_min_words and len(s) <= settings.claim_max_chars)
-        if memo:
-            memo.put(key, found)
-    return found
+        return tuple((n, size, tuple(claims_match.parts(r) for r in _readings(told, n)))
+                     for n, s in enumerate(told)
+                     if (size := len(s.split())) >= settings.claim_min_words and len(s) <= settings.claim_max_chars)
+
+    return memo.keep(digest(text) if memo else None, found)
 
 
 def _readings(told: Sequence[str], n: int) -> tuple[str, ...]:

@@ -306,16 +306,8 @@ def _align_pairs(articles, pairs, sents: Sentences, settings: Settings, memo: Me
     packed: list[bytes] = []
     links: list[tuple[float, int, int]] = []
     for i, j in pairs:
-        pair_key = keys[i] + keys[j] if memo and keys[i] and keys[j] else None
-        found = memo.get(pair_key) if pair_key else None
-        if found is None:
-            a, b = sents.of_article(i), sents.of_article(j)
-            matched = align(a, b, sents, settings)
-            found = (_local(a, b, matched), copy_evidence(a, {s for s, _, _ in matched}, sents, settings),
-                     copy_evidence(b, {t for _, t, _ in matched}, sents, settings))
-            if pair_key:
-                memo.put(pair_key, found)
-        local, share_i, share_j = found
+        local, share_i, share_j = memo.keep(keys[i] + keys[j] if keys[i] and keys[j] else None,
+                                            lambda: _aligned(i, j, sents, settings))
         packed.append(local)
         for copy, other, share in ((i, j, share_i), (j, i, share_j)):
             if share >= settings.article_duplicate:
@@ -332,6 +324,14 @@ def _align_pairs(articles, pairs, sents: Sentences, settings: Settings, memo: Me
     piece, whole = np.where(how == PIECE_OF_T, s, t)[~one], np.where(how == PIECE_OF_T, t, s)[~one]
     return (links, array("q", np.column_stack([piece, whole]).tobytes()),
             array("q", np.column_stack([s[one], t[one]]).tobytes()))
+
+
+def _aligned(i: int, j: int, sents: Sentences, settings: Settings) -> tuple[bytes, float, float]:
+    """Articles i and j aligned: their matches as `_local` packs them, and the share of each found in the other."""
+    a, b = sents.of_article(i), sents.of_article(j)
+    matched = align(a, b, sents, settings)
+    return (_local(a, b, matched), copy_evidence(a, {s for s, _, _ in matched}, sents, settings),
+            copy_evidence(b, {t for _, t, _ in matched}, sents, settings))
 
 
 def _decide(articles: Sequence[CleanArticle], keys: list[tuple], links: list[tuple[float, int, int]]):

@@ -27,7 +27,7 @@ from pathlib import Path
 from . import context as cx
 from .errors import GeneratorError, Problem
 from .escape import visible_text
-from .memo import Cache, Memo
+from .memo import Cache, Memo, digest
 from .model import REJECTED, Passage
 from .settings import Settings
 from .ledger import json_text
@@ -90,16 +90,10 @@ def passage_hash(text: str) -> str:
     return hashlib.sha256(visible_text(text).encode("utf-8")).hexdigest()[:20]
 
 
-def _passage_hash(text: str, memo: Memo) -> str:
-    """`passage_hash`, kept in the memo by a digest of the text."""
-    if not memo:
-        return passage_hash(text)
-    key = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
-    found = memo.get(key)
-    if found is None:
-        found = passage_hash(text)
-        memo.put(key, found)
-    return found
+def _passage_hashes(passages: Sequence[Passage], matches: Sequence[TopicMatch], memo: Memo) -> dict[int, str]:
+    """`passage_hash` of each passage on some topic, by its order, kept in the memo by a digest of its text."""
+    return {p.order: memo.keep(digest(p.text) if memo else None, lambda: passage_hash(p.text))
+            for p, m in zip(passages, matches) if m.topics}
 
 
 def load(folder: Path | None) -> State:
@@ -142,7 +136,7 @@ def update(previous: State, spec: TopicsFile, settings: Settings, sources: Seque
         for slug in m.topics:
             mine[slug].append(p)
     with (cache or Cache(None, settings)).memo("feed") as memo:
-        hash_of = {p.order: _passage_hash(p.text, memo) for p, m in zip(passages, matches) if m.topics}
+        hash_of = _passage_hashes(passages, matches, memo)
     fallback = _fallback_stamp(by_id.values(), source_date)
     fresh: list[Entry] = []
     for topic in spec.topics:

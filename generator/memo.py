@@ -22,12 +22,15 @@ import pickle
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
+from typing import TypeVar
 
 from .settings import Settings
 
 _HERE = Path(__file__).resolve().parent
+T = TypeVar("T")
 
 
 # The libraries whose behaviour results depend on: templates (jinja2), alignment scores (rapidfuzz), front
@@ -58,6 +61,16 @@ def files_digest(folder: Path, paths) -> bytes:
     for path in sorted(paths):
         name = path.relative_to(folder).as_posix().encode()
         h.update(len(name).to_bytes(8, "little") + name + hashlib.sha256(path.read_bytes()).digest())
+    return h.digest()
+
+
+def digest(*texts: str) -> bytes:
+    """A 16-byte digest of these texts, in order (each length-prefixed, so ("ab", "c") is not ("a", "bc")):
+    the key of results that depend on texts only."""
+    h = hashlib.blake2b(digest_size=16)
+    for text in texts:
+        data = text.encode()
+        h.update(len(data).to_bytes(8, "little") + data)
     return h.digest()
 
 
@@ -127,6 +140,17 @@ class Memo:
         if value is not None:
             self.used.add(key)
         return value
+
+    def keep(self, key: bytes | None, make: Callable[[], T]) -> T:
+        """The result kept under `key`, else `make()`, kept under it. Without a cache folder, or with no key
+        (an input without a content key), just `make()`."""
+        if key is None or not self:
+            return make()
+        found = self.get(key)
+        if found is None:
+            found = make()
+            self.put(key, found)
+        return found
 
     def put(self, key: bytes, value) -> None:
         n = key[0] % self.SHARDS

@@ -101,12 +101,7 @@ def render_all(env: jinja2.Environment, pages: Mapping[str, tuple[str, object]],
         for name, (template, page) in pages.items():
             if template not in used:
                 used[template] = fields_used(env, template, type(page))
-            key = digests.of(template, page, used[template])
-            text = memo.get(key)
-            if text is None:
-                text = render(env, template, page)
-                memo.put(key, text)
-            out[name] = text
+            out[name] = memo.keep(digests.of(template, page, used[template]), lambda: render(env, template, page))
         return out
 
 

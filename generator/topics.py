@@ -23,7 +23,6 @@ matches "don't ask"); a hyphenated term also matches the word closed up ("re-ele
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import re
@@ -34,7 +33,7 @@ from pathlib import Path
 import yaml
 
 from .errors import GeneratorError, Problem
-from .memo import Cache
+from .memo import Cache, digest
 from .model import Article, Passage
 from .settings import Settings
 from .textnorm import normalise
@@ -379,12 +378,8 @@ def _decisions(spec: TopicsFile, passages: Sequence[Passage], articles: Sequence
     with (cache or Cache(None, settings)).memo("topics", scoring_key(spec)) as memo:
         for aid, members in by_article.items():
             texts = [title_of.get(aid, "")] + [passages[n].text for n in members]
-            key = _texts_key(texts) if memo else None
-            found = memo.get(key) if memo else None
-            if found is None:
-                found = _article_decisions(spec, texts[0], texts[1:], patterns, minimum, settings)
-                if memo:
-                    memo.put(key, found)
+            found = memo.keep(digest(*texts) if memo else None,
+                              lambda: _article_decisions(spec, texts[0], texts[1:], patterns, minimum, settings))
             for n, one in zip(members, found):
                 decided[n] = one
     return decided
@@ -392,15 +387,6 @@ def _decisions(spec: TopicsFile, passages: Sequence[Passage], articles: Sequence
 
 # what one passage gets: its topics, its score on each, and its near misses (topic index, score)
 _Decided = tuple[tuple[str, ...], tuple[float, ...], tuple[tuple[int, float], ...]]
-
-
-def _texts_key(texts: Sequence[str]) -> bytes:
-    """A digest of these texts, in order."""
-    h = hashlib.blake2b(digest_size=16)
-    for text in texts:
-        data = text.encode()
-        h.update(len(data).to_bytes(8, "little") + data)
-    return h.digest()
 
 
 def _article_decisions(spec: TopicsFile, title: str, texts: Sequence[str], patterns, minimum: Sequence[float],
