@@ -13,13 +13,14 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from . import claims, claims_match, context as cx, topics
 from .claims import Claim, Claims, Wording
 from .coverage import table as coverage_table
 from .escape import Markdown, md_url
-from .families import Families
+from .families import Families, smallest_members
 from .model import DUPLICATE, REJECTED, USED, Article, CleanArticle, Passage, Rejection
 from .passages import Passages
 from .reader import article_id
@@ -263,9 +264,9 @@ def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: C
     named = Counter(n for p in shown for n in claims_match.names(p.text))
     central = set(sorted(named, key=lambda n: (-named[n], n))[:settings.lead_central_names])
     found: dict[object, tuple[tuple, Wording, Claim | None, bool]] = {}  # rank, lead, claim, is a fact
-    stories = _Stories()
+    told_together: list[Iterable[str]] = []  # articles that tell one story: a passage's copies, a claim's outlets
     for rank, p in enumerate(shown):
-        stories.join(p.sources)
+        told_together.append(p.sources)
         for n, text in enumerate(sentences(p.text)):
             cid = joined.of_sentence.get((p.order, n))
             key = cid if cid is not None else (p.order, n)
@@ -273,7 +274,7 @@ def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: C
                 continue
             claim = joined.claims[cid] if cid is not None else None
             if claim:
-                stories.join(a for w in claim.wordings for a in w.sources)
+                told_together.append([a for w in claim.wordings for a in w.sources])
             lead = claim.wordings[0] if claim else Wording(p.order, n, text, p.sources)
             if not _standalone(lead.text, settings):
                 continue
@@ -285,7 +286,8 @@ def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: C
             reports = _reports(lead.text, named)
             found[key] = ((-outlets, -reports, -centrality, -newest, rank, n), lead, claim, outlets > 1 or reports)
     limit = min(settings.lead_points, max(1, math.ceil(settings.lead_share * total)))
-    picked = _pick(sorted(found.values(), key=lambda f: f[0]), limit, joined, stories.of, settings)
+    picked = _pick(sorted(found.values(), key=lambda f: f[0]), limit, joined, _stories(told_together).__getitem__,
+                   settings)
     return [_without_dateline(_claim_view(lead, claim, joined, sources, family_of))
             for _, lead, claim, _ in sorted(picked, key=lambda f: f[0])]
 
@@ -298,40 +300,25 @@ def _without_dateline(point: cx.Claim) -> cx.Claim:
     return replace(point, text=point.text[m.end():]) if m else point
 
 
-class _Stories:
-    """Which story each article of a topic tells: articles that are copies of one passage, or that state one
-    claim, tell one story (union-find over article keys; a story is named by one of its articles)."""
-
-    def __init__(self) -> None:
-        self._parent: dict[str, str] = {}
-
-    def of(self, article: str) -> str:
-        parent = self._parent
-        root = article
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while article != root:  # point the path at its root
-            parent[article], article = root, parent.get(article, root)
-        return root
-
-    def join(self, articles: Iterable[str]) -> None:
-        first = None
-        for a in articles:
-            root = self.of(a)
-            if first is None:
-                first = root
-            elif root != first:
-                self._parent[max(root, first)] = min(root, first)
-                first = min(root, first)
+def _stories(told_together: Sequence[Sequence[str]]) -> dict[str, str]:
+    """Which story each article tells, named by its first article (by key): articles told together (copies of
+    one passage, outlets of one claim) and, by a chain of those, all that join them tell one story."""
+    articles = sorted({a for group in told_together for a in group})
+    number = {a: k for k, a in enumerate(articles)}
+    links = np.array([(number[group[0]], number[a]) for group in told_together for a in group[1:]],
+                     dtype=np.int64).reshape(-1, 2)
+    root = smallest_members(len(articles), links[:, 0], links[:, 1])
+    return {a: articles[r] for a, r in zip(articles, root.tolist())}
 
 
 def _pick(ranked: list[tuple], limit: int, joined: Claims, story_of: Callable[[str], str],
           settings: Settings) -> list[tuple]:
     """The first `limit` of the ranked (key, lead, claim, fact) candidates: facts first (claims of several
-    outlets, and reports of who did or said what), at most `lead_per_story` from one story (`_Stories`) and
+    outlets, and reports of who did or said what), at most `lead_per_story` from one story (`_stories`) and
     `lead_per_article` from one article while others remain, then at most `lead_per_article` from one
-    article, then the other facts; then the rest the same way, without the story cap; leaving out a claim that disputes one picked (it is shown beside it) and one
-    that says again what one picked says (`_restates`). A topic that spans several stories opens with the
+    article, then the other facts; then the rest the same way, without the story cap; leaving out a claim
+    that disputes one picked (it is shown beside it) and one that says again what one picked says
+    (`_restates`). A topic that spans several stories opens with the
     main fact of each, not with five facts of the latest."""
     picked: list[tuple] = []
     per_article: dict[str, int] = defaultdict(int)
