@@ -9,10 +9,11 @@ import threading
 import time
 from pathlib import Path
 
-from . import context, output, pipeline, site_memo
+from . import context, output, pipeline, site_memo, topics
 from .errors import GeneratorError, Problem
 from .progress import Progress
 from .settings import DEFAULT
+from .textnorm import sentences
 from .topics import TopicsFile
 
 WATCH_SECONDS = 1.0
@@ -93,8 +94,8 @@ def _source_date() -> int | None:
 
 def nav(spec: TopicsFile) -> list:
     """The site's navigation: the home page, each topic in the topics file's order, the sources list."""
-    topics = [{t.title: f"{t.slug}.md"} for t in spec.topics]
-    return [{"Home": "index.md"}, *topics, {"Sources": "sources.md"}]
+    topic_pages = [{t.title: f"{t.slug}.md"} for t in spec.topics]
+    return [{"Home": "index.md"}, *topic_pages, {"Sources": "sources.md"}]
 
 
 def _report(result: pipeline.Result, seconds: float) -> str:
@@ -143,23 +144,14 @@ def topics_report(args) -> int:
     if not chosen:
         raise GeneratorError(Problem(str(inputs.topics), f"no topic has the slug {args.topic!r}",
                                      "use one of: " + ", ".join(t.slug for t in result.spec.topics)))
-    print(_topics_text(result, chosen, _paths_by_id(inputs.seeds), args.limit))
+    print(_topics_text(result, chosen, {s.id: (inputs.seeds / s.path).as_posix() for s in result.sources},
+                       args.limit))
     return 0
-
-
-def _paths_by_id(seeds: Path) -> dict[str, str]:
-    """Each article id of the seeds folder -> its file's path as the editor types it."""
-    from .reader import article_id
-
-    return {article_id(p.relative_to(seeds).as_posix()): (seeds / p.relative_to(seeds)).as_posix()
-            for p in sorted(seeds.rglob("*")) if p.is_file()}
 
 
 def _topics_text(result: pipeline.Result, chosen, path_of: dict[str, str], limit: int) -> str:
     """Per topic: how many passages it takes, then its near misses (strongest first) as `file:line`, the
     score against what the topic needs, the terms hit and the passage's first sentence that hits one."""
-    from . import topics
-
     text_at = {(p.article_id, p.line): p.text for p in result.passages}
     lines = []
     for t in chosen:
@@ -184,11 +176,8 @@ def _topics_text(result: pipeline.Result, chosen, path_of: dict[str, str], limit
 
 def _hit_sentence(text: str, topic, pattern, words: int = 30) -> str:
     """The first sentence of a passage that hits one of the topic's terms (else its first), cut to `words`."""
-    from .textnorm import sentences
-    from .topics import matched_terms
-
     told = sentences(text) or [text]
-    hit = next((s for s in told if matched_terms(s, topic, pattern)), told[0]).split()
+    hit = next((s for s in told if topics.matched_terms(s, topic, pattern)), told[0]).split()
     return " ".join(hit[:words]) + (" ..." if len(hit) > words else "")
 
 

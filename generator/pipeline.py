@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import claims, clean, families, feed, ledger, pages, passages, prepare, render, topics
 from .claims import Claims
-from .context import Totals
+from .context import Source, Totals
 from .errors import GeneratorError, Problem
 from .memo import Cache
 from .model import Passage, Rejection
@@ -47,6 +47,7 @@ class Result:
     claims: Claims                         # facts joined across outlets, and conflicts
     near_misses: dict[str, tuple[NearMiss, ...]]  # topic slug -> passages nearly on it (topics.Assignment)
     problems: tuple[Problem, ...]          # invalid files skipped (with skip_invalid)
+    sources: tuple[Source, ...] = ()    # every input file, as the sources pages list it (id, path, status)
 
 
 def _without_cycle_collector(build: Callable) -> Callable:
@@ -122,7 +123,7 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
     written.update(feed.files(state, spec, inputs.source_date))
     stage("pages")
     return Result(written, spec, site.totals, site.per_topic, kept.passages, matches, joined, assigned.near_misses,
-                  corpus.problems if skip_invalid else ())
+                  corpus.problems if skip_invalid else (), site.sources)
 
 
 def _rejection(problem: Problem) -> Rejection:
