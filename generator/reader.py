@@ -55,6 +55,7 @@ YAML_HINTS = {
 BINARY_SNIFF_BYTES = 8192
 OUTLET_MAX_WORDS = 6
 LONG_HEADLINE_CAPITALS = 0.9  # share of longer words capitalised in a line longer than `heading_max_words`
+QUESTION_MIN_WORDS = 2  # a question in headline case this long or longer is a subhead ("What Next?")
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -416,10 +417,15 @@ def is_heading(text: str, settings: Settings) -> bool:
     """A short line with no closing punctuation reads as a heading, not as a sentence, unless it is a
     sentence in sentence case with a finite verb ("The new structure will be called the United Armed
     Forces of Novorossiya"): headlines are mostly capitalised and rarely say "will", "was" or "said". A
-    longer line, up to `headline_max_words`, is a heading only in headline case."""
+    longer line, up to `headline_max_words`, is a heading only in headline case. So is a short question
+    ("A Path Toward Peace or More Diplomatic Deadlock?", "What Comes Next?"): a subhead that asks, where a
+    question the story asks is in sentence case ("Will the truce hold?")."""
     words = text.split()
-    if len(words) > settings.headline_max_words or SENTENCE_END.search(text):
+    if len(words) > settings.headline_max_words:
         return False
+    if SENTENCE_END.search(text):
+        return (text.rstrip("\"'”’)]").endswith("?") and QUESTION_MIN_WORDS <= len(words) <= settings.heading_max_words
+                and in_headline_case(words, share=LONG_HEADLINE_CAPITALS))
     if len(words) > settings.heading_max_words:
         return in_headline_case(words, share=LONG_HEADLINE_CAPITALS)  # a news sentence may name many names
     return not is_statement(words)

@@ -347,3 +347,12 @@ def test_a_headline_in_sentence_case_under_the_outlets_name_is_the_title(tmp_pat
     # a section label over the headline is not the outlet
     article = read_one(tmp_path, "section.txt", f"Opinion\n{headline}\n\n".encode() + BODY)
     assert (article.outlet, article.title) == (None, headline)
+
+
+def test_a_question_in_headline_case_is_a_subhead_and_one_in_sentence_case_is_news():
+    # seeds/003: "A Path Toward Peace or More Diplomatic Deadlock?" was kept as a passage of the briefing
+    for subhead in ("A Path Toward Peace or More Diplomatic Deadlock?", "What Comes Next for Kyiv?"):
+        assert reader.is_heading(subhead, DEFAULT), subhead
+    for sentence in ("Will the truce hold?", "Can Europe deter Russia without the United States?",
+                     "“Why Should Ukraine Pay?” Zelensky asked the reporters on Tuesday in Kyiv, and left.", "Why?"):
+        assert not reader.is_heading(sentence, DEFAULT), sentence
