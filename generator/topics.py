@@ -14,12 +14,16 @@ File format::
           - rare earths                          # a plural matches the plural only (jobs is not job)
           - raw material*                        # '*' matches any ending: material, materials
           - {term: resources, weight: 0.5}       # a weaker signal counts less
+        ignore:                                  # optional: phrases whose words are not the terms' sense
+          - natural resources minister           # "resources" here is a job title, not the deal
         min_score: 1                             # optional: weighted hits a passage needs
 
 Matching is on normalised words: case, punctuation and "U.S."/"US" spelling do not matter, and a
 hyphen or apostrophe splits words in a term as in the text ("same-sex" matches "same sex", "Don't Ask"
 matches "don't ask"); a hyphenated term also matches the word closed up ("re-election" matches
-"reelection", "e-mail*" matches "emails").
+"reelection", "e-mail*" matches "emails"). Where an `ignore` phrase matches, the words it covers hit no
+term: a term in another sense ("attorney" in "Attorney General", "security" in "Social Security") is
+written off without dropping the term.
 """
 from __future__ import annotations
 
@@ -39,7 +43,7 @@ from .settings import Settings
 from .textnorm import normalise
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-TOPIC_KEYS = frozenset({"slug", "title", "description", "terms", "min_score"})
+TOPIC_KEYS = frozenset({"slug", "title", "description", "terms", "ignore", "min_score"})
 TERM_KEYS = frozenset({"term", "weight"})
 ARCHIVE_SUFFIX = "-archive"
 # Names of the other generated pages, which a topic's page must not take: index, ledger, the sources
@@ -66,6 +70,7 @@ class Topic:
     description: str
     terms: tuple[Term, ...]
     min_score: float | None
+    ignore: tuple[Term, ...] = ()  # phrases whose words hit no term (weight 0)
 
 
 @dataclass(frozen=True)
@@ -210,6 +215,7 @@ def _topic(node, bad) -> Topic | None:
             term = _term(item, slug, bad)
             if term is not None:
                 terms.append(term)
+    ignore = _ignore(fields["ignore"], slug, bad) if "ignore" in fields else ()
     min_score = None
     if "min_score" in fields:
         min_score = _number(fields["min_score"])
@@ -217,7 +223,22 @@ def _topic(node, bad) -> Topic | None:
             bad(fields["min_score"], "min_score must be a positive number", "e.g. min_score: 2")
     if not title:
         return None
-    return Topic(slug, title, description, tuple(terms), min_score)
+    return Topic(slug, title, description, tuple(terms), min_score, ignore)
+
+
+def _ignore(node, slug: str, bad) -> tuple[Term, ...]:
+    """A topic's ignore phrases: whole words, weight 0."""
+    if not isinstance(node, yaml.SequenceNode):
+        bad(node, f"ignore of topic {slug!r} must be a list of phrases", "write 'ignore:' with one '- phrase' per line")
+        return ()
+    out = []
+    for item in node.value:
+        text = _text(item)
+        if not text or not normalise(text.replace("*", "")):
+            bad(item, f"empty or unusable ignore phrase in topic {slug!r}", "write a word or phrase")
+        else:
+            out.append(parse_term(text, 0.0))
+    return tuple(out)
 
 
 def _term(item, slug: str, bad) -> Term | None:
@@ -244,9 +265,10 @@ def words(text: str) -> str:
 
 
 def matcher(topic: Topic) -> re.Pattern[str]:
-    """One regex for all of a topic's terms; group n is term n."""
+    """One regex for all of a topic's ignore phrases, then its terms: group n is `_entries(topic)[n - 1]`.
+    The phrases come first, so where a phrase and a term start at one word the phrase wins."""
     alternatives = []
-    for term in topic.terms:
+    for term in _entries(topic):
         spellings = [" ".join(map(_word_pattern, words)) for words in (term.words, term.closed) if words]
         alternatives.append("(" + "|".join(spellings) + ")")
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alternatives) + r")(?![a-z0-9])")
@@ -268,18 +290,25 @@ def _word_pattern(word: str) -> str:
     return "(?:" + "|".join(map(re.escape, spellings)) + ")"
 
 
+def _entries(topic: Topic) -> tuple[Term, ...]:
+    """What `matcher` matches, in its group order: the ignore phrases (weight 0), then the terms."""
+    return topic.ignore + topic.terms
+
+
 def score(text: str, topic: Topic, pattern: re.Pattern[str] | None = None) -> float:
     """Weighted count of term occurrences in a text (pass `words(text)` and a `matcher` to go fast)."""
     pattern = pattern or matcher(topic)
     if pattern.search(text) is None:
         return 0
-    return sum(topic.terms[m.lastindex - 1].weight for m in pattern.finditer(text))
+    entries = _entries(topic)
+    return sum(entries[m.lastindex - 1].weight for m in pattern.finditer(text))
 
 
 def matched_terms(text: str, topic: Topic, pattern: re.Pattern[str] | None = None) -> tuple[str, ...]:
     """The topic's terms (as the editor wrote them) that a text hits, once per hit, in reading order."""
-    pattern = pattern or matcher(topic)
-    return tuple(topic.terms[m.lastindex - 1].text for m in pattern.finditer(words(text)))
+    pattern, skip = pattern or matcher(topic), len(topic.ignore)
+    return tuple(topic.terms[m.lastindex - 1 - skip].text for m in pattern.finditer(words(text))
+                 if m.lastindex > skip)
 
 
 @dataclass(frozen=True, slots=True)
@@ -414,5 +443,5 @@ def _term_scores(spec: TopicsFile, text: str, patterns) -> tuple[float, ...]:
 
 def scoring_key(spec: TopicsFile) -> bytes:
     """What topic scores depend on in the topics file: slugs, terms, weights and thresholds."""
-    return json.dumps([(t.slug, [(term.words, term.closed, term.weight) for term in t.terms], t.min_score)
+    return json.dumps([(t.slug, [(term.words, term.closed, term.weight) for term in _entries(t)], t.min_score)
                        for t in spec.topics]).encode()

@@ -225,3 +225,51 @@ def test_cached_decisions_answer_only_for_the_same_title_and_passages(tmp_path):
     assert got[0] != got[1] and got[0].matches[4:] == got[2].matches[2:]
     assert [m.topics for m in got[2].matches[:2]] == [("gay-rights",)] * 2  # the title still lends it
     assert list(tmp_path.glob("topics-*/*.pickle"))
+
+
+def test_an_ignore_phrase_writes_off_the_terms_it_covers_and_no_others(tmp_path):
+    # basil-dev: "attorney" put the Attorney General's statements on the scandals page
+    path = write(tmp_path, """\
+        story:
+          title: A story
+        topics:
+          - slug: scandals
+            title: Scandals
+            terms: [attorney*, security, subpoena]
+            ignore:
+              - Attorney General
+              - Social Security
+        """)
+    topic = topics.load(path).topics[0]
+    assert [t.text for t in topic.ignore] == ["Attorney General", "Social Security"]
+    on = topics.words("His attorney said the subpoena was served on the attorneys of the firm.")
+    assert topics.score(on, topic) == 3
+    assert topics.matched_terms("His attorney said the subpoena was served.", topic) == ("attorney*", "subpoena")
+    off = topics.words("Attorney General Eric Holder spoke of Social Security; the attorneys general agreed.")
+    assert topics.score(off, topic) == 0 and topics.matched_terms(off, topic) == ()
+    # the words around a phrase still count
+    assert topics.score(topics.words("The Attorney General's security detail and his attorney."), topic) == 2
+    # the cache of topic decisions is keyed by them
+    assert topics.scoring_key(topics.load(path)) != topics.scoring_key(
+        topics.TopicsFile("A story", "", (replace(topic, ignore=()),)))
+
+
+def test_ignore_must_be_a_list_of_phrases(tmp_path):
+    path = write(tmp_path, """\
+        story:
+          title: A story
+        topics:
+          - slug: scandals
+            title: Scandals
+            terms: [attorney]
+            ignore: Attorney General
+          - slug: other
+            title: Other
+            terms: [x]
+            ignore: ["", "ok phrase"]
+        """)
+    with pytest.raises(GeneratorError) as info:
+        topics.load(path)
+    text = str(info.value)
+    assert f"{path}:7: ignore of topic 'scandals' must be a list of phrases" in text
+    assert f"{path}:11: empty or unusable ignore phrase in topic 'other'" in text
