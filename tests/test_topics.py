@@ -38,6 +38,9 @@ def test_minerals_topic_catches_other_wording(text):
 def test_un_vote_needs_more_than_the_word_resolution():
     assert "un-vote" not in matching("Both hoped for a peaceful resolution of the conflict.")
     assert "un-vote" in matching("The U.N. Security Council passed the resolution, with France abstaining.")
+    # a settlement of the war is not even a near miss: the shipped file ignores "resolution of the conflict"
+    un_vote = next(t for t in DEFAULTS.topics if t.slug == "un-vote")
+    assert topics.score(topics.words("Both hoped for a peaceful resolution of the conflict."), un_vote) == 0
 
 
 def test_a_passage_can_belong_to_several_topics():
