@@ -246,7 +246,8 @@ def reference() -> str:
         "Besides the fields below, every template can call `cite(sources)`, which writes a footnote "
         "reference to each source in a list (`{{ cite(p.sources) }}`), and `html(text)`, which escapes text for "
         "raw HTML such as a `<table>` (Markdown is not read there, so Markdown escapes would show): "
-        "`<th>{{ html(r.outlet) }}</th>`.", "",
+        "`<th>{{ html(r.outlet) }}</th>`. The filter `opening(n)` keeps a text's first n words (8 by default) "
+        "and adds \"…\" when it goes on, to name a sentence in a title: `{{ point.text|opening }}`.", "",
     ]
     seen: list[type] = []
 

@@ -38,6 +38,17 @@ def cite(sources) -> Markdown:
 _CITE_SEPARATOR = "<sup>,</sup>"
 
 
+def opening(text: str, words: int = 8) -> str:
+    """The first `words` words of a text, with "…" when it goes on and without the quotation mark it may
+    open with: to name a sentence in a title (`“{{ point.text|opening }}”`). Still text: printing it
+    escapes it."""
+    parts = text.split()
+    short = " ".join(parts[:words])
+    if len(parts) > words:
+        short = short.rstrip(",;:—–-") + "…"
+    return short.lstrip("\"“‘'")
+
+
 def environment(templates: Path) -> jinja2.Environment:
     """The Jinja2 environment: strict names, escaped output, stable whitespace."""
     if not templates.is_dir():
@@ -52,6 +63,7 @@ def environment(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True)
     env.globals["cite"] = cite
     env.globals["html"] = html_text
+    env.filters["opening"] = opening
     return env
 
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from generator import pipeline
+from generator import pipeline, render
 from generator.settings import DEFAULT
 
 from .helpers import ROOT
@@ -59,10 +59,14 @@ def test_the_page_shows_the_fact_once_with_each_wording_footnoted_to_its_own_art
     assert wordings and all(line.startswith(other) for line in wordings)
     own = ["herald"] if other == FACT_HERALD else ["gazette", "gazette-copy"]
     assert all(re.findall(r"\[\^([^\]]+)\]", line) == own for line in wordings)
-    blocks = [line for line in page.split("\n") if line.startswith('??? quote "2 outlets: 1 other wording"')]
-    assert len(blocks) == len(wordings)
+    key_points, detail = page.split("## In detail", 1)
+    assert [line.strip() for line in key_points.split("\n") if "??? quote" in line] == [
+        '??? quote "2 outlets: 1 other wording"']
+    # in detail, under a passage of several sentences, the block says which sentence it is about
+    named = f'??? quote "“{render.opening(lead)}” is stated by 2 outlets: 1 other wording"'
+    assert [line for line in detail.split("\n") if "??? quote" in line] == [named]
+    assert render.opening(lead).endswith("…") and len(render.opening(lead).split()) == 8
     # the other wording is not repeated as a sentence of its own passage
-    detail = page.split("## In detail", 1)[1]
     assert not any(line.startswith(other) for line in detail.split("\n"))
 
 
