@@ -114,6 +114,7 @@ WRAPPERS = {
     "footnote": ("Quoted.[^src1]\n\n[^src1]: {} Seed file [a.txt](sources.md#a).\n", ("li", {"id": "fn:src1"})),
     "heading": ("### {}\n", ("h3", {})),
     "collapsible": ('??? quote "Other wordings"\n    {}\n', ("p", {})),
+    "collapsible under a key point": ('- Point.\n\n    ??? quote "Other wordings"\n        {}\n', ("details", {})),
     # claim.md.j2 names a passage's sentence in the title: its opening words, in quotation marks
     "collapsible title": ('??? quote "“{}” is stated by 2 outlets"\n    Body.\n', ("summary", {})),
 }
@@ -171,6 +172,8 @@ def test_escaped_text_renders_as_that_text_and_nothing_else(context, text):
         shown = shown.strip().removesuffix("Seed file .")
     if context == "collapsible title":
         shown = shown.removeprefix("“").removesuffix("” is stated by 2 outlets")
+    if context == "collapsible under a key point":
+        shown = shown.strip().removeprefix("Other wordings")
     assert shown.strip() == expected
 
 

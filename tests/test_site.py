@@ -79,3 +79,51 @@ def test_a_link_to_a_missing_source_entry_fails_the_build(tmp_path):
     with pytest.raises(GeneratorError):
         output.publish(ROOT / "mkdocs.yml", tmp_path / "bad", files, tmp_path / "bad-site", [], "Story")
     assert not (tmp_path / "bad-site").exists()
+
+
+class KeyPointBlocks(HTMLParser):
+    """For the Key points list: each item's text, and the titles of the collapsible blocks inside it; and
+    how many lists the section has (a block outside an item splits the list)."""
+
+    def __init__(self):
+        super().__init__()
+        self.items: list[tuple[str, list[str]]] = []
+        self.lists = 0
+        self._section = self._summary = False
+        self._depth = 0  # open <li> of the key points list
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "h2":
+            self._section = a.get("id") == "key-points"
+        elif self._section and tag == "ul" and not self._depth:
+            self.lists += 1
+        elif self._section and tag == "li" and not self._depth:
+            self._depth = 1
+            self.items.append(("", []))
+        elif self._depth and tag == "summary":
+            self._summary = True
+            self.items[-1][1].append("")
+
+    def handle_endtag(self, tag):
+        if tag == "li" and self._depth:
+            self._depth = 0
+        elif tag == "summary":
+            self._summary = False
+
+    def handle_data(self, data):
+        if self._summary:
+            self.items[-1][1][-1] += data
+        elif self._depth:
+            self.items[-1] = (self.items[-1][0] + data, self.items[-1][1])
+
+
+def test_a_key_points_other_wordings_are_inside_its_list_item(site):
+    # the seeds' two claims of 003 and 004 each lead a key point of the security-guarantees page
+    page = KeyPointBlocks()
+    page.feed((site / "security-guarantees" / "index.html").read_text(encoding="utf-8"))
+    assert page.lists == 1, "a block outside its list item splits the key points into several lists"
+    with_blocks = [(text, titles) for text, titles in page.items if titles]
+    assert len(with_blocks) == 2
+    for text, titles in with_blocks:
+        assert "(2 outlets)" in text and titles == ["2 outlets: 1 other wording"]
