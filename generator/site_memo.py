@@ -33,9 +33,9 @@ RECORD = "site.json"  # in the cache folder of `briefings build`
 _PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions")
 _DIRTY_WARNING = "A 'dirty' build is being performed"
 _HERE = Path(__file__).parent
-# The generator's modules that take part in turning Markdown into a page: the Markdown extension of mkdocs.yml,
+# The generator's modules that take part in turning Markdown into a page: the Markdown extensions of mkdocs.yml,
 # the MkDocs build and this module.
-SITE_CODE = ("markdown_speed.py", "output.py", "site_memo.py")
+SITE_CODE = ("footnote_backlink.py", "markdown_speed.py", "output.py", "site_memo.py")
 
 
 def _digest(data: bytes) -> str:

@@ -22,7 +22,8 @@ CONFIG = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yam
 # Extensions that neither read files nor run code nor let text set attributes or raw HTML.
 ALLOWED_EXTENSIONS = {"footnotes", "tables", "toc", "abbr", "def_list", "sane_lists", "smarty", "admonition",
                       "pymdownx.details",
-                      "generator.markdown_speed"}  # ours: the same HTML, faster (tests/test_markdown_speed.py)
+                      "generator.markdown_speed",  # ours: the same HTML, faster (tests/test_markdown_speed.py)
+                      "generator.footnote_backlink"}  # ours: one back-link per footnote (tests/test_site.py)
 
 
 def _extensions() -> tuple[list[str], dict]:

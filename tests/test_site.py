@@ -127,3 +127,14 @@ def test_a_key_points_other_wordings_are_inside_its_list_item(site):
     assert len(with_blocks) == 2
     for text, titles in with_blocks:
         assert "(2 outlets)" in text and titles == ["2 outlets: 1 other wording"]
+
+
+def test_a_footnote_has_one_back_link_to_its_first_citation(site):
+    # 003's footnote is cited by every passage of it on the page: one "↩" per citation was a row of 16
+    html = (site / "security-guarantees" / "index.html").read_text(encoding="utf-8")
+    notes = re.findall(r'<li id="fn:([^"]+)">(.*?)</li>', html, flags=re.S)
+    assert notes
+    for label, body in notes:
+        assert re.findall(r'class="footnote-backref" href="#([^"]+)"', body) == [f"fnref:{label}"], label
+        assert f'id="fnref:{label}"' in html
+    assert html.count('id="fnref2:003_3ead7e23d2ba6687"') == 1  # later citations keep their own anchors
