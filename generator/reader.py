@@ -21,7 +21,8 @@ from .textnorm import SENTENCE_END, in_headline_case, is_statement
 ARTICLE_SUFFIXES = (".txt", ".md")
 FRONT_MATTER_FIELDS = {"title": str, "outlet": str, "url": str, "published": str, "author": str}
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-BULLET = re.compile(r"^(?:[•·▪◦●‣\-*+–—]\s+)")
+# A list mark: before a space, or a dash or bullet glued to the item's first word ("-His opponent's campaign")
+BULLET = re.compile(r"^(?:[•·▪◦●‣\-*+–—]\s+|[•·▪◦●‣\-–—](?=[A-Z“\"‘']))")
 MONTHS = ("january february march april may june july august september october november december").split()
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 DATE_PATTERNS = (

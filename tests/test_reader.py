@@ -356,3 +356,19 @@ def test_a_question_in_headline_case_is_a_subhead_and_one_in_sentence_case_is_ne
     for sentence in ("Will the truce hold?", "Can Europe deter Russia without the United States?",
                      "“Why Should Ukraine Pay?” Zelensky asked the reporters on Tuesday in Kyiv, and left.", "Why?"):
         assert not reader.is_heading(sentence, DEFAULT), sentence
+
+
+def test_a_list_mark_glued_to_its_first_word_is_taken_off_and_a_hyphenated_start_is_kept(tmp_path):
+    # basil-dev (HuffPost): "-His opponent's campaign admits ..." was shown as "\-His opponent's ..."
+    data = (b"Blumenthal statement\n\n"
+            b"-His opponent's campaign admits they are the ones who cherry-picked the quotes for the piece.\n\n"
+            b"\xe2\x80\xa2\xe2\x80\x9cWe stand by the story,\xe2\x80\x9d the editor said in a statement on Tuesday.\n\n"
+            b"- The campaign said it would not comment on the report until the weekend.\n\n"
+            b"-5 degrees was the coldest reading of the winter in the city, the weather service said.\n\n"
+            b"e-mails show the aides discussed the talking points before the hearing began.\n")
+    texts = [p.text for p in read_one(tmp_path, "pasted.txt", data).paragraphs]
+    assert "His opponent's campaign admits they are the ones who cherry-picked the quotes for the piece." in texts
+    assert "“We stand by the story,” the editor said in a statement on Tuesday." in texts
+    assert "The campaign said it would not comment on the report until the weekend." in texts
+    assert "-5 degrees was the coldest reading of the winter in the city, the weather service said." in texts
+    assert "e-mails show the aides discussed the talking points before the hearing began." in texts
