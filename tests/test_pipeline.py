@@ -228,7 +228,7 @@ def test_ledger_lists_a_time_stamp_taken_from_a_kept_line_and_the_caption_remove
                                       {"line": 6, "reason": "photo caption"}]
     assert any(p.text.startswith("The two governments signed") for p in result.passages if p.article_id == "live")
     sources = "".join(text for name, text in result.files.items() if name.startswith("sources"))
-    assert "1 lines removed as boilerplate" in sources  # the caption; the line that lost its stamp is kept
+    assert "1 line removed as boilerplate" in sources  # the caption; the line that lost its stamp is kept
 
 
 def test_topics_command_lists_each_topics_near_misses_with_the_terms_they_hit(tmp_path, capsys):
