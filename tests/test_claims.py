@@ -62,12 +62,27 @@ def test_the_page_shows_the_fact_once_with_each_wording_footnoted_to_its_own_art
     key_points, detail = page.split("## In detail", 1)
     assert [line.strip() for line in key_points.split("\n") if "??? quote" in line] == [
         '??? quote "2 outlets: 1 other wording"']
-    # in detail, under a passage of several sentences, the block says which sentence it is about
-    named = f'??? quote "“{render.opening(lead)}” is stated by 2 outlets: 1 other wording"'
-    assert [line for line in detail.split("\n") if "??? quote" in line] == [named]
-    assert render.opening(lead).endswith("…") and len(render.opening(lead).split()) == 8
+    # in detail, under a passage that is just this sentence, the title need not name it
+    assert [line for line in detail.split("\n") if "??? quote" in line] == ['??? quote "2 outlets: 1 other wording"']
     # the other wording is not repeated as a sentence of its own passage
     assert not any(line.startswith(other) for line in detail.split("\n"))
+
+
+def test_in_detail_the_block_under_a_passage_of_several_sentences_names_its_sentence(tmp_path):
+    # the claim's block sits under the herald's passage, which says more than the claim
+    herald = [HERALD[0], FACT_HERALD + " Lorries will have to cross at the new ring road bridge instead.", HERALD[2]]
+    page = _gazette_its_copy_and_herald(tmp_path, TOPICS, GAZETTE, herald).files["bridge.md"]
+    key_points, detail = page.split("## In detail", 1)
+    assert '    ??? quote "2 outlets: 1 other wording"' in key_points.split("\n")
+    blocks = [line for line in detail.split("\n") if "??? quote" in line]
+    assert blocks == [f'??? quote "“{render.opening(FACT_HERALD)}” is stated by 2 outlets: 1 other wording"']
+    assert render.opening(FACT_HERALD) == "On Tuesday the council decided by vote that…"
+
+
+def test_opening_names_a_sentence_by_its_first_words():
+    assert render.opening("“We stand by the story,” the editor said.", words=4) == "We stand by the…"
+    assert render.opening("Short one.") == "Short one."
+    assert render.opening("One, two, three, four, five", words=3) == "One, two, three…"
 
 
 def test_the_ledger_records_the_claim_and_its_outlets(built):
