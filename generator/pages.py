@@ -254,8 +254,9 @@ def _topic_page(story, summary, summaries, topic, mine: list[Passage], matches, 
 
 def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: Claims,
                 sources: Mapping[str, cx.Source], family_of: Mapping[str, str], settings: Settings) -> list[cx.Claim]:
-    """The topic's main facts: claims ranked by independent outlets, then reports of who did or said what
-    before comment (`_reports`), then centrality to the topic, then recency.
+    """The topic's main facts: those that name the topic (a term hit in some outlet's wording) before those
+    on the topic only through their article's context, then claims ranked by independent outlets, then
+    reports of who did or said what before comment (`_reports`), then centrality to the topic, then recency.
 
     Centrality is the sentence's topic-term score plus how many of the topic's most named people,
     places and organisations it names. Only sentences that read on their own are candidates.
@@ -279,12 +280,14 @@ def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: C
             if not _standalone(lead.text, settings):
                 continue
             outlets = claim.outlets if claim else claims.outlets(p.sources, family_of)
-            centrality = (topics.score(topics.words(lead.text), topic, pattern)
-                          + len(central & claims_match.names(lead.text)))
             wordings = claim.wordings if claim else (lead,)
+            hits = [topics.score(topics.words(w.text), topic, pattern) for w in wordings]
+            states = max(hits) > 0  # some outlet's wording names the topic: not only its article's context
+            centrality = hits[0] + len(central & claims_match.names(lead.text))
             newest = max((claims.day_number(sources[a].published) for w in wordings for a in w.sources), default=0)
             reports = _reports(lead.text, named)
-            found[key] = ((-outlets, -reports, -centrality, -newest, rank, n), lead, claim, outlets > 1 or reports)
+            found[key] = ((-states, -outlets, -reports, -centrality, -newest, rank, n), lead, claim,
+                          outlets > 1 or reports)
     limit = min(settings.lead_points, max(1, math.ceil(settings.lead_share * total)))
     picked = _pick(sorted(found.values(), key=lambda f: f[0]), limit, joined, _stories(told_together).__getitem__,
                    settings)

@@ -281,3 +281,30 @@ def test_a_key_point_leaves_out_the_dateline_its_sentence_opens_with(tmp_path):
     assert f"\n- {said}[^wire]" in points and "HALDEN" not in points
     assert f"\n- {voted}[^wire]" in points and "Note" not in points  # a label is not the fact either
     assert f"HALDEN, Norway (Wire) — {said}" in detail and f"Editor's Note: {voted}" in detail
+
+
+def test_key_points_name_their_topic_before_facts_their_article_lends_it_to(tmp_path):
+    """basil-dev's race and civil rights page opened with a quotation of three outlets on gay couples' tax
+    filing ("committed and loving gay and lesbian married couples will now be treated equally ..."), on the
+    page only through its article: a fact whose words name the topic now comes first."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    library = ("Mayor Anna Berg also said the town's library would open on Sundays from April onwards.",
+               "Mayor Anna Berg said that the town's library will open on Sundays from April onwards.")
+    gazette = ["Mayor Anna Berg said the council would close the old river bridge to heavy lorries from March.",
+               library[0]]
+    herald = [library[1], "The Halden engineers found cracks in two girders of the river bridge during an inspection."]
+    for name, outlet, paras in (("gazette", "Gazette", gazette), ("herald", "Herald", herald)):
+        (seeds / f"{name}.md").write_text(f'---\ntitle: "The bridge closure"\noutlet: "{outlet}"\n'
+                                          f'published: 2025-03-03\n---\n' + "\n\n".join(paras) + "\n", encoding="utf-8")
+    topics = tmp_path / "topics.yml"
+    topics.write_text("story: {title: Bridges, description: Bridges.}\ntopics:\n  - slug: bridges\n    title: Bridges\n"
+                      "    description: Bridges of the region.\n    terms: [bridge*]\n", encoding="utf-8")
+    result = pipeline.generate(pipeline.Inputs(seeds, topics, ROOT / "templates"),
+                               replace(DEFAULT, lead_points=2, lead_share=1.0))
+    assert [c.outlets for c in result.claims.claims if len(c.wordings) > 1] == [2]  # the library: two outlets
+    page = result.files["bridges.md"]
+    points = page.split("## Key points", 1)[1].split("## In detail", 1)[0]
+    assert gazette[0] in points and herald[1] in points
+    assert not any(s in points for s in library)
+    assert library[0] in page or library[1] in page  # still on the page, in detail

@@ -119,9 +119,9 @@ class KeyPointBlocks(HTMLParser):
 
 
 def test_a_key_points_other_wordings_are_inside_its_list_item(site):
-    # the seeds' two claims of 003 and 004 each lead a key point of the security-guarantees page
+    # the seeds' two claims of 003 and 004 each lead a key point of the peacekeeping-force page
     page = KeyPointBlocks()
-    page.feed((site / "security-guarantees" / "index.html").read_text(encoding="utf-8"))
+    page.feed((site / "peacekeeping-force" / "index.html").read_text(encoding="utf-8"))
     assert page.lists == 1, "a block outside its list item splits the key points into several lists"
     with_blocks = [(text, titles) for text, titles in page.items if titles]
     assert len(with_blocks) == 2
