@@ -254,14 +254,15 @@ def _topic_page(story, summary, summaries, topic, mine: list[Passage], matches, 
 
 def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: Claims,
                 sources: Mapping[str, cx.Source], family_of: Mapping[str, str], settings: Settings) -> list[cx.Claim]:
-    """The topic's main facts: those that name the topic (a term hit in some outlet's wording) before those
-    on the topic only through their article's context, then claims ranked by independent outlets, then
-    reports of who did or said what before comment (`_reports`), then centrality to the topic, then recency.
+    """The topic's main facts: those that name the topic (some outlet's wording reaches its min_score alone)
+    before those on the topic only through their article's context, then claims ranked by independent
+    outlets, then reports of who did or said what before comment (`_reports`), then centrality to the
+    topic, then recency.
 
     Centrality is the sentence's topic-term score plus how many of the topic's most named people,
     places and organisations it names. Only sentences that read on their own are candidates.
     """
-    pattern = topics.matcher(topic)
+    pattern, needs = topics.matcher(topic), topic.min_score or settings.topic_min_score
     named = Counter(n for p in shown for n in claims_match.names(p.text))
     central = set(sorted(named, key=lambda n: (-named[n], n))[:settings.lead_central_names])
     found: dict[object, tuple[tuple, Wording, Claim | None, bool]] = {}  # rank, lead, claim, is a fact
@@ -282,7 +283,7 @@ def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: C
             outlets = claim.outlets if claim else claims.outlets(p.sources, family_of)
             wordings = claim.wordings if claim else (lead,)
             hits = [topics.score(topics.words(w.text), topic, pattern) for w in wordings]
-            states = max(hits) > 0  # some outlet's wording names the topic: not only its article's context
+            states = max(hits) >= needs  # some outlet's wording names the topic: not only its article's context
             centrality = hits[0] + len(central & claims_match.names(lead.text))
             newest = max((claims.day_number(sources[a].published) for w in wordings for a in w.sources), default=0)
             reports = _reports(lead.text, named)
