@@ -83,10 +83,11 @@ def layout(spec: TopicsFile, settings: Settings, articles: Sequence[Article], cl
             by_topic[slug].append(p)
     summaries = tuple(_summary(t, by_topic[t.slug], by_id) for t in spec.topics)
     rank_of = {ca.id: fam.rank[i] for i, ca in enumerate(fam.articles)}
+    reach = _Reach(spec.topics, settings)
     pages: dict[str, tuple[str, object]] = {}
     for topic, summary in zip(spec.topics, summaries):
         page, archives = _topic_page(story, summary, summaries, topic, by_topic[topic.slug], matches, by_id,
-                                     rank_of, joined, fam.family_of, settings)
+                                     rank_of, joined, fam.family_of, reach, settings)
         pages[topic.slug] = ("topic.md.j2", page)
         pages.update((name, ("topic.md.j2", archive)) for name, archive in archives)
     pages["index"] = ("index.md.j2", cx.IndexPage(story, summaries, totals,
@@ -215,7 +216,7 @@ def _summary(topic: topics.Topic, mine: Sequence[Passage], by_id: Mapping[str, c
 
 
 def _topic_page(story, summary, summaries, topic, mine: list[Passage], matches, sources, rank_of, joined: Claims,
-                family_of, settings) -> tuple[cx.TopicPage, list[tuple[str, cx.TopicPage]]]:
+                family_of, reach: _Reach, settings) -> tuple[cx.TopicPage, list[tuple[str, cx.TopicPage]]]:
     """Key points first (the topic's main facts), then the passages as a timeline, by the day first reported.
 
     Passages are ranked by the independent outlets that carry them, then relevance. At most
@@ -229,7 +230,7 @@ def _topic_page(story, summary, summaries, topic, mine: list[Passage], matches, 
                                              -score_of[p.key], p.order))
     shown = importance[:settings.topic_page_passages]
     rest = importance[settings.topic_page_passages:]
-    key_points = _key_points(topic, shown, len(mine), joined, sources, family_of, settings)
+    key_points = _key_points(topic, shown, len(mine), joined, sources, family_of, reach, settings)
     timeline, groups, footnotes = _groups(shown, sources, rank_of, score_of, key_points, joined, family_of)
     size = max(1, settings.archive_page_passages)
     chunks = [rest[k:k + size] for k in range(0, len(rest), size)]
@@ -252,17 +253,37 @@ def _topic_page(story, summary, summaries, topic, mine: list[Passage], matches, 
     return page, archives
 
 
+class _Reach:
+    """How strongly texts name each topic: their weighted term hits over the topic's min_score (1 or more:
+    their words alone would put them on the topic), for ranking key points (`tier`)."""
+
+    def __init__(self, spec_topics: Sequence[topics.Topic], settings: Settings) -> None:
+        self._topics = [(t, topics.matcher(t), t.min_score or settings.topic_min_score) for t in spec_topics]
+
+    def tier(self, texts: Sequence[str], slug: str) -> int:
+        """2 when the texts (a claim's wordings) name this topic at least as strongly as any other, 1 when
+        they name it, 0 when they are on it only through their article's context."""
+        normal = [topics.words(text) for text in texts]
+        strength = {t.slug: max(topics.score(w, t, pattern) for w in normal) / needs
+                    for t, pattern, needs in self._topics}
+        if strength[slug] < 1:
+            return 0
+        return 2 if strength[slug] >= max(strength.values()) else 1
+
+
 def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: Claims,
-                sources: Mapping[str, cx.Source], family_of: Mapping[str, str], settings: Settings) -> list[cx.Claim]:
-    """The topic's main facts: those that name the topic (some outlet's wording reaches its min_score alone)
-    before those on the topic only through their article's context, then claims ranked by independent
-    outlets, then reports of who did or said what before comment (`_reports`), then centrality to the
-    topic, then recency.
+                sources: Mapping[str, cx.Source], family_of: Mapping[str, str], reach: _Reach,
+                settings: Settings) -> list[cx.Claim]:
+    """The topic's main facts: first those that name this topic more than any other (`_Reach` of some
+    outlet's wording), then those that name it, then those on the topic only through their article's
+    context (a fact on several pages leads the one it names most); within each, claims ranked by
+    independent outlets, then reports of who did or said what before comment (`_reports`), then
+    centrality to the topic, then recency.
 
     Centrality is the sentence's topic-term score plus how many of the topic's most named people,
     places and organisations it names. Only sentences that read on their own are candidates.
     """
-    pattern, needs = topics.matcher(topic), topic.min_score or settings.topic_min_score
+    pattern = topics.matcher(topic)
     named = Counter(n for p in shown for n in claims_match.names(p.text))
     central = set(sorted(named, key=lambda n: (-named[n], n))[:settings.lead_central_names])
     found: dict[object, tuple[tuple, Wording, Claim | None, bool]] = {}  # rank, lead, claim, is a fact
@@ -282,12 +303,12 @@ def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: C
                 continue
             outlets = claim.outlets if claim else claims.outlets(p.sources, family_of)
             wordings = claim.wordings if claim else (lead,)
-            hits = [topics.score(topics.words(w.text), topic, pattern) for w in wordings]
-            states = max(hits) >= needs  # some outlet's wording names the topic: not only its article's context
-            centrality = hits[0] + len(central & claims_match.names(lead.text))
+            tier = reach.tier([w.text for w in wordings], topic.slug)
+            centrality = (topics.score(topics.words(lead.text), topic, pattern)
+                          + len(central & claims_match.names(lead.text)))
             newest = max((claims.day_number(sources[a].published) for w in wordings for a in w.sources), default=0)
             reports = _reports(lead.text, named)
-            found[key] = ((-states, -outlets, -reports, -centrality, -newest, rank, n), lead, claim,
+            found[key] = ((-tier, -outlets, -reports, -centrality, -newest, rank, n), lead, claim,
                           outlets > 1 or reports)
     limit = min(settings.lead_points, max(1, math.ceil(settings.lead_share * total)))
     picked = _pick(sorted(found.values(), key=lambda f: f[0]), limit, joined, _stories(told_together).__getitem__,

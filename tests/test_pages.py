@@ -308,3 +308,33 @@ def test_key_points_name_their_topic_before_facts_their_article_lends_it_to(tmp_
     assert gazette[0] in points and herald[1] in points
     assert not any(s in points for s in library)
     assert library[0] in page or library[1] in page  # still on the page, in detail
+
+
+def test_a_fact_on_two_topics_is_a_key_point_of_the_one_it_names_most(tmp_path):
+    """basil-dev: Mary Cheney's post on her sister's stance on same-sex marriage ("... Senate candidate Liz
+    Cheney ...", three outlets) led both the elections and the gay-rights pages; it now leads gay-rights
+    only, and the elections page opens with facts about elections."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    fact = ("Mayor Anna Berg said the library near the bridge would lend more books and open the library on Sundays.",
+            "Mayor Anna Berg said that the library near the bridge will open the library on Sundays and lend more books.")
+    gazette = [fact[0], "The Halden engineers found cracks in two girders of the river bridge during an inspection."]
+    herald = [fact[1], "Halden lorry drivers will use the ring road while the river bridge is closed to them."]
+    for name, outlet, paras in (("gazette", "Gazette", gazette), ("herald", "Herald", herald)):
+        (seeds / f"{name}.md").write_text(f'---\ntitle: "Town news"\noutlet: "{outlet}"\npublished: 2025-03-03\n---\n'
+                                          + "\n\n".join(paras) + "\n", encoding="utf-8")
+    topics = tmp_path / "topics.yml"
+    topics.write_text("story: {title: Town, description: The town.}\ntopics:\n"
+                      "  - {slug: bridges, title: Bridges, description: Bridges., terms: [bridge*]}\n"
+                      "  - {slug: library, title: The library, description: The library., terms: [library, books]}\n",
+                      encoding="utf-8")
+    result = pipeline.generate(pipeline.Inputs(seeds, topics, ROOT / "templates"),
+                               replace(DEFAULT, lead_points=2, lead_share=1.0))
+    assert [c.outlets for c in result.claims.claims if len(c.wordings) > 1] == [2]
+
+    def key_points(slug):
+        return result.files[f"{slug}.md"].split("## Key points", 1)[1].split("## In detail", 1)[0]
+
+    assert any(s in key_points("library") for s in fact)
+    assert not any(s in key_points("bridges") for s in fact)
+    assert gazette[1] in key_points("bridges") and herald[1] in key_points("bridges")
