@@ -159,6 +159,8 @@ def _topics_text(result: pipeline.Result, chosen, path_of: dict[str, str], limit
         pattern = topics.matcher(t)
         lines.append(f"{t.slug} ({t.title}): {result.per_topic.get(t.slug, 0)} passages; "
                      f"{len(misses)} nearly on it" + (":" if misses else "."))
+        if t.ignore:
+            lines.append("  ignore phrases wrote off: " + _ignored_text(result.passages, t, pattern))
         low = t.min_score or DEFAULT.topic_min_score
         for m in misses[:limit or None]:
             text = text_at.get((m.article_id, m.line), "")
@@ -172,6 +174,20 @@ def _topics_text(result: pipeline.Result, chosen, path_of: dict[str, str], limit
     unassigned = result.totals.unassigned
     lines.append(f"{unassigned} passages match no topic (the ledger lists each file's).")
     return "\n".join(lines)
+
+
+def _ignored_text(passages, topic, pattern) -> str:
+    """How often each ignore phrase of a topic matched, and in how many passages: a phrase that never
+    matches is misspelt or not needed, one that matches very often may hide the topic's own news."""
+    hits: dict[str, list[int]] = {phrase.text: [0, 0] for phrase in topic.ignore}
+    for p in passages:
+        found = topics.ignored(p.text, topic, pattern)
+        for phrase in found:
+            hits[phrase][0] += 1
+        for phrase in set(found):
+            hits[phrase][1] += 1
+    return ", ".join(f"“{phrase}” {n} time{'s' if n != 1 else ''} in {k} passage{'s' if k != 1 else ''}"
+                     for phrase, (n, k) in hits.items())
 
 
 def _hit_sentence(text: str, topic, pattern, words: int = 30) -> str:

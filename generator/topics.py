@@ -311,6 +311,12 @@ def matched_terms(text: str, topic: Topic, pattern: re.Pattern[str] | None = Non
                  if m.lastindex > skip)
 
 
+def ignored(text: str, topic: Topic, pattern: re.Pattern[str] | None = None) -> tuple[str, ...]:
+    """The topic's ignore phrases (as the editor wrote them) that a text hits, once per hit, in reading order."""
+    pattern, count = pattern or matcher(topic), len(topic.ignore)
+    return tuple(topic.ignore[m.lastindex - 1].text for m in pattern.finditer(words(text)) if m.lastindex <= count)
+
+
 @dataclass(frozen=True, slots=True)
 class TopicMatch:
     """The topics one passage belongs to, in page order, with its score for each."""

@@ -255,3 +255,10 @@ def test_topics_command_lists_each_topics_near_misses_with_the_terms_they_hit(tm
            "terms: bridge*\n      Money for the old bridge was left for another year." in out
     assert run("topics", "--seeds", seeds, "--topics", topics, "--topic", "dams") == 1
     assert "no topic has the slug 'dams' (use one of: bridge)" in capsys.readouterr().err
+    # an ignore phrase writes the budget's "old bridge" off, and the report says how often each phrase matched
+    topics.write_text(topics.read_text(encoding="utf-8") + "    ignore: [old bridge was left, swing bridge]\n",
+                      encoding="utf-8")
+    assert run("topics", "--seeds", seeds, "--topics", topics) == 0
+    out = capsys.readouterr().out
+    assert "bridge (The bridge): 3 passages; 0 nearly on it.\n  ignore phrases wrote off: “old bridge was left” " \
+           "1 time in 1 passage, “swing bridge” 0 times in 0 passages\n" in out
