@@ -39,14 +39,17 @@ _CITE_SEPARATOR = "<sup>,</sup>"
 
 
 def opening(text: str, words: int = 8) -> str:
-    """The first `words` words of a text, with "…" when it goes on and without the quotation mark it may
-    open with: to name a sentence in a title (`“{{ point.text|opening }}”`). Still text: printing it
-    escapes it."""
+    """The first `words` words of a text, with "…" when it goes on and without quotation marks at either
+    end (a sentence of a quotation opens or closes one): to name a sentence in a title, in quotation marks
+    of its own (`“{{ point.text|opening }}”`). Still text: printing it escapes it."""
     parts = text.split()
     short = " ".join(parts[:words])
     if len(parts) > words:
         short = short.rstrip(",;:—–-") + "…"
-    return short.lstrip("\"“‘'")
+    return short.strip(_QUOTES)
+
+
+_QUOTES = "\"“”‘’'"
 
 
 def environment(templates: Path) -> jinja2.Environment:

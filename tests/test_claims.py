@@ -82,6 +82,7 @@ def test_in_detail_the_block_under_a_passage_of_several_sentences_names_its_sent
 def test_opening_names_a_sentence_by_its_first_words():
     assert render.opening("“We stand by the story,” the editor said.", words=4) == "We stand by the…"
     assert render.opening("Short one.") == "Short one."
+    assert render.opening("It can make her strong again.”") == "It can make her strong again."
     assert render.opening("One, two, three, four, five", words=3) == "One, two, three…"
 
 
