@@ -58,14 +58,17 @@ def sentences_before(corpus: Path) -> dict[tuple[str, str], str]:
     return {(name, s): before for name, told in _told(corpus).items() for s, before in told}
 
 
+def original_names(corpus: Path) -> list[str]:
+    """The file names of the originals, sorted."""
+    labels = json.loads((corpus / "labels.json").read_text())
+    return sorted(name for name in labels if labels[name]["kind"] == "original")
+
+
 def _told(corpus: Path) -> dict[str, list[tuple[str, str]]]:
     """(sentence, the sentence before it) of at least 6 words in the kept paragraphs of every original."""
-    labels = json.loads((corpus / "labels.json").read_text())
     folder = corpus / "articles"
     out = {}
-    for name in sorted(labels):
-        if labels[name]["kind"] != "original":
-            continue
+    for name in original_names(corpus):
         art = reader.read_file(folder / name, name, folder, DEFAULT)
         ca = clean.clean_article(art, DEFAULT)
         out[name] = []
@@ -171,13 +174,29 @@ def all_joins(corpus: Path, sents: dict[str, list[str]]) -> set[tuple[tuple[str,
 
 def _joined(corpus: Path, sents: dict[str, list[str]]) -> tuple[list[tuple[str, str]], list[tuple[int, int]]]:
     """Every sentence of the originals as (file name, sentence), and the pairs of them the claim matcher joins
-    (each article its own family, each sentence with the one before it), in the matcher's order."""
+    (each article its own family, each sentence with the one before it), in the matcher's order; as the
+    claims stage does, not two of articles published more than `claim_max_days` apart."""
     from generator import claims_match as cm
 
     before = sentences_before(corpus)
+    day = published_days(corpus)
     base = [(f, s) for f in sorted(sents) for s in sents[f]]
     sts = [cm.Statement(str(k), f, f, s, before.get((f, s), "")) for k, (f, s) in enumerate(base)]
-    return base, [(i, j) for i, j, kind in cm.link(sts, DEFAULT) if kind == "same"]
+    return base, [(i, j) for i, j, kind in cm.link(sts, DEFAULT) if kind == "same"
+                  and not _far_apart(day.get(base[i][0], 0), day.get(base[j][0], 0))]
+
+
+def published_days(corpus: Path) -> dict[str, int]:
+    """The publication day of every original (`claims.day_number`: 0 when not known), by file name."""
+    from generator.claims import day_number
+
+    folder = corpus / "articles"
+    return {name: day_number(reader.read_file(folder / name, name, folder, DEFAULT).published)
+            for name in original_names(corpus)}
+
+
+def _far_apart(a: int, b: int) -> bool:
+    return bool(a and b and abs(a - b) > DEFAULT.claim_max_days)
 
 
 def _write(out: Path, rows: list[dict], sents: dict[str, list[str]] | None) -> None:
