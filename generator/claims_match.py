@@ -738,10 +738,11 @@ def subject(sentence: str) -> str | None:
 
 
 # People who speak or act for a person, or beside them: "Weiner's office said ..." is not "Weiner said ...",
+# "Blumenthal's campaign called the report a distortion" is not "Blumenthal told the Times he had misspoken",
 # and "Mr. Jackson's wife pleaded guilty" is not "Jackson pleaded guilty".
 ROLES = frozenset("""
 office spokesman spokeswoman spokesperson aide aides staff lawyer lawyers attorney attorneys wife husband son
-daughter father mother brother sister
+daughter father mother brother sister campaign
 """.split())
 
 

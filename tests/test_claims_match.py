@@ -305,6 +305,7 @@ def test_words_of_attribution_are_no_evidence_of_the_same_fact():
     ("Mr. Jackson’s wife, Sandi, pleaded guilty to a charge that she filed false tax statements.", ("jackson", "wife")),
     ("\"I know for a fact that my account was hacked,\" Weiner told Fox News.", ("weiner", "")),
     ("Jackson's guilty plea was to a conspiracy charge.", ("jackson", "")),  # his plea: about him
+    ("Blumenthal's campaign called the report an \"outrageous distortion\" of his record.", ("blumenthal", "campaign")),
     ("\"The office has disclosed its intent to file charges against Congressman Grimm,\" Mr. McGinley said.",
      ("mcginley", "")),  # a quotation is about its speaker
     ("\"Freedom means freedom for everyone,\" she continued.", None),
@@ -321,6 +322,10 @@ def test_a_persons_office_or_spouse_is_not_the_person():
     assert _pair(weiner, "Rep. Anthony Weiner told Fox News that he knew for a fact that his account was hacked.") == "same"
     assert _pair("Weiner's spokesman said the congressman's Twitter account had been hacked by a prankster.",
                  "A spokesman for Weiner said his Twitter account had been hacked by a prankster.") == "same"
+    # basil-dev: the campaign's reply to the Times and the candidate's own admission were one claim
+    assert _pair("Blumenthal's campaign told the Times that he had misspoken at the 2008 event in Norfolk about his "
+                 "service in Vietnam.", "Blumenthal told the Times he had misspoken at the 2008 event in Norfolk in "
+                 "which he said he served in Vietnam.") == "different"
     plea = "Jackson pleaded guilty on Wednesday to a charge of conspiracy to defraud his campaign."
     assert _pair(plea, "Jackson's wife pleaded guilty on Wednesday to a charge of filing false tax returns for "
                        "his campaign.") == "different"
