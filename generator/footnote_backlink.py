@@ -8,11 +8,12 @@ and on basil-dev's topic pages the arrows were about a quarter of the HTML. This
 first; the browser's Back button returns a reader to the citation they came from, and the footnote's
 tooltip (Material's `content.footnote.tooltips`) shows it without leaving the text at all.
 
-Used from mkdocs.yml (`markdown_extensions:`, after `footnotes`).
+Used from mkdocs.yml (`markdown_extensions:`, in any place of the list).
 """
 from __future__ import annotations
 
 from markdown import Extension
+from markdown.preprocessors import Preprocessor
 
 # Python-Markdown's footnotes extension adds the back-links of second and later citations in this tree
 # processor (markdown.extensions.footnotes.FootnotePostTreeprocessor).
@@ -23,9 +24,17 @@ class OneBacklinkExtension(Extension):
     """Drops the footnotes extension's back-links for second and later citations of a footnote."""
 
     def extendMarkdown(self, md) -> None:  # noqa: N802 (Python-Markdown's name)
-        if _DUPLICATES not in md.treeprocessors:
-            raise ValueError("generator.footnote_backlink must come after footnotes in markdown_extensions")
-        md.treeprocessors.deregister(_DUPLICATES)
+        md.preprocessors.register(_Unregister(md), "footnote-one-backlink", 0)
+
+
+class _Unregister(Preprocessor):
+    """Takes the footnotes extension's duplicate back-links out before a document is converted: by then
+    every extension of the list is loaded, whichever comes first. The text passes unchanged."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        if _DUPLICATES in self.md.treeprocessors:
+            self.md.treeprocessors.deregister(_DUPLICATES)
+        return lines
 
 
 def makeExtension(**kwargs) -> OneBacklinkExtension:  # noqa: N802 (the name Python-Markdown looks up)
