@@ -261,14 +261,14 @@ class _Reach:
         self._topics = [(t, topics.matcher(t), t.min_score or settings.topic_min_score) for t in spec_topics]
 
     def tier(self, texts: Sequence[str], slug: str) -> int:
-        """2 when the texts (a claim's wordings) name this topic at least as strongly as any other, 1 when
-        they name it, 0 when they are on it only through their article's context."""
+        """2 when the texts (a claim's wordings) name this topic more strongly than any other (of equals, the
+        first in page order), 1 when they name it, 0 when they are on it only through their article's context."""
         normal = [topics.words(text) for text in texts]
         strength = {t.slug: max(topics.score(w, t, pattern) for w in normal) / needs
                     for t, pattern, needs in self._topics}
         if strength[slug] < 1:
             return 0
-        return 2 if strength[slug] >= max(strength.values()) else 1
+        return 2 if max(strength, key=strength.__getitem__) == slug else 1
 
 
 def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: Claims,

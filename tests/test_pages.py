@@ -338,3 +338,18 @@ def test_a_fact_on_two_topics_is_a_key_point_of_the_one_it_names_most(tmp_path):
     assert any(s in key_points("library") for s in fact)
     assert not any(s in key_points("bridges") for s in fact)
     assert gazette[1] in key_points("bridges") and herald[1] in key_points("bridges")
+
+
+def test_a_fact_naming_two_topics_equally_leads_only_the_first_in_page_order():
+    """Perry's ad ("... open service of gays and lesbians in the military ...") named gay rights and national
+    security equally, and was a key point of both pages."""
+    from generator import topics
+    from generator.pages import _Reach
+
+    spec = [topics.Topic("gay-rights", "Gay rights", "", (topics.parse_term("gay*", 1.0),), None),
+            topics.Topic("security", "Security", "", (topics.parse_term("military", 1.0),), None)]
+    reach = _Reach(spec, DEFAULT)
+    ad = ["Perry's ad rails against gays serving openly in the military."]
+    assert (reach.tier(ad, "gay-rights"), reach.tier(ad, "security")) == (2, 1)
+    assert reach.tier(["The military budget grew."], "security") == 2
+    assert reach.tier(["The governor spoke in Iowa."], "security") == 0
