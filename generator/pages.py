@@ -34,6 +34,10 @@ _DANGLING = re.compile(r"^[\"'“‘]?(he|she|they|it|this|that|these|those|his|
                        r"likewise|similarly|nevertheless|nonetheless|otherwise|thus|therefore|hence|such|"
                        r"in addition|as a result|by contrast|in turn|for example|for instance|even so)\b",
                        re.IGNORECASE)
+# A word that points back to what the sentences before said ("... these concerns", "this plan", "such
+# terms"); "this week" and the like only date the report, and "such as" gives examples.
+_POINTS_BACK = re.compile(r"\b(?:(?:this|these|those)\b(?!\s+(?:week|month|year|morning|afternoon|evening|weekend|"
+                          r"spring|summer|autumn|fall|winter)\b)|such\b(?!\s+as\b))", re.IGNORECASE)
 # A dateline: where (and through whom) a report was filed ("WASHINGTON —", "FERGUSON, Mo. —", "Denver (AP) –").
 _DATELINE = (r"(?:[A-Z][A-Z.'’ -]+(?:, [^,—–()]{1,30})?(?: \([A-Z][\w&.'’ -]{1,30}\))?"
              r"|[A-Z][\w.'’ -]{1,40}(?:, [^,—–()]{1,30})? \([A-Z][\w&.'’ -]{1,30}\))\s+[—–-]{1,2}\s+")
@@ -400,8 +404,9 @@ def _reports(text: str, named: Container[str]) -> bool:
 
 def _standalone(text: str, settings: Settings) -> bool:
     """A sentence that reads on its own as a statement: not a question, not a piece of a quotation, not
-    opening with a pronoun or link word that needs the sentence before, and of a readable length."""
-    return (not text.rstrip("\"'”’ ").endswith("?") and not _DANGLING.match(text)
+    opening with a pronoun or link word that needs the sentence before nor pointing back to it ("these
+    concerns", "such terms"), and of a readable length."""
+    return (not text.rstrip("\"'”’ ").endswith("?") and not _DANGLING.match(text) and not _POINTS_BACK.search(text)
             and text.count('"') % 2 == 0 and text.count("“") == text.count("”")
             and settings.lead_min_words <= len(text.split()) and len(text) <= settings.lead_sentence_max_chars)
 

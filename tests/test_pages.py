@@ -115,15 +115,19 @@ def test_key_points_are_sentences_that_read_on_their_own(tmp_path):
     needs_context = ["Indeed, the bridge had been closed to lorries once before, for a whole winter in 1998.",
                      "He said the bridge would reopen to lorries once the engineers had repaired both girders.",
                      "Will the bridge reopen to heavy lorries before the council elections next spring?",
-                     "“The bridge is safe for cars and bicycles,” the mayor told the council on Tuesday, “but not"]
+                     "“The bridge is safe for cars and bicycles,” the mayor told the council on Tuesday, “but not",
+                     # the seeds' minerals page: "In a bid to address these concerns, Zelensky's government ..."
+                     "In a bid to address these concerns, the council will pay for a ferry across the river bridge site.",
+                     "The mayor said the council could not accept such terms for the bridge repairs from the builders."]
+    also_stands = ["Earlier this week, the council asked engineers such as Halden to inspect the bridge girders again."]
     (seeds / "gazette.md").write_text('---\ntitle: "Bridge"\noutlet: "Gazette"\npublished: 2025-03-03\n---\n'
-                                      + "\n\n".join(needs_context + [stands]) + "\n", encoding="utf-8")
+                                      + "\n\n".join(needs_context + [stands] + also_stands) + "\n", encoding="utf-8")
     topics = tmp_path / "topics.yml"
     topics.write_text("story: {title: Bridge, description: A bridge.}\ntopics:\n  - slug: bridge\n    title: The bridge\n"
                       "    description: The old river bridge.\n    terms: [bridge*, council]\n", encoding="utf-8")
     page = pipeline.generate(pipeline.Inputs(seeds, topics, ROOT / "templates"), DEFAULT).files["bridge.md"]
     points = page.split("## Key points", 1)[1].split("## In detail", 1)[0]
-    assert stands in points
+    assert stands in points and also_stands[0] in points  # "this week" dates it, "such as" gives an example
     assert not any(s in points for s in needs_context)
 
 
