@@ -4,7 +4,7 @@ A briefing footnotes the article each sentence is quoted from, so one article's 
 every passage of it on a page: 16 times on the seeds' security-guarantees page, hundreds of times on
 an archive page. Python-Markdown gives a footnote one "↩" per citation, each titled alike ("Jump back to
 footnote 2 in the text"): a reader sees a row of identical arrows and cannot tell which one is theirs,
-and on basil-dev's topic pages the arrows were about a quarter of the HTML. This extension keeps the
+and on basil-dev's topic pages the arrows were about a fifth of the HTML. This extension keeps the
 first; the browser's Back button returns a reader to the citation they came from, and the footnote's
 tooltip (Material's `content.footnote.tooltips`) shows it without leaving the text at all.
 

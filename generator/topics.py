@@ -306,15 +306,18 @@ def score(text: str, topic: Topic, pattern: re.Pattern[str] | None = None) -> fl
 
 def matched_terms(text: str, topic: Topic, pattern: re.Pattern[str] | None = None) -> tuple[str, ...]:
     """The topic's terms (as the editor wrote them) that a text hits, once per hit, in reading order."""
-    pattern, skip = pattern or matcher(topic), len(topic.ignore)
-    return tuple(topic.terms[m.lastindex - 1 - skip].text for m in pattern.finditer(words(text))
-                 if m.lastindex > skip)
+    return tuple(entry.text for phrase, entry in _hits(text, topic, pattern) if not phrase)
 
 
 def ignored(text: str, topic: Topic, pattern: re.Pattern[str] | None = None) -> tuple[str, ...]:
     """The topic's ignore phrases (as the editor wrote them) that a text hits, once per hit, in reading order."""
-    pattern, count = pattern or matcher(topic), len(topic.ignore)
-    return tuple(topic.ignore[m.lastindex - 1].text for m in pattern.finditer(words(text)) if m.lastindex <= count)
+    return tuple(entry.text for phrase, entry in _hits(text, topic, pattern) if phrase)
+
+
+def _hits(text: str, topic: Topic, pattern: re.Pattern[str] | None) -> list[tuple[bool, Term]]:
+    """Each match in a text, in reading order: (whether it is an ignore phrase, the phrase or term)."""
+    entries, phrases = _entries(topic), len(topic.ignore)
+    return [(m.lastindex <= phrases, entries[m.lastindex - 1]) for m in (pattern or matcher(topic)).finditer(words(text))]
 
 
 @dataclass(frozen=True, slots=True)
