@@ -26,6 +26,7 @@ joins a reader is shown, whose labels estimate the precision of what the matcher
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import itertools
 import json
@@ -41,6 +42,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from generator import clean, reader  # noqa: E402
+from generator.model import Article  # noqa: E402
 from generator.settings import DEFAULT  # noqa: E402
 from generator.textnorm import normalise, sentences  # noqa: E402
 
@@ -64,12 +66,20 @@ def original_names(corpus: Path) -> list[str]:
     return sorted(name for name in labels if labels[name]["kind"] == "original")
 
 
-def _told(corpus: Path) -> dict[str, list[tuple[str, str]]]:
-    """(sentence, the sentence before it) of at least 6 words in the kept paragraphs of every original."""
+@functools.lru_cache(maxsize=4)
+def _originals(corpus: Path) -> dict[str, Article]:
+    """Every original as the project's reader reads it, by file name: read once for the sentences, the
+    sentences before them and the publication days."""
     folder = corpus / "articles"
+    return {name: reader.read_file(folder / name, name, folder, DEFAULT) for name in original_names(corpus)}
+
+
+@functools.lru_cache(maxsize=4)
+def _told(corpus: Path) -> dict[str, list[tuple[str, str]]]:
+    """(sentence, the sentence before it) of at least 6 words in the kept paragraphs of every original
+    (cleaned once for the sentences and the sentences before them; callers only read it)."""
     out = {}
-    for name in original_names(corpus):
-        art = reader.read_file(folder / name, name, folder, DEFAULT)
+    for name, art in _originals(corpus).items():
         ca = clean.clean_article(art, DEFAULT)
         out[name] = []
         for p in ca.paragraphs:
@@ -190,9 +200,7 @@ def published_days(corpus: Path) -> dict[str, int]:
     """The publication day of every original (`claims.day_number`: 0 when not known), by file name."""
     from generator.claims import day_number
 
-    folder = corpus / "articles"
-    return {name: day_number(reader.read_file(folder / name, name, folder, DEFAULT).published)
-            for name in original_names(corpus)}
+    return {name: day_number(art.published) for name, art in _originals(corpus).items()}
 
 
 def _far_apart(a: int, b: int) -> bool:
