@@ -179,13 +179,16 @@ def _count(groups, n: int, min_shared: int, parts: int, part: int) -> tuple[np.n
     """Pair codes (left * n + right) with their left item in this part, shared by >= min_shared groups."""
     codes, shared = [], []
     for members, key_weight in groups:
-        # every two members (a < b) of each group at once, pair by pair (a, then b), each over the groups
+        # every two members (a < b) of each group, pair by pair (a, then b), each over the groups; as many pairs
+        # of places at a time as make about CHUNK_PAIRS pairs (a million articles' groups make billions)
         a, b = np.triu_indices(members.shape[1], 1)
-        left, right = members[:, a].T, members[:, b].T
-        mine = left % parts == part if parts > 1 else np.ones(left.shape, dtype=bool)
-        codes.append(left[mine] * n + right[mine])
-        if key_weight is not None:
-            shared.append(np.broadcast_to(key_weight, left.shape)[mine])
+        step = max(1, CHUNK_PAIRS // max(1, len(members)))
+        for k in range(0, len(a), step):
+            left, right = members[:, a[k:k + step]].T, members[:, b[k:k + step]].T
+            mine = left % parts == part if parts > 1 else np.ones(left.shape, dtype=bool)
+            codes.append(left[mine] * n + right[mine])
+            if key_weight is not None:
+                shared.append(np.broadcast_to(key_weight, left.shape)[mine])
     if not codes:
         return np.empty(0, dtype=np.int64), np.empty(0)
     # each code once, with how many groups hold it and (stable order: in the order given) its summed weights

@@ -171,7 +171,7 @@ def _statements(taking: Sequence[Passage], rows: Sequence[tuple[int, int, int]],
     families, articles and days)."""
     index = claims_match.Index()
     where, words, day = array("q"), array("i"), array("q")
-    told = []  # (parts of each reading, family, article) of each statement, indexed at once
+    told = []  # (parts of each reading, family, article) of each statement, indexed INDEX_CHUNK at a time
     with (cache or Cache(None, settings)).memo("claims") as memo:
         for k, (p, (family, article, date)) in enumerate(zip(taking, rows)):
             for n, size, found in _passage_statements(p.text, settings, memo):
@@ -179,8 +179,16 @@ def _statements(taking: Sequence[Passage], rows: Sequence[tuple[int, int, int]],
                 where.extend((k, n))
                 words.append(size)
                 day.append(date)
+            if len(told) >= INDEX_CHUNK:
+                index.add_all(told)
+                told = []
     index.add_all(told)
     return _Statements(index, where, words, day)
+
+
+# Statements indexed at once: the work lists of `Index.add_all` cost some 100 bytes a stem, and a million
+# articles hold a quarter of a billion indexed stems. Chunks give the same index (ids as first met, in order).
+INDEX_CHUNK = 100_000
 
 
 def _passage_statements(text: str, settings: Settings,

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from generator import pipeline, render
+from generator import claims, pipeline, render
 from generator.settings import DEFAULT
 
 from .helpers import ROOT
@@ -104,6 +104,19 @@ def test_statements_far_apart_in_time_are_not_joined(tmp_path):
 def seeds():
     return pipeline.generate(pipeline.Inputs(ROOT / "seeds", ROOT / "templates" / "topics.yml", ROOT / "templates"),
                              DEFAULT)
+
+
+def test_statements_indexed_in_chunks_give_the_claims_of_one_pass(seeds, monkeypatch):
+    """A million articles index their statements in parts (claims.INDEX_CHUNK), to bound memory: same claims."""
+    matches = seeds.matches
+    family_of = {a: a for p in seeds.passages for a in p.sources}
+
+    def joined():
+        return claims.join(seeds.passages, family_of, {}, DEFAULT, among=[bool(m.topics) for m in matches])
+
+    whole = joined()
+    monkeypatch.setattr(claims, "INDEX_CHUNK", 3)
+    assert joined() == whole and [c for c in whole.claims if len(c.wordings) > 1]
 
 
 # 003 and 004 report one press conference in their own words, each of two facts; 004's wording leads
