@@ -152,7 +152,11 @@ def _groups(values: np.ndarray, owners: np.ndarray, max_df: int,
     million articles hold some 170 million sampled shingles, whose sort at once needed gigabytes.
     """
     parts = max(1, -(-len(values) // PART_KEYS))
-    part_of = (values % parts).astype(np.uint16) if parts > 1 else None
+    part_of = None
+    if parts > 1:  # each key's part, PART_KEYS keys at a time (`values % parts` at once is as big as `values`)
+        part_of = np.empty(len(values), dtype=np.uint16)
+        for k in range(0, len(values), PART_KEYS):
+            part_of[k:k + PART_KEYS] = values[k:k + PART_KEYS] % parts
     found: dict[int, list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]] = {}
     for part in range(parts):
         at = np.flatnonzero(part_of == part) if parts > 1 else slice(None)
