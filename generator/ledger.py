@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from .claims import Claims
 from .model import CleanArticle, Passage
@@ -25,10 +25,10 @@ def ledger(spec: TopicsFile, settings: Settings, site: Site, cleaned: Mapping[st
             unassigned[p.article_id] += 1
     slug_of = {t.title: t.slug for t in spec.topics}
     by_path = {ca.article.path: ca for ca in cleaned.values()}
-    entries = []
+    entries = Encoded()  # each file's record encoded as it is made: a million of them as dicts cost gigabytes
     for s in site.sources:
         ca = by_path.get(s.path)
-        entries.append({
+        entries.append(_encode({
             "path": s.path, "id": s.id, "status": s.status, "duplicate_of": s.duplicate_of,
             "similarity": s.similarity, "via": s.via, "topics": [slug_of[t] for t in s.topics],
             "reason": s.reason, "title": s.title, "outlet": s.outlet,
@@ -38,7 +38,7 @@ def ledger(spec: TopicsFile, settings: Settings, site: Site, cleaned: Mapping[st
             "lines_removed": [{"line": r.line, "reason": r.reason, **({"text": r.text} if r.text else {})}
                               for r in ca.removed] if ca else [],
             "notes": list(s.notes),
-        })
+        }))
     totals = site.totals
     data = {
         "version": VERSION,
@@ -57,25 +57,46 @@ def ledger(spec: TopicsFile, settings: Settings, site: Site, cleaned: Mapping[st
                                  for m in assigned.near_misses.get(t.slug, ())] for t in spec.topics},
         "settings": {name: value for name, value, _ in settings.describe()},
         "files": entries,
-        "claims": [{"outlets": c.outlets, "conflicts": list(c.conflicts),
-                    "wordings": [{"article": passages[w.passage].article_id, "line": passages[w.passage].line,
-                                  "sentence": w.sentence, "sources": list(w.sources)} for w in c.wordings]}
-                   for c in joined.claims],
+        "claims": Encoded(_encode({"outlets": c.outlets, "conflicts": list(c.conflicts),
+                                   "wordings": [{"article": passages[w.passage].article_id,
+                                                 "line": passages[w.passage].line, "sentence": w.sentence,
+                                                 "sources": list(w.sources)} for w in c.wordings]})
+                          for c in joined.claims),
     }
     return json_text(data)
 
 
-def json_text(data: object, indent: str = "") -> str:
+def json_text(data: object) -> str:
     """JSON for files kept in git: objects open one key a line, a list of records one record a line
-    (each written by the C encoder: json.dumps with indent is pure Python, slow on a big corpus)."""
+    (each written by the C encoder: json.dumps with indent is pure Python, slow on a big corpus). Made of
+    pieces joined once: a million articles' ledger is most of a gigabyte, and each concatenation a copy."""
+    pieces: list[str] = []
+    _write(data, "", pieces.append)
+    if isinstance(data, dict) and data:
+        pieces.append("\n")
+    return "".join(pieces)
+
+
+def _write(data: object, indent: str, out: Callable[[str], None]) -> None:
     inner = indent + "  "
     if isinstance(data, dict) and data:
-        items = [f"{inner}{_encode(k)}: {json_text(v, inner).lstrip()}" for k, v in data.items()]
-        return "{\n" + ",\n".join(items) + f"\n{indent}}}" + ("" if indent else "\n")
-    if isinstance(data, list) and any(isinstance(x, (dict, list)) for x in data):
-        items = [inner + _encode(x) for x in data]
-        return "[\n" + ",\n".join(items) + f"\n{indent}]"
-    return _encode(data)
+        for k, (key, value) in enumerate(data.items()):
+            out(("{\n" if k == 0 else ",\n") + f"{inner}{_encode(key)}: ")
+            _write(value, inner, out)
+        out(f"\n{indent}}}")
+    elif isinstance(data, list) and data and (isinstance(data, Encoded) or
+                                              any(isinstance(x, (dict, list)) for x in data)):
+        for k, record in enumerate(data if isinstance(data, Encoded) else map(_encode, data)):
+            out(("[\n" if k == 0 else ",\n") + inner)
+            out(record)
+        out(f"\n{indent}]")
+    else:
+        out(_encode(data))
+
+
+class Encoded(list):
+    """A list of records for `json_text`, each already encoded (`_encode`): one a line, as a list of records is
+    written, without holding the records themselves."""
 
 
 # json.dumps(x, ensure_ascii=False), with one encoder made once (dumps makes one a call for those options)

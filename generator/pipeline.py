@@ -116,6 +116,7 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
     rejected = [*corpus.rejected, *map(_rejection, corpus.problems), *empty]
     site = pages.layout(spec, settings, corpus.articles, cleaned, rejected, fam, kept, matches, joined)
     written = {f"{name}.md": text for name, text in render.render_all(env, site.pages, cache).items()}
+    site = replace(site, pages={})  # rendered: what the ledger and feed read of the site is the rest
     written[ledger.NAME] = ledger.ledger(spec, settings, site, cleaned, kept.passages, assigned, joined)
     # The feed: an entry for each topic that gained passages since the previous published build.
     state = feed.update(published, spec, settings, site.sources, kept.passages, matches, inputs.source_date,
