@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from .claims import Claims
 from .model import CleanArticle, Passage
@@ -84,14 +84,22 @@ def _write(data: object, indent: str, out: Callable[[str], None]) -> None:
             out(("{\n" if k == 0 else ",\n") + f"{inner}{_encode(key)}: ")
             _write(value, inner, out)
         out(f"\n{indent}}}")
-    elif isinstance(data, list) and data and (isinstance(data, Encoded) or
-                                              any(isinstance(x, (dict, list)) for x in data)):
-        for k, record in enumerate(data if isinstance(data, Encoded) else map(_encode, data)):
+    elif (records := _records(data)) is not None:
+        for k, record in enumerate(records):
             out(("[\n" if k == 0 else ",\n") + inner)
             out(record)
         out(f"\n{indent}]")
     else:
         out(_encode(data))
+
+
+def _records(data: object) -> Iterable[str] | None:
+    """A list's records, encoded, when it is written one record a line (a list of objects or lists); else None."""
+    if isinstance(data, Encoded):
+        return data or None
+    if isinstance(data, list) and any(isinstance(x, (dict, list)) for x in data):
+        return map(_encode, data)
+    return None
 
 
 class Encoded(list):
