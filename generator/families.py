@@ -28,6 +28,7 @@ Results never depend on the order articles are given in: everything is sorted by
 from __future__ import annotations
 
 import bisect
+import itertools
 from array import array
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -55,7 +56,7 @@ class Sentences:
     """Every sentence of every article, normalised for matching, stored column by column (a corpus of
     100k articles has millions of sentences; one object each would cost gigabytes)."""
 
-    norm: list[str]
+    norm: Sequence[str]     # each sentence normalised (`Norms`), by sentence id
     chars: array            # characters of the sentence as written ("i")
     quoted: array           # ... of them inside quotation marks ("i")
     para_start: array       # sentences of paragraph g (counted over all articles): para_start[g]:para_start[g + 1]
@@ -139,11 +140,12 @@ def _candidates(articles: Sequence[CleanArticle], feature: Sequence[ArticleFeatu
     return list(zip(left.tolist(), right.tolist()))
 
 
-def align(a: Sequence[int], b: Sequence[int], sents: Sentences,
-          settings: Settings) -> list[tuple[int, int, int]]:
+def align(a: range, b: range, sents: Sentences, settings: Settings) -> list[tuple[int, int, int]]:
     """Matched sentences between two articles' sentence ids: (s of a, t of b, how), `how` one of SAME,
     PIECE_OF_T, PIECE_OF_S."""
-    norm, chars, min_chars = sents.norm, sents.chars, settings.sentence_min_chars
+    chars, min_chars = sents.chars, settings.sentence_min_chars
+    norm = dict(zip(a, sents.norm.run(a)))  # each article's text split once, not sliced a sentence at a time
+    norm.update(zip(b, sents.norm.run(b)))
     exact: dict[str, int] = {}
     for s in b:
         exact.setdefault(norm[s], s)
@@ -165,15 +167,15 @@ def align(a: Sequence[int], b: Sequence[int], sents: Sentences,
             pairs.append((rest_a[i], rest_b[j], SAME))
         done_a, done_b = set(hit_a.tolist()), set(hit_b.tolist())
         pairs += _pieces([s for i, s in enumerate(rest_a) if i not in done_a],
-                         [s for i, s in enumerate(rest_b) if i not in done_b], a, b, sents)
+                         [s for i, s in enumerate(rest_b) if i not in done_b], a, b, norm)
     return pairs
 
 
 def _pieces(left_a: list[int], left_b: list[int], a: Sequence[int], b: Sequence[int],
-            sents: Sentences) -> list[tuple[int, int, int]]:
+            norm: Mapping[int, str]) -> list[tuple[int, int, int]]:
     """The sentences no whole sentence matched, found word for word in the other article: (s, t, how)."""
-    return ([(s, t, PIECE_OF_T) for s, t in _fragments(left_a, b, sents)]
-            + [(s, t, PIECE_OF_S) for t, s in _fragments(left_b, a, sents)])
+    return ([(s, t, PIECE_OF_T) for s, t in _fragments(left_a, b, norm)]
+            + [(s, t, PIECE_OF_S) for t, s in _fragments(left_b, a, norm)])
 
 
 def _local(a: range, b: range, matched: list[tuple[int, int, int]]) -> bytes:
@@ -181,7 +183,7 @@ def _local(a: range, b: range, matched: list[tuple[int, int, int]]) -> bytes:
     return array("i", [x for s, t, how in matched for x in (s - a.start, t - b.start, how)]).tobytes()
 
 
-def _fragments(ids: list[int], other: Sequence[int], sents: Sentences) -> list[tuple[int, int]]:
+def _fragments(ids: list[int], other: Sequence[int], norm: Mapping[int, str]) -> list[tuple[int, int]]:
     """(sentence, containing sentence) for sentences found word for word inside the other article's text.
 
     A paragraph split in the middle of a sentence (after "U.S." or a comma) leaves two pieces that
@@ -189,7 +191,6 @@ def _fragments(ids: list[int], other: Sequence[int], sents: Sentences) -> list[t
     """
     if not ids:
         return []
-    norm = sents.norm
     text, starts = " ", []
     for t in other:
         starts.append(len(text))
@@ -281,17 +282,61 @@ def smallest_members(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
 
 def _sentences(feature: Sequence[ArticleFeatures]) -> Sentences:
     """Every article's sentences in columns, in article order."""
-    norm: list[str] = []
+    norm = Norms()
     chars, quoted = array("i"), array("i")
     para_start, article_para = array("q", [0]), array("q", [0])
     for f in feature:
-        norm.extend(f.norm)
+        norm.add(f.norm, len(f.chars))
         chars.extend(f.chars)
         quoted.extend(f.quoted)
         for size in f.paragraphs:
             para_start.append(para_start[-1] + size)
         article_para.append(len(para_start) - 1)
     return Sentences(norm, chars, quoted, para_start, article_para)
+
+
+class Norms(Sequence[str]):
+    """The normalised sentences of all articles, by sentence id, held as each article's `ArticleFeatures.norm` (its
+    sentences joined by "\n") and where each sentence starts and stops in it: 12 bytes a sentence besides its
+    characters, where a str object a sentence took 57."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.first = array("q")  # each text's first sentence id
+        self.text, self.start, self.stop = array("i"), array("i"), array("i")
+
+    def add(self, joined: str, count: int) -> None:
+        """The `count` sentences of one article, joined by "\n"."""
+        if not count:
+            return
+        ends = list(itertools.accumulate(len(s) + 1 for s in joined.split("\n")))
+        if len(ends) != count:
+            raise ValueError(f"{len(ends)} sentences joined, {count} expected")
+        self.text.extend(itertools.repeat(len(self.texts), count))
+        self.start.extend(itertools.chain((0,), ends[:-1]))
+        self.stop.extend(e - 1 for e in ends)
+        self.first.append(len(self.start) - count)
+        self.texts.append(joined)
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def __getitem__(self, s: int) -> str:
+        return self.texts[self.text[s]][self.start[s]:self.stop[s]]
+
+    def run(self, ids: range) -> list[str]:
+        """The sentences `ids` of one article, from one split of its text."""
+        if not ids:
+            return []
+        k = self.text[ids.start]
+        if self.text[ids.stop - 1] != k:
+            raise ValueError(f"sentences {ids.start}-{ids.stop - 1} are not of one article")
+        return self.texts[k].split("\n")[ids.start - self.first[k]:ids.stop - self.first[k]]
+
+    def __eq__(self, other: object) -> bool:  # the same sentences, in order
+        return isinstance(other, Sequence) and len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def _align_pairs(articles, pairs, sents: Sentences, settings: Settings, memo: Memo,

@@ -154,3 +154,18 @@ def test_alignments_and_candidates_from_the_cache_equal_those_found_afresh(tmp_p
     keys[copy.id] = prepare.content_key(copy.article.path, repr(copy).encode())
     added = families_of.find_families([*arts, copy], DEFAULT, cache=cache, content_keys=keys)
     assert added == families_of.find_families([*arts, copy], DEFAULT) and added[0].family_of["orig"] == "copy"
+
+
+def test_normalised_sentences_are_held_one_text_an_article_and_read_back_by_sentence_id():
+    articles = [["the bridge will close", "", "repairs cost 14 million"], [], ["a", "the bridge will close"]]
+    norms = families_of.Norms()
+    for sentences in articles:
+        norms.add("\n".join(sentences), len(sentences))
+    flat = [s for sentences in articles for s in sentences]
+    assert len(norms) == 5 and [norms[s] for s in range(len(norms))] == flat and norms == flat
+    assert len(norms.texts) == 2  # one str an article that has sentences, none for the empty one
+    assert norms.run(range(0, 3)) == articles[0] and norms.run(range(4, 5)) == ["the bridge will close"]
+    with pytest.raises(ValueError):
+        norms.run(range(2, 4))  # a run across two articles
+    with pytest.raises(ValueError):
+        norms.add("one\ntwo", 3)  # a count that does not match the text is an error, not a shifted id
