@@ -303,7 +303,7 @@ class Norms(Sequence[str]):
     def __init__(self) -> None:
         self.texts: list[str] = []
         self.first = array("q")  # each text's first sentence id
-        self.text, self.start, self.stop = array("i"), array("i"), array("i")
+        self.holder, self.start, self.stop = array("i"), array("i"), array("i")  # per sentence: its text, span
 
     def add(self, joined: str, count: int) -> None:
         """The `count` sentences of one article, joined by "\n"."""
@@ -312,7 +312,7 @@ class Norms(Sequence[str]):
         ends = list(itertools.accumulate(len(s) + 1 for s in joined.split("\n")))
         if len(ends) != count:
             raise ValueError(f"{len(ends)} sentences joined, {count} expected")
-        self.text.extend(itertools.repeat(len(self.texts), count))
+        self.holder.extend(itertools.repeat(len(self.texts), count))
         self.start.extend(itertools.chain((0,), ends[:-1]))
         self.stop.extend(e - 1 for e in ends)
         self.first.append(len(self.start) - count)
@@ -322,14 +322,14 @@ class Norms(Sequence[str]):
         return len(self.start)
 
     def __getitem__(self, s: int) -> str:
-        return self.texts[self.text[s]][self.start[s]:self.stop[s]]
+        return self.texts[self.holder[s]][self.start[s]:self.stop[s]]
 
     def run(self, ids: range) -> list[str]:
         """The sentences `ids` of one article, from one split of its text."""
         if not ids:
             return []
-        k = self.text[ids.start]
-        if self.text[ids.stop - 1] != k:
+        k = self.holder[ids.start]
+        if self.holder[ids.stop - 1] != k:
             raise ValueError(f"sentences {ids.start}-{ids.stop - 1} are not of one article")
         return self.texts[k].split("\n")[ids.start - self.first[k]:ids.stop - self.first[k]]
 
