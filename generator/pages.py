@@ -263,6 +263,7 @@ class _Reach:
 
     def __init__(self, spec_topics: Sequence[topics.Topic], settings: Settings) -> None:
         self._topics = [(t, topics.matcher(t), t.min_score or settings.topic_min_score) for t in spec_topics]
+        self.pattern = {t.slug: pattern for t, pattern, _ in self._topics}  # each topic's `topics.matcher`
 
     def tier(self, texts: Sequence[str], slug: str) -> int:
         """2 when the texts (a claim's wordings) name this topic more strongly than any other (of equals, the
@@ -287,7 +288,7 @@ def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: C
     Centrality is the sentence's topic-term score plus how many of the topic's most named people,
     places and organisations it names. Only sentences that read on their own are candidates.
     """
-    pattern = topics.matcher(topic)
+    pattern = reach.pattern[topic.slug]
     named = Counter(n for p in shown for n in claims_match.names(p.text))
     central = set(sorted(named, key=lambda n: (-named[n], n))[:settings.lead_central_names])
     found: dict[object, tuple[tuple, Wording, Claim | None, bool]] = {}  # rank, lead, claim, is a fact
