@@ -187,13 +187,14 @@ def _joined(corpus: Path, sents: dict[str, list[str]]) -> tuple[list[tuple[str, 
     (each article its own family, each sentence with the one before it), in the matcher's order; as the
     claims stage does, not two of articles published more than `claim_max_days` apart."""
     from generator import claims_match as cm
+    from generator.claims import far_apart
 
     before = sentences_before(corpus)
     day = published_days(corpus)
     base = [(f, s) for f in sorted(sents) for s in sents[f]]
     sts = [cm.Statement(str(k), f, f, s, before.get((f, s), "")) for k, (f, s) in enumerate(base)]
     return base, [(i, j) for i, j, kind in cm.link(sts, DEFAULT) if kind == "same"
-                  and not _far_apart(day.get(base[i][0], 0), day.get(base[j][0], 0))]
+                  and not far_apart(day.get(base[i][0], 0), day.get(base[j][0], 0), DEFAULT)]
 
 
 def published_days(corpus: Path) -> dict[str, int]:
@@ -201,10 +202,6 @@ def published_days(corpus: Path) -> dict[str, int]:
     from generator.claims import day_number
 
     return {name: day_number(art.published) for name, art in _originals(corpus).items()}
-
-
-def _far_apart(a: int, b: int) -> bool:
-    return bool(a and b and abs(a - b) > DEFAULT.claim_max_days)
 
 
 def _write(out: Path, rows: list[dict], sents: dict[str, list[str]] | None) -> None:

@@ -133,7 +133,7 @@ def _links(taking: Sequence[Passage], rows: Sequence[tuple[int, int, int]], sett
 
     day = found.day
     pairs = [(i, j, kind) for i, j, kind in claims_match.link_index(found.index, reading, settings)
-             if not (day[i] and day[j] and abs(day[i] - day[j]) > settings.claim_max_days)]
+             if not far_apart(day[i], day[j], settings)]
     return _Links(pairs, {x: (found.where[2 * x], found.where[2 * x + 1], found.words[x])
                           for x in sorted({x for i, j, _ in pairs for x in (i, j)})})
 
@@ -207,6 +207,12 @@ def _passage_statements(text: str, settings: Settings,
 def _readings(told: Sequence[str], n: int) -> tuple[str, ...]:
     """The readings of sentence n of a passage, with the sentence before it in the passage."""
     return claims_match.readings(told[n], told[n - 1] if n else "")
+
+
+def far_apart(day_a: int, day_b: int, settings: Settings) -> bool:
+    """Whether two statements' publication days (`day_number`) are more than `claim_max_days` apart, so that
+    they are not one claim; an unknown day (0) is never far."""
+    return bool(day_a and day_b and abs(day_a - day_b) > settings.claim_max_days)
 
 
 def day_number(published: str | None) -> int:
