@@ -897,16 +897,21 @@ def link_index(index: Index, text_of, settings: Settings, bg: Background | None 
     stems, owner = _column(index.stems), _column(index.stem_owner)
     statement, reading = _column(index.statement), _column(index.reading)
     words = sorted(index.vocab, key=index.vocab.__getitem__)
-    df = np.bincount(stems[reading[owner] == 0] if n else stems, minlength=len(words))
+    first = reading == 0
+    df = np.zeros(len(words), dtype=np.int64)
+    for at in _owner_slices(owner):
+        df += np.bincount(stems[at][first[owner[at]]], minlength=len(words))
     if bg is None:
         bg = Background(index.statements, dict(zip(words, df.tolist())))
     idf = np.array([_idf(bg, w) for w in words], dtype=np.float64)
-    stem_idf, stem_df = idf[stems], df[stems]
-    weight = np.bincount(owner, weights=stem_idf, minlength=n)
-    common = stem_df > settings.claim_max_df
-    common_weight = np.bincount(owner[common], weights=stem_idf[common], minlength=n)
-    left, right, shared = _blocked(index, stem_df, stem_idf, settings)
-    del stem_idf, stem_df, common
+    weight, common_weight = np.zeros(n), np.zeros(n)
+    common = df > settings.claim_max_df
+    for at in _owner_slices(owner):  # each statement's entries in one slice: its sums as in one pass
+        s, o = stems[at], owner[at]
+        weight += np.bincount(o, weights=idf[s], minlength=n)
+        c = common[s]
+        common_weight += np.bincount(o[c], weights=idf[s[c]], minlength=n)
+    left, right, shared = _blocked(index, df, idf, settings)
     family, article = np.frombuffer(index.family, dtype=np.int64), np.frombuffer(index.article, dtype=np.int64)
     smaller = np.minimum(weight[left], weight[right])
     bound = shared + np.minimum(common_weight[left], common_weight[right])
@@ -1032,19 +1037,32 @@ def link(statements: Sequence[Statement], settings: Settings,
     return link_index(index, lambda i, r: readings(statements[i].text, statements[i].before)[r], settings, bg)
 
 
-def _blocked(index: Index, stem_df: np.ndarray, stem_idf: np.ndarray,
+def _owner_slices(owner: np.ndarray) -> list[slice]:
+    """Slices of about `SLICE_ENTRIES` entries of an ascending owner column, never cutting an owner's entries
+    (a million articles index some 120 million stems: a column of 8-byte values made at once is a gigabyte)."""
+    cuts = np.searchsorted(owner, owner[SLICE_ENTRIES::SLICE_ENTRIES]).tolist() if len(owner) else []
+    bounds = [0, *sorted(set(cuts)), len(owner)]
+    return [slice(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+
+
+SLICE_ENTRIES = 8_000_000
+
+
+def _blocked(index: Index, df: np.ndarray, idf: np.ndarray,
              settings: Settings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs (left < right) of statements sharing at least `claim_min_shared` uncommon content stems or
     figures written in digits (held by 2 to `claim_max_df` statements), with the IDF weight of the
-    stems they share. `stem_df` and `stem_idf` are given per entry of `index.stems`."""
+    stems they share. `df` and `idf` are given per stem id (`index.vocab`)."""
     stems, owner = _column(index.stems), _column(index.stem_owner)
-    rare = (stem_df >= 2) & (stem_df <= settings.claim_max_df)  # a key held by one statement pairs nothing
+    rare = ((df >= 2) & (df <= settings.claim_max_df))[stems]  # a key held by one statement pairs nothing
     figures, figure_owner = _column(index.figures), _column(index.figure_owner)
     figure_df = np.bincount(figures, minlength=len(index._figure_ids))[figures] if len(figures) else figures
     shared_figure = (figure_df >= 2) & (figure_df <= settings.claim_max_df)
-    values = np.concatenate([stems[rare], len(index.vocab) + figures[shared_figure]])
+    rare_stems = stems[rare]
+    values = np.concatenate([rare_stems, len(index.vocab) + figures[shared_figure]])
     owners = np.concatenate([owner[rare], figure_owner[shared_figure]])
-    key_weight = np.concatenate([stem_idf[rare], np.zeros(int(shared_figure.sum()))])
+    key_weight = np.concatenate([idf[rare_stems], np.zeros(int(shared_figure.sum()))])
+    del rare, rare_stems
     return blocking.shared_keys_flat(values, owners, len(index), settings.claim_max_df, settings.claim_min_shared,
                                      key_weight)
 
@@ -1054,9 +1072,8 @@ def candidates(statements: Sequence[Statement], settings: Settings) -> list[tupl
     index = Index()
     for n, s in enumerate(statements):
         index.add(s.text, n, n)
-    stems = _column(index.stems)
-    stem_df = np.bincount(stems, minlength=len(index.vocab))[stems]
-    left, right, _ = _blocked(index, stem_df, np.zeros(len(stems)), settings)
+    df = np.bincount(_column(index.stems), minlength=len(index.vocab))
+    left, right, _ = _blocked(index, df, np.zeros(len(df)), settings)
     statement = _column(index.statement)
     return sorted({(a, b) for a, b in zip(statement[left].tolist(), statement[right].tolist()) if a != b})
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import re
 
+import numpy as np
 import pytest
 
-from generator import claims, pipeline, render
+from generator import claims, claims_match, pipeline, render
 from generator.settings import DEFAULT
 
 from .helpers import ROOT
@@ -117,6 +118,23 @@ def test_statements_indexed_in_chunks_give_the_claims_of_one_pass(seeds, monkeyp
     whole = joined()
     monkeypatch.setattr(claims, "INDEX_CHUNK", 3)
     assert joined() == whole and [c for c in whole.claims if len(c.wordings) > 1]
+
+
+def test_stem_columns_summed_in_slices_give_the_claims_of_one_pass(seeds, monkeypatch):
+    """A million articles' stem columns are summed a slice at a time (claims_match.SLICE_ENTRIES): same claims,
+    and no slice cuts a statement's entries (its weight is summed in one slice, in the order of one pass)."""
+    family_of = {a: a for p in seeds.passages for a in p.sources}
+
+    def joined():
+        return claims.join(seeds.passages, family_of, {}, DEFAULT, among=[bool(m.topics) for m in seeds.matches])
+
+    whole = joined()
+    monkeypatch.setattr(claims_match, "SLICE_ENTRIES", 7)
+    assert joined() == whole
+    owner = np.array([0, 0, 0, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 4, 4])
+    slices = claims_match._owner_slices(owner)
+    assert np.array_equal(np.concatenate([owner[s] for s in slices]), owner) and len(slices) > 1
+    assert all(owner[a.stop - 1] != owner[b.start] for a, b in zip(slices, slices[1:]))
 
 
 # 003 and 004 report one press conference in their own words, each of two facts; 004's wording leads
