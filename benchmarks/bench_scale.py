@@ -28,8 +28,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -166,16 +168,48 @@ def site_build(corpus: Path, topics: Path, code: Path = REPO, profile: bool = Fa
     return res
 
 
-def _limit(mib: int | None):
-    """A function that limits the address space of the process it runs in to `mib` MiB (None: no limit)."""
-    if not mib:
-        return None
+def _tree_rss_mib(session: int) -> float:
+    """The resident memory (MiB) of every process of a session: a build and its worker processes."""
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+        except OSError:  # gone since the listing
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()  # after the command name, which may hold spaces
+        if int(fields[3]) == session:
+            total += int(fields[21])
+    return total * os.sysconf("SC_PAGE_SIZE") / 2**20
 
-    def limit() -> None:
-        import resource
 
-        resource.setrlimit(resource.RLIMIT_AS, (mib * 2**20, mib * 2**20))
-    return limit
+def _run_watched(cmd: list[str], code: Path, log, mib: int | None) -> tuple[int, str]:
+    """Run `cmd` (stdout to `log`) and return its exit code and stderr. With `mib`, the resident memory of it and its
+    workers is checked every `WATCH_SECONDS`; above `mib` MiB they are stopped, and stderr's last line says so.
+
+    Resident memory, not address space (RLIMIT_AS): what a shared machine runs short of is pages in use. Address
+    space also counts what the allocator keeps after the build frees it (deduplication frees gigabytes at a
+    million articles, which later stages reuse), so a limit on it stops builds that fit.
+    """
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
+        proc = subprocess.Popen(cmd, cwd=code, stdout=log, stderr=err, text=True, start_new_session=bool(mib))
+        over = None
+        while proc.poll() is None:
+            if mib and (rss := _tree_rss_mib(proc.pid)) > mib:
+                over = rss
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                break
+            time.sleep(WATCH_SECONDS)
+        err.seek(0)
+        stderr = err.read()
+    if over is not None:
+        stderr += f"\nstopped: the build and its workers held {over:,.0f} MiB resident, above --max-memory {mib:,} MiB\n"
+    return proc.returncode, stderr
+
+
+WATCH_SECONDS = 0.2
 
 
 def _partial(n: int, stdout: str, stderr: str) -> dict:
@@ -191,8 +225,8 @@ def run_size(n: int, seed: int, workdir: Path, profile: bool, site: bool = False
              max_memory: int | None = None) -> dict:
     """Every stage on an n-article corpus, in a fresh process running the generator of checkout `code`.
 
-    With `max_memory` (MiB), the process and its workers may not take more address space; a run that
-    needs more stops, and what it reported up to then is returned with a "failed" entry.
+    With `max_memory` (MiB), the process and its workers may not hold more resident memory; a run that
+    needs more is stopped, and what it reported up to then is returned with a "failed" entry.
     """
     corpus = workdir / f"synth-{n}-{seed}"
     if not (corpus / "labels.json").is_file():
@@ -209,14 +243,13 @@ def run_size(n: int, seed: int, workdir: Path, profile: bool, site: bool = False
             str(code / "templates")]
     t0 = time.perf_counter()
     with open(corpus / LOG, "w", encoding="utf-8") as log:  # follow a long run with `tail -f`
-        proc = subprocess.run(cmd, cwd=code, stdout=log, stderr=subprocess.PIPE, text=True,
-                              preexec_fn=_limit(max_memory))
+        returncode, stderr = _run_watched(cmd, code, log, max_memory)
     wall = time.perf_counter() - t0
     stdout = (corpus / LOG).read_text(encoding="utf-8")
-    if proc.returncode:
+    if returncode:
         if max_memory is None:
-            raise subprocess.CalledProcessError(proc.returncode, cmd, stdout, proc.stderr)
-        return _partial(n, stdout, proc.stderr) | {"wall_seconds": round(wall, 3)}
+            raise subprocess.CalledProcessError(returncode, cmd, stdout, stderr)
+        return _partial(n, stdout, stderr) | {"wall_seconds": round(wall, 3)}
     res = json.loads(stdout.strip().splitlines()[-1])
     res["size"] = n
     res["total_seconds"] = round(sum(s["seconds"] for k, s in res["stages"].items() if k != "startup"), 3)
@@ -282,8 +315,8 @@ def main(argv: list[str] | None = None) -> int:
                          "the same corpora, alternating with this one, and print the time ratio this/peer")
     ap.add_argument("--repeat", type=int, default=1, help="runs of each side per size; the fastest counts (default 1)")
     ap.add_argument("--max-memory", type=int, default=None, metavar="MIB",
-                    help="limit each run's address space (RLIMIT_AS) to MIB; a run that needs more stops and "
-                         "reports the stages it finished (protects a shared machine from the OOM killer)")
+                    help="stop a run whose processes hold more than MIB resident (checked every 0.2 s) and "
+                         "report the stages it finished (protects a shared machine from the OOM killer)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     tmp = None

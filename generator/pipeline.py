@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import ctypes
 import functools
 import gc
 from collections.abc import Callable
@@ -100,6 +101,7 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
     # Passages: paragraphs not already kept elsewhere, each citing every article that carries all of it.
     kept = passages.merge_passages(fam, alignment, settings, clean.repeated(final), cache, corpus.keys)
     alignment = None  # only passage merging needs it
+    _give_back_freed_memory()
     stage("dedup")
     # The topics of every passage, read with its article (title, other passages): several, or none
     # (counted, never hidden); and the passages nearly on each topic.
@@ -125,6 +127,19 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
     stage("pages")
     return Result(written, spec, site.totals, site.per_topic, kept.passages, matches, joined, assigned.near_misses,
                   corpus.problems if skip_invalid else (), site.sources)
+
+
+def _give_back_freed_memory() -> None:
+    """Return to the system the pages of what the build has freed (glibc's `malloc_trim`; elsewhere nothing).
+
+    The features and the alignment, freed after deduplication, are most of a million articles' gigabytes in small
+    blocks: glibc keeps those pages for the process, and the later stages' large arrays are mapped anew beside
+    them, so the build would hold both.
+    """
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (AttributeError, OSError, TypeError):  # not glibc
+        pass
 
 
 def _rejection(problem: Problem) -> Rejection:
