@@ -896,14 +896,7 @@ def link_index(index: Index, text_of, settings: Settings, bg: Background | None 
     n = len(index)
     stems, owner = _column(index.stems), _column(index.stem_owner)
     statement, reading = _column(index.statement), _column(index.reading)
-    words = sorted(index.vocab, key=index.vocab.__getitem__)
-    first = reading == 0
-    df = np.zeros(len(words), dtype=np.int64)
-    for at in _owner_slices(owner):
-        df += np.bincount(stems[at][first[owner[at]]], minlength=len(words))
-    if bg is None:
-        bg = Background(index.statements, dict(zip(words, df.tolist())))
-    idf = np.array([_idf(bg, w) for w in words], dtype=np.float64)
+    bg, df, idf = _stem_weights(index, bg)
     weight, common_weight = np.zeros(n), np.zeros(n)
     common = df > settings.claim_max_df
     for at in _owner_slices(owner):  # each statement's entries in one slice: its sums as in one pass
@@ -1035,6 +1028,20 @@ def link(statements: Sequence[Statement], settings: Settings,
         index.add(s.text, family_id.setdefault(s.family, len(family_id)),
                   article_id.setdefault(s.article, len(article_id)), s.before)
     return link_index(index, lambda i, r: readings(statements[i].text, statements[i].before)[r], settings, bg)
+
+
+def _stem_weights(index: Index, bg: Background | None) -> tuple[Background, np.ndarray, np.ndarray]:
+    """Per stem id (`index.vocab`): in how many statements it is (their first readings), and its IDF weight, from
+    `bg` or else from those counts (returned as the background used)."""
+    stems, owner = _column(index.stems), _column(index.stem_owner)
+    words = sorted(index.vocab, key=index.vocab.__getitem__)
+    first = _column(index.reading) == 0
+    df = np.zeros(len(words), dtype=np.int64)
+    for at in _owner_slices(owner):
+        df += np.bincount(stems[at][first[owner[at]]], minlength=len(words))
+    if bg is None:
+        bg = Background(index.statements, dict(zip(words, df.tolist())))
+    return bg, df, np.array([_idf(bg, w) for w in words], dtype=np.float64)
 
 
 def _owner_slices(owner: np.ndarray) -> list[slice]:
