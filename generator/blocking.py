@@ -146,12 +146,14 @@ PART_KEYS = 4_000_000    # keys sorted at once: about 150 MB of work arrays a pa
 def _groups(values: np.ndarray, owners: np.ndarray, max_df: int,
             weights: np.ndarray | None) -> list[tuple[np.ndarray, np.ndarray | None]]:
     """Per group size from 2 to max_df, in increasing order: the items holding each key of that many items
-    (a row per key, items ascending; keys ascending), and each key's weight (None without weights).
+    (a row per key, items ascending, int32 unless an item number needs more; keys ascending), and each key's
+    weight (None without weights).
 
     A key's part is its value modulo the number of parts, so each key is grouped whole in one part; a
     million articles hold some 170 million sampled shingles, whose sort at once needed gigabytes.
     """
     parts = max(1, -(-len(values) // PART_KEYS))
+    item = np.int32 if len(owners) == 0 or int(owners.max()) < 2**31 else np.int64  # 4 bytes a member where they do
     part_of = None
     if parts > 1:  # each key's part, PART_KEYS keys at a time (`values % parts` at once is as big as `values`)
         part_of = np.empty(len(values), dtype=np.uint16)
@@ -169,13 +171,16 @@ def _groups(values: np.ndarray, owners: np.ndarray, max_df: int,
         for size in np.unique(sizes).tolist():
             if 2 <= size <= max_df:
                 first = starts[sizes == size]
-                found.setdefault(size, []).append((v[first], o[first[:, None] + np.arange(size)].astype(np.int64),
+                found.setdefault(size, []).append((v[first], o[first[:, None] + np.arange(size)].astype(item),
                                                    w[first] if w is not None else None))
     groups = []
-    for size in sorted(found):
-        order = np.argsort(np.concatenate([k for k, _, _ in found[size]]), kind="stable")
-        groups.append((np.concatenate([m for _, m, _ in found[size]])[order],
-                       np.concatenate([w for _, _, w in found[size]])[order] if weights is not None else None))
+    for size in sorted(found):  # each size's parts joined, then put in key order, the parts let go in between
+        pieces = found.pop(size)
+        order = np.argsort(np.concatenate([k for k, _, _ in pieces]), kind="stable")
+        members = np.concatenate([m for _, m, _ in pieces])
+        key_weight = np.concatenate([w for _, _, w in pieces]) if weights is not None else None
+        del pieces
+        groups.append((members[order], key_weight[order] if key_weight is not None else None))
     return groups
 
 
@@ -190,7 +195,7 @@ def _count(groups, n: int, min_shared: int, parts: int, part: int) -> tuple[np.n
         for k in range(0, len(a), step):
             left, right = members[:, a[k:k + step]].T, members[:, b[k:k + step]].T
             mine = left % parts == part if parts > 1 else np.ones(left.shape, dtype=bool)
-            codes.append(left[mine] * n + right[mine])
+            codes.append(left[mine].astype(np.int64) * n + right[mine])  # (members may be int32)
             if key_weight is not None:
                 shared.append(np.broadcast_to(key_weight, left.shape)[mine])
     if not codes:
