@@ -39,7 +39,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
 from . import blocking, features as feats
-from .features import ArticleFeatures
+from .features import ArticleFeatures, Samples
 from .memo import Cache, Memo
 from .model import CleanArticle, Duplicate
 from .settings import Settings
@@ -120,11 +120,13 @@ _INDEX = b"shingle index"
 
 
 def _candidates(articles: Sequence[CleanArticle], feature: Sequence[ArticleFeatures], settings: Settings, memo: Memo,
-                content_keys: Mapping[str, bytes]) -> list[tuple[int, int]]:
-    """`candidate_pairs` of the articles; with the memo, found from the previous build's by difference
-    (`blocking.reblocked`: the sampled shingle index and its pairs are kept under one key, by the articles'
-    content keys, which fix their shingles)."""
+                content_keys: Mapping[str, bytes], samples: Samples | None) -> list[tuple[int, int]]:
+    """`candidate_pairs` of the articles (read from `samples` when given); with the memo, found from the previous
+    build's by difference (`blocking.reblocked`: the sampled shingle index and its pairs are kept under one key, by
+    the articles' content keys, which fix their shingles)."""
     items = [content_keys.get(ca.id) for ca in articles]
+    if (not memo or None in items) and samples is not None:
+        return _candidates_flat(articles, samples, settings)
     if not memo or None in items:
         return candidate_pairs([f.sample for f in feature], settings)
     samples = [f.sample for f in feature]
@@ -137,6 +139,19 @@ def _candidates(articles: Sequence[CleanArticle], feature: Sequence[ArticleFeatu
                  blocking.blocked(items, samples, settings.shingle_max_df, settings.candidate_min_shared))
         memo.put(_INDEX, found)
     left, right = found.pair_indices()
+    return list(zip(left.tolist(), right.tolist()))
+
+
+def _candidates_flat(articles: Sequence[CleanArticle], samples: Samples, settings: Settings) -> list[tuple[int, int]]:
+    """`candidate_pairs` of the articles, read from `samples` in place (which may hold other articles too)."""
+    place = np.full(len(samples.row), -1, dtype=np.int32)  # per row of `samples`: its article's index, or -1
+    place[[samples.row[ca.id] for ca in articles]] = np.arange(len(articles), dtype=np.int32)
+    owners = np.repeat(place, np.diff(samples.stops, prepend=0))
+    values = samples.values
+    if len(articles) < len(samples.row):  # some of them are not among these articles
+        values, owners = values[owners >= 0], owners[owners >= 0]
+    left, right, _ = blocking.shared_keys_flat(values, owners, len(articles), settings.shingle_max_df,
+                                               settings.candidate_min_shared)
     return list(zip(left.tolist(), right.tolist()))
 
 
@@ -233,10 +248,12 @@ def canonical_key(ca: CleanArticle) -> tuple:
 
 def find_families(articles: Sequence[CleanArticle], settings: Settings,
                   features: Mapping[str, ArticleFeatures] | None = None, cache: Cache | None = None,
-                  content_keys: Mapping[str, bytes] | None = None) -> tuple[Families, Alignment]:
+                  content_keys: Mapping[str, bytes] | None = None,
+                  samples: Samples | None = None) -> tuple[Families, Alignment]:
     """Group duplicate articles into families, each with its canonical article; and align their sentences.
 
-    `features` holds each article's ArticleFeatures when they are ready (computed here otherwise).
+    `features` holds each article's ArticleFeatures when they are ready (computed here otherwise), and `samples`
+    their sampled shingles in one array, which blocking reads without joining them again (`features.gather`).
     The cache keeps each candidate pair's alignment between builds (memo "pairs"), keyed by the two
     articles' `content_keys` (a key stands for a file's path and bytes; the memo's tag for code and settings),
     and the sampled shingle index with its candidate pairs (memo "candidates"), updated by difference.
@@ -247,7 +264,7 @@ def find_families(articles: Sequence[CleanArticle], settings: Settings,
     cache = cache or Cache(None, settings)
     # 1. candidates from the sampled shingle index
     with cache.memo("candidates") as memo:
-        pairs = _candidates(articles, feature, settings, memo, content_keys or {})
+        pairs = _candidates(articles, feature, settings, memo, content_keys or {}, samples)
     # 2. align sentences: candidate pairs, then identical sentences anywhere
     keys = [canonical_key(ca) for ca in articles]
     with cache.memo("pairs") as memo:

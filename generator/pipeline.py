@@ -91,11 +91,11 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
     news, empty = clean.with_news(corpus.cleaned.values())
     stage("read+clean")
     # Families of copies, and which sentences are the same across articles.
-    fam, alignment = families.find_families(news, settings, corpus.features, cache, corpus.keys)
+    fam, alignment = families.find_families(news, settings, corpus.features, cache, corpus.keys, corpus.samples)
     short = {aid: f.short for aid, f in corpus.features.items()}
     # Only deduplication needs the rest of the features: free them (with the normalised sentences, which the
     # alignment does not keep, a third of what the build holds after reading).
-    corpus = replace(corpus, features={})
+    corpus = replace(corpus, features={}, samples=None)
     # Short lines repeated across unrelated families are boilerplate too.
     final = clean.remove_repeated_lines(fam.articles, fam.family_of, settings, short)
     # Passages: paragraphs not already kept elsewhere, each citing every article that carries all of it.

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import clean, features, reader
 from .errors import Problem
-from .features import ArticleFeatures
+from .features import ArticleFeatures, Samples
 from .memo import Cache
 from .model import Article, CleanArticle, Rejection, quick_pickle
 from .settings import Settings
@@ -41,12 +41,13 @@ class Corpus:
 
     articles: tuple[Article, ...]            # every file read as an article, in listing order
     cleaned: dict[str, CleanArticle]         # by article id
-    features: dict[str, ArticleFeatures]     # by article id
+    features: dict[str, ArticleFeatures]     # by article id (each sample a view of `samples`)
     rejected: tuple[Rejection, ...]          # files not read as articles (hidden, another kind of file)
     problems: tuple[Problem, ...]            # files that could not be read, in listing order
     keys: dict[str, bytes]                   # article id -> content key of its file (when caching)
     cache_hits: int = 0
     cache_misses: int = 0
+    samples: Samples | None = None           # every article's sampled shingles in one array, for blocking
 
 
 def prepare_file(path: Path, rel: str, folder: Path, settings: Settings) -> Prepared:
@@ -99,10 +100,13 @@ def read_folder(folder: Path, settings: Settings, cache: Cache | None = None, wo
             results[i] = prep
             if keys[i] is not None:
                 memo.put(keys[i], prep)
+    memo = None  # saved: the records it holds are let go of as they are taken below
 
     articles, problems, cleaned, feature, content_keys = [], [], {}, {}, {}
     for slot in slots:
         prep = slot if isinstance(slot, Problem) else results[slot]
+        if not isinstance(slot, Problem):
+            results[slot] = None  # what is taken from it stays; its features' samples go once gathered
         if isinstance(prep, Problem) or prep.problem is not None:
             problems.append(prep if isinstance(prep, Problem) else prep.problem)
             continue
@@ -111,8 +115,10 @@ def read_folder(folder: Path, settings: Settings, cache: Cache | None = None, wo
         cleaned[aid], feature[aid] = prep.cleaned, prep.features
         if keys[slot] is not None:
             content_keys[aid] = keys[slot]
+    prep = None  # (the last article's, too)
+    samples = features.gather(feature)
     return Corpus(tuple(articles), cleaned, feature, tuple(rejected), tuple(problems), content_keys,
-                  len(jobs) - len(todo), len(todo))
+                  len(jobs) - len(todo), len(todo), samples)
 
 
 def _key(path: Path, rel: str, folder: Path, settings: Settings) -> bytes | None:

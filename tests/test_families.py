@@ -11,7 +11,7 @@ from generator.memo import Cache
 from generator.model import CleanArticle
 from generator.settings import DEFAULT
 
-from .helpers import ORIGINAL, OTHER, REWRITE, SPEECH, WIRE, article
+from .helpers import FIXTURE, ORIGINAL, OTHER, REWRITE, SPEECH, WIRE, article
 
 
 def clean_of(a) -> CleanArticle:
@@ -169,3 +169,16 @@ def test_normalised_sentences_are_held_one_text_an_article_and_read_back_by_sent
         norms.run(range(2, 4))  # a run across two articles
     with pytest.raises(ValueError):
         norms.add("one\ntwo", 3)  # a count that does not match the text is an error, not a shifted id
+
+
+def test_samples_gathered_in_one_array_give_the_candidates_of_per_article_ones():
+    """read_folder holds every article's sampled shingles once (`features.gather`: each article's sample a view of one
+    array), and blocking reads that array in place, also when some of its articles are left out."""
+    corpus = prepare.read_folder(FIXTURE / "seeds", DEFAULT)  # wire copies among them
+    samples = corpus.samples
+    assert all(np.shares_memory(f.sample, samples.values) for f in corpus.features.values() if len(f.sample))
+    articles = sorted(corpus.cleaned.values(), key=lambda ca: ca.id)
+    for chosen in (articles, articles[1::2], articles[:-1]):
+        expected = families_of.candidate_pairs([corpus.features[ca.id].sample for ca in chosen], DEFAULT)
+        assert families_of._candidates_flat(chosen, samples, DEFAULT) == expected
+    assert families_of.candidate_pairs([corpus.features[ca.id].sample for ca in articles], DEFAULT)  # pairs to compare
