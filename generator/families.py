@@ -125,10 +125,9 @@ def _candidates(articles: Sequence[CleanArticle], feature: Sequence[ArticleFeatu
     build's by difference (`blocking.reblocked`: the sampled shingle index and its pairs are kept under one key, by
     the articles' content keys, which fix their shingles)."""
     items = [content_keys.get(ca.id) for ca in articles]
-    if (not memo or None in items) and samples is not None:
-        return _candidates_flat(articles, samples, settings)
     if not memo or None in items:
-        return candidate_pairs([f.sample for f in feature], settings)
+        return _candidates_flat(articles, samples, settings) if samples is not None else \
+            candidate_pairs([f.sample for f in feature], settings)
     samples = [f.sample for f in feature]
     previous = memo.get(_INDEX)
     if previous is not None and previous.items == tuple(items):
