@@ -17,7 +17,7 @@ from .claims import Claims
 from .context import Source, Totals
 from .errors import GeneratorError, Problem
 from .memo import Cache
-from .model import Passage, Rejection
+from .model import CleanArticle, Passage, Rejection
 from .settings import Settings
 from .topics import NearMiss, TopicMatch, TopicsFile
 
@@ -107,6 +107,11 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
     # (counted, never hidden); and the passages nearly on each topic.
     assigned = topics.assign(spec, kept.passages, corpus.articles, settings, cache)
     matches = assigned.matches
+    # What is left reads the articles' metadata and removals, not their paragraphs: let the text go (most of what
+    # a million articles hold, and room the pages need).
+    corpus, fam, final = _without_paragraphs(corpus, fam, final)
+    news = None
+    _give_back_freed_memory()
     stage("topics")
     # Claims: the same fact in several outlets' words joined, and where outlets disagree, among the
     # passages the topic pages show.
@@ -127,6 +132,20 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
     stage("pages")
     return Result(written, spec, site.totals, site.per_topic, kept.passages, matches, joined, assigned.near_misses,
                   corpus.problems if skip_invalid else (), site.sources)
+
+
+def _without_paragraphs(corpus: prepare.Corpus, fam: families.Families,
+                        final: list[CleanArticle]) -> tuple[prepare.Corpus, families.Families, list[CleanArticle]]:
+    """The corpus, families and cleaned articles with every article's paragraphs dropped (metadata, notes and
+    removals kept)."""
+    slim = {a.id: replace(a, paragraphs=()) for a in corpus.articles}
+
+    def bare(ca: CleanArticle) -> CleanArticle:
+        return replace(ca, article=slim[ca.id], paragraphs=())
+
+    corpus = replace(corpus, articles=tuple(slim[a.id] for a in corpus.articles),
+                     cleaned={aid: bare(ca) for aid, ca in corpus.cleaned.items()})
+    return corpus, replace(fam, articles=tuple(map(bare, fam.articles))), [bare(ca) for ca in final]
 
 
 def _give_back_freed_memory() -> None:
