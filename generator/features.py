@@ -59,10 +59,12 @@ def gather(feature: dict[str, ArticleFeatures]) -> Samples:
     stops = np.cumsum(np.fromiter((len(f.sample) for f in feature.values()), dtype=np.int64, count=len(feature)))
     values = np.empty(int(stops[-1]) if len(stops) else 0, dtype=np.uint64)
     start = 0
-    for (aid, f), stop in zip(list(feature.items()), stops.tolist()):
+    for aid, stop in zip(list(feature), stops.tolist()):  # (ids listed, not features: each goes once replaced)
+        f = feature[aid]
         values[start:stop] = f.sample
         feature[aid] = replace(f, sample=values[start:stop])
         start = stop
+    f = None
     return Samples(values, stops, {aid: k for k, aid in enumerate(feature)})
 
 
