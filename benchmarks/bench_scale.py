@@ -206,6 +206,8 @@ def _run_watched(cmd: list[str], code: Path, log, mib: int | None) -> tuple[int,
         stderr = err.read()
     if over is not None:
         stderr += f"\nstopped: the build and its workers held {over:,.0f} MiB resident, above --max-memory {mib:,} MiB\n"
+    elif proc.returncode < 0:  # a signal from outside: SIGKILL unasked is most often the kernel's OOM killer
+        stderr += f"\nkilled by signal {-proc.returncode} ({signal.Signals(-proc.returncode).name})\n"
     return proc.returncode, stderr
 
 

@@ -2,6 +2,8 @@
 more memory than --max-memory allows is reported, not a crash."""
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from benchmarks import bench_scale
@@ -33,6 +35,14 @@ def test_a_run_over_its_memory_limit_reports_how_far_it_got(tmp_path):
     assert res["failed"].endswith("MiB resident, above --max-memory 25 MiB")
     assert "startup" not in res["stages"]
     assert bench_scale.report(res).startswith("     40 articles: FAILED after")
+
+
+def test_a_run_killed_from_outside_says_by_which_signal(tmp_path):
+    """The kernel's OOM killer can act before --max-memory does: the report names the signal instead of nothing."""
+    with open(tmp_path / "log", "w", encoding="utf-8") as log:
+        code, stderr = bench_scale._run_watched([sys.executable, "-c", "import os, signal; os.kill(os.getpid(), 9)"],
+                                                tmp_path, log, 10_000)
+    assert code == -9 and stderr.strip().splitlines()[-1] == "killed by signal 9 (SIGKILL)"
 
 
 def test_stage_and_progress_lines_of_a_child_that_stopped():
