@@ -16,8 +16,9 @@ VERSION = 1
 
 
 def ledger(spec: TopicsFile, settings: Settings, site: Site, cleaned: Mapping[str, CleanArticle],
-           passages: Sequence[Passage], assigned: Assignment, joined: Claims) -> str:
-    """The ledger's text: one entry per input file, the build's counts, near misses, the claims joined
+           passages: Sequence[Passage], assigned: Assignment, joined: Claims) -> list[str]:
+    """The ledger's text, in pieces to write one after another (a million articles' ledger is most of a gigabyte,
+    which joined would be held twice): one entry per input file, the build's counts, near misses, the claims joined
     across outlets (each wording: article, line of its passage, sentence number in it), and the settings."""
     unassigned: dict[str, int] = defaultdict(int)
     for p, m in zip(passages, assigned.matches):
@@ -63,18 +64,22 @@ def ledger(spec: TopicsFile, settings: Settings, site: Site, cleaned: Mapping[st
                                                  "sources": list(w.sources)} for w in c.wordings]})
                           for c in joined.claims),
     }
-    return json_text(data)
+    return json_pieces(data)
 
 
 def json_text(data: object) -> str:
     """JSON for files kept in git: objects open one key a line, a list of records one record a line
-    (each written by the C encoder: json.dumps with indent is pure Python, slow on a big corpus). Made of
-    pieces joined once: a million articles' ledger is most of a gigabyte, and each concatenation a copy."""
+    (each written by the C encoder: json.dumps with indent is pure Python, slow on a big corpus)."""
+    return "".join(json_pieces(data))
+
+
+def json_pieces(data: object) -> list[str]:
+    """`json_text(data)` in the pieces it is made of, in order (each concatenation would be a copy)."""
     pieces: list[str] = []
     _write(data, "", pieces.append)
     if isinstance(data, dict) and data:
         pieces.append("\n")
-    return "".join(pieces)
+    return pieces
 
 
 def _write(data: object, indent: str, out: Callable[[str], None]) -> None:

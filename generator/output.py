@@ -6,10 +6,12 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from . import htmlcheck, search, site_memo
 from .errors import GeneratorError, Problem
+from .render import Files
 
 MANIFEST = ".generated"
 
@@ -21,21 +23,26 @@ def _manifest(folder: Path) -> set[str]:
         return set()
 
 
-def differences(folder: Path, files: dict[str, str]) -> list[tuple[str, str]]:
+def _bytes(files: Mapping[str, str], name: str) -> bytes:
+    """File `name`'s bytes as written (held encoded already by a Files)."""
+    return files.data(name) if isinstance(files, Files) else files[name].encode("utf-8")
+
+
+def differences(folder: Path, files: Mapping[str, str]) -> list[tuple[str, str]]:
     """What writing `files` into `folder` would change: (file name, what is wrong with it), by name."""
     out = []
-    for name, text in sorted(files.items()):
+    for name in sorted(files):
         path = folder / name
         if not path.is_file():
             out.append((name, "missing"))
-        elif path.read_bytes() != text.encode("utf-8"):
+        elif path.read_bytes() != _bytes(files, name):
             out.append((name, "out of date"))
     out += [(name, "no longer generated") for name in sorted(_manifest(folder) - set(files))
             if (folder / name).exists()]
     return out
 
 
-def sync(folder: Path, files: dict[str, str]) -> list[str]:
+def sync(folder: Path, files: Mapping[str, str]) -> list[str]:
     """Write only files whose bytes change and delete generated files no longer produced.
 
     Unchanged files are not touched, so `mkdocs serve` watching the folder sees no change and does not
@@ -43,8 +50,8 @@ def sync(folder: Path, files: dict[str, str]) -> list[str]:
     """
     folder.mkdir(parents=True, exist_ok=True)
     before = _manifest(folder)
-    changed = [name for name in sorted(files) if not _same(folder / name, files[name])]
-    manifest = "\n".join(sorted(files)) + "\n"
+    changed = [name for name in sorted(files) if not _same(folder / name, _bytes(files, name))]
+    manifest = ("\n".join(sorted(files)) + "\n").encode("utf-8")
     staged: list[tuple[Path, Path]] = []
     try:
         for name in changed + ([MANIFEST] if not _same(folder / MANIFEST, manifest) else []):
@@ -52,7 +59,7 @@ def sync(folder: Path, files: dict[str, str]) -> list[str]:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
             with os.fdopen(fd, "wb") as fh:
-                fh.write((files.get(name, manifest)).encode("utf-8"))
+                fh.write(_bytes(files, name) if name in files else manifest)
             staged.append((Path(tmp), target))
     except BaseException:
         for tmp, _ in staged:
@@ -67,14 +74,14 @@ def sync(folder: Path, files: dict[str, str]) -> list[str]:
     return changed + [f"{name} (deleted)" for name in stale]
 
 
-def _same(path: Path, text: str) -> bool:
+def _same(path: Path, data: bytes) -> bool:
     try:
-        return path.read_bytes() == text.encode("utf-8")
+        return path.read_bytes() == data
     except (FileNotFoundError, IsADirectoryError):
         return False
 
 
-def publish(config_file: Path, briefings: Path, files: dict[str, str], site: Path, nav: list,
+def publish(config_file: Path, briefings: Path, files: Mapping[str, str], site: Path, nav: list,
             site_name: str, cache: Path | None = None) -> list[str]:
     """Build and check the site from the new briefings first; only if that succeeds write `briefings` and `site`.
 

@@ -1,4 +1,5 @@
-"""The build, top to bottom: one call per stage, each handing a typed record to the next. Nothing here writes files.
+"""The build, top to bottom: one call per stage, each handing a typed record to the next. Nothing here writes files
+(the rendered files wait in a temporary spool past a size, generator/render.py `Files`; output.py writes them).
 
     read, clean, features (per file: generator/prepare.py) -> families -> passages -> topics -> claims
     -> pages -> ledger, feed
@@ -39,7 +40,7 @@ class Inputs:
 class Result:
     """A finished generation: the files to write, what they count, and what was set aside."""
 
-    files: dict[str, str]                  # file name in the briefings folder -> its text
+    files: render.Files                    # file name in the briefings folder -> its text
     spec: TopicsFile                       # the story and its topics, for the site's name and navigation
     totals: Totals
     per_topic: dict[str, int]              # topic slug -> passages on it
@@ -122,13 +123,14 @@ def generate(inputs: Inputs, settings: Settings, skip_invalid: bool = False,
     cleaned = {**corpus.cleaned, **{ca.id: ca for ca in final}}
     rejected = [*corpus.rejected, *map(_rejection, corpus.problems), *empty]
     site = pages.layout(spec, settings, corpus.articles, cleaned, rejected, fam, kept, matches, joined)
-    written = {f"{name}.md": text for name, text in render.render_all(env, site.pages, cache).items()}
+    written = render.render_all(env, {f"{name}.md": page for name, page in site.pages.items()}, cache)
     site = replace(site, pages={})  # rendered: what the ledger and feed read of the site is the rest
-    written[ledger.NAME] = ledger.ledger(spec, settings, site, cleaned, kept.passages, assigned, joined)
+    written.add(ledger.NAME, ledger.ledger(spec, settings, site, cleaned, kept.passages, assigned, joined))
     # The feed: an entry for each topic that gained passages since the previous published build.
     state = feed.update(published, spec, settings, site.sources, kept.passages, matches, inputs.source_date,
                         cache)
-    written.update(feed.files(state, spec, inputs.source_date))
+    for name, text in feed.files(state, spec, inputs.source_date).items():
+        written.add(name, text)
     stage("pages")
     return Result(written, spec, site.totals, site.per_topic, kept.passages, matches, joined, assigned.near_misses,
                   corpus.problems if skip_invalid else (), site.sources)

@@ -6,7 +6,8 @@ import hashlib
 import io
 import pickle
 import sys
-from collections.abc import Mapping, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import jinja2
@@ -98,26 +99,78 @@ def render(env: jinja2.Environment, name: str, context) -> str:
         raise GeneratorError(Problem(file, str(err), "see templates/REFERENCE.md", line)) from None
 
 
-def render_all(env: jinja2.Environment, pages: Mapping[str, tuple[str, object]], cache: Cache) -> dict[str, str]:
-    """Every page (name -> (template, context)) rendered, by name.
+class Files(Mapping[str, str]):
+    """Generated files by name, each file's text held UTF-8-encoded in one spooled temporary file: in memory up to
+    `SPOOL_BYTES` in all, then on disk. A million articles' pages are gigabytes of Markdown, which would otherwise
+    stay in memory, beside the stages' records, from their rendering until they are written."""
+
+    SPOOL_BYTES = 128 << 20
+
+    def __init__(self) -> None:
+        self._spool = tempfile.SpooledTemporaryFile(max_size=self.SPOOL_BYTES)
+        self._where: dict[str, tuple[int, int]] = {}  # name -> (offset, length) in the spool
+        self._end = 0
+
+    def add(self, name: str, text: str | Iterable[str]) -> None:
+        """Hold `text`, or the pieces of text one after another, as file `name` (in place of what was held under
+        that name)."""
+        start = self._end
+        self._spool.seek(start)
+        for batch in ([text] if isinstance(text, str) else _batches(text)):
+            self._end += self._spool.write(batch.encode("utf-8"))
+        self._where[name] = (start, self._end - start)
+
+    def data(self, name: str) -> bytes:
+        """File `name`'s bytes, as they are written."""
+        start, size = self._where[name]
+        self._spool.seek(start)
+        return self._spool.read(size)
+
+    def __getitem__(self, name: str) -> str:
+        return self.data(name).decode("utf-8")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+
+def _batches(pieces: Iterable[str], size: int = 1 << 20) -> Iterator[str]:
+    """Pieces of text joined into batches of about `size` characters (one write each, not one per piece)."""
+    batch: list[str] = []
+    held = 0
+    for piece in pieces:
+        batch.append(piece)
+        held += len(piece)
+        if held >= size:
+            yield "".join(batch)
+            batch, held = [], 0
+    if batch:
+        yield "".join(batch)
+
+
+def render_all(env: jinja2.Environment, pages: Mapping[str, tuple[str, object]], cache: Cache) -> Files:
+    """Every page (file name -> (template, context)) rendered, by file name, each held as it is rendered.
 
     The cache keeps each rendered page (memo "pages") by its template's name and a digest of the fields of
     its context that the template names, tagged by every file of the templates folder; so a rebuild renders
     again only the pages whose context changed where the template reads it (after one more article, most
     topic and archive pages are the same, though every page's context counts all files or all topics).
     """
+    out = Files()
     folder = Path(env.loader.searchpath[0])
     with cache.memo("pages", files_digest(folder, (p for p in folder.rglob("*") if p.is_file()))) as memo:
-        if not memo:
-            return {name: render(env, template, page) for name, (template, page) in pages.items()}
         digests = _ContextDigest()
         used: dict[str, tuple[str, ...]] = {}
-        out = {}
         for name, (template, page) in pages.items():
+            if not memo:
+                out.add(name, render(env, template, page))
+                continue
             if template not in used:
                 used[template] = fields_used(env, template, type(page))
-            out[name] = memo.keep(digests.of(template, page, used[template]), lambda: render(env, template, page))
-        return out
+            out.add(name, memo.keep(digests.of(template, page, used[template]), lambda: render(env, template, page)))
+    return out
 
 
 def fields_used(env: jinja2.Environment, name: str, context: type) -> tuple[str, ...]:

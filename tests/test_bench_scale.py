@@ -2,6 +2,7 @@
 more memory than --max-memory allows is reported, not a crash."""
 from __future__ import annotations
 
+import json
 import sys
 
 import pytest
@@ -53,3 +54,8 @@ def test_stage_and_progress_lines_of_a_child_that_stopped():
     assert res["failed"] == "MemoryError" and list(res["stages"]) == ["startup", "read+clean"]
     assert res["files_read"]["files"] == 100
     assert "stages done: read+clean 3.50s/80MiB" in bench_scale.report(res)
+
+
+def test_the_counts_of_a_ledger_are_read_without_its_file_entries():
+    ledger = (ROOT / "briefings" / "ledger.json").read_text(encoding="utf-8")
+    assert bench_scale.ledger_counts(ledger) == json.loads(ledger)["counts"]

@@ -155,3 +155,29 @@ def test_a_page_digest_does_not_depend_on_which_equal_strings_are_one_object():
     page = context.SourcesPage(story, (), None, 1, ("sources",))
     assert digest.of("sources.md.j2", page, ("story",)) == digest.of(
         "sources.md.j2", dataclasses.replace(page, story=other), ("story",))
+
+
+def test_rendered_files_past_the_spool_size_are_held_on_disk_and_read_back_the_same(monkeypatch):
+    """A million articles' pages are gigabytes of Markdown: past `SPOOL_BYTES` the rendered files wait on disk,
+    not in memory, for their turn to be written, and read back as rendered."""
+    import tracemalloc
+
+    monkeypatch.setattr(render.Files, "SPOOL_BYTES", 1 << 16)
+    page = "Zelensky’s “minerals deal”: 5 % of revenue.\n" * 20_000  # a megabyte, curly quotes 3 bytes each
+    tracemalloc.start()
+    try:
+        files = render.Files()
+        for n in range(8):
+            files.add(f"page-{n}.md", page.replace("5 %", f"{n} %"))
+        files.add("ledger.json", (piece for piece in ["{\n", '  "version": 1', "\n}", "\n"]))
+        files.add("page-0.md", "replaced\n")
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert held < 1 << 20  # eight megabytes of pages added
+    assert list(files) == [f"page-{n}.md" for n in range(8)] + ["ledger.json"] and len(files) == 9
+    assert files["page-3.md"] == page.replace("5 %", "3 %")
+    assert files.data("page-7.md") == page.replace("5 %", "7 %").encode("utf-8")
+    assert files["ledger.json"] == '{\n  "version": 1\n}\n' and files["page-0.md"] == "replaced\n"
+    assert files == {**{f"page-{n}.md": page.replace("5 %", f"{n} %") for n in range(1, 8)},
+                     "page-0.md": "replaced\n", "ledger.json": '{\n  "version": 1\n}\n'}
