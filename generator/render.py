@@ -129,6 +129,9 @@ class Files(Mapping[str, str]):
     def __getitem__(self, name: str) -> str:
         return self.data(name).decode("utf-8")
 
+    def __contains__(self, name: object) -> bool:  # without reading the file, as Mapping's own would
+        return name in self._where
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._where)
 

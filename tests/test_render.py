@@ -176,6 +176,7 @@ def test_rendered_files_past_the_spool_size_are_held_on_disk_and_read_back_the_s
         tracemalloc.stop()
     assert held < 1 << 20  # eight megabytes of pages added
     assert list(files) == [f"page-{n}.md" for n in range(8)] + ["ledger.json"] and len(files) == 9
+    assert "page-7.md" in files and "page-8.md" not in files
     assert files["page-3.md"] == page.replace("5 %", "3 %")
     assert files.data("page-7.md") == page.replace("5 %", "7 %").encode("utf-8")
     assert files["ledger.json"] == '{\n  "version": 1\n}\n' and files["page-0.md"] == "replaced\n"
