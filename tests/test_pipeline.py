@@ -57,6 +57,18 @@ def test_generation_is_byte_identical_across_runs(seeds):
     assert pipeline.generate(SEEDS, DEFAULT).files == seeds.files
 
 
+def test_a_build_whose_files_wait_on_disk_writes_the_same_briefings(tmp_path, monkeypatch):
+    """Past `Files.SPOOL_BYTES` the rendered files wait in a temporary file (a million articles' pages): the
+    briefings written from there are the committed ones, byte for byte."""
+    from generator import output, render
+
+    monkeypatch.setattr(render.Files, "SPOOL_BYTES", 4096)
+    result = pipeline.generate(SEEDS, DEFAULT)
+    assert output.differences(ROOT / "briefings", result.files) == []
+    assert sorted(output.sync(tmp_path, result.files)) == sorted(committed(ROOT / "briefings"))
+    assert committed(tmp_path) == committed(ROOT / "briefings")
+
+
 def passage_with(page: str, text: str) -> str:
     line = next((l for l in page.split("\n") if text in l and not l.startswith("- ")), None)
     assert line is not None, f"{text!r} not on the page"
