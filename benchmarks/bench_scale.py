@@ -72,13 +72,21 @@ def stages(seeds: Path, topics: Path, templates: Path, cache: Path | None = None
     def peak() -> float:
         return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
+    def held() -> float | None:
+        """Resident memory now (what the build holds as the stage ends, beside the peak so far); None off Linux."""
+        try:
+            with open("/proc/self/statm") as fh:
+                return round(int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2 ** 20, 1)
+        except (OSError, ValueError):
+            return None
+
     out: dict = {"stages": {}}
     clock = time.perf_counter()
 
     def mark(name: str) -> None:
         nonlocal clock
         now = time.perf_counter()
-        out["stages"][name] = {"seconds": round(now - clock, 3), "peak_mib": peak(),
+        out["stages"][name] = {"seconds": round(now - clock, 3), "peak_mib": peak(), "held_mib": held(),
                                "worker_peak_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)}
         print(json.dumps({"stage": name, **out["stages"][name]}), flush=True)  # how far a run that fails got
         clock = now
@@ -284,17 +292,21 @@ def site_report(site: dict) -> str:
             f"{site['index_seconds']:.2f} s")
 
 
+def _stage_text(name: str, stage: dict) -> str:
+    """A stage's seconds and peak so far, and what the build held as it ended (when known)."""
+    held = f" (holds {stage['held_mib']:.0f})" if stage.get("held_mib") is not None else ""
+    return f"{name} {stage['seconds']:.2f}s/{stage['peak_mib']:.0f}MiB{held}"
+
+
 def report(res: dict) -> str:
     if "failed" in res:
-        done = "  ".join(f"{k} {v['seconds']:.2f}s/{v['peak_mib']:.0f}MiB" for k, v in res["stages"].items()
-                         if k != "startup")
+        done = "  ".join(_stage_text(k, v) for k, v in res["stages"].items() if k != "startup")
         read = res["files_read"]
         return (f"{res['size']:>7} articles: FAILED after {res['wall_seconds']:.0f} s: {res['failed']}\n"
                 f"{'':>17}stages done: {done or 'none'}"
                 + (f"\n{'':>17}files read: {read['files']} of {read['of']} in {read['seconds']:.0f} s, "
                    f"peak {read['peak_mib']:.0f} MiB" if read else ""))
-    parts = "  ".join(f"{k} {v['seconds']:.2f}s/{v['peak_mib']:.0f}MiB" for k, v in res["stages"].items()
-                      if k != "startup")
+    parts = "  ".join(_stage_text(k, v) for k, v in res["stages"].items() if k != "startup")
     return (f"{res['size']:>7} articles: {parts}\n"
             f"{'':>17}total {res['total_seconds']:.2f} s (process {res['wall_seconds']:.2f} s), "
             f"peak {res['peak_mib']:.0f} MiB (each worker <= {res['worker_peak_mib']:.0f} MiB), {res['files']} files, {res['bytes'] / 1e6:.1f} MB"

@@ -49,11 +49,20 @@ def test_a_run_killed_from_outside_says_by_which_signal(tmp_path):
 def test_stage_and_progress_lines_of_a_child_that_stopped():
     out = '\n'.join(['{"stage": "startup", "seconds": 0.1, "peak_mib": 50.0, "worker_peak_mib": 0.0}',
                      '{"files": 100, "of": 200, "seconds": 2.0, "peak_mib": 60.0}',
-                     '{"stage": "read+clean", "seconds": 3.5, "peak_mib": 80.0, "worker_peak_mib": 40.0}'])
+                     '{"stage": "read+clean", "seconds": 3.5, "peak_mib": 80.0, "worker_peak_mib": 40.0}',
+                     '{"stage": "dedup", "seconds": 1.25, "peak_mib": 95.0, "held_mib": 71.4, "worker_peak_mib": 40.0}'])
     res = bench_scale._partial(200, out, "Traceback ...\nMemoryError\n") | {"wall_seconds": 9.0}
-    assert res["failed"] == "MemoryError" and list(res["stages"]) == ["startup", "read+clean"]
+    assert res["failed"] == "MemoryError" and list(res["stages"]) == ["startup", "read+clean", "dedup"]
     assert res["files_read"]["files"] == 100
-    assert "stages done: read+clean 3.50s/80MiB" in bench_scale.report(res)
+    assert "stages done: read+clean 3.50s/80MiB  dedup 1.25s/95MiB (holds 71)" in bench_scale.report(res)
+
+
+def test_each_stage_reports_what_the_build_holds_as_it_ends(capsys):
+    res = bench_scale.stages(ROOT / "seeds", ROOT / "templates" / "topics.yml", ROOT / "templates")
+    assert list(res["stages"]) == ["startup", "read+clean", "dedup", "topics", "claims", "pages"]
+    for stage in res["stages"].values():  # this process, numpy and the generator imported: well over 10 MiB
+        assert stage["held_mib"] > 10
+    assert res["counts"]["files"] == len(list((ROOT / "seeds").iterdir()))
 
 
 def test_the_counts_of_a_ledger_are_read_without_its_file_entries():
