@@ -110,12 +110,12 @@ class Rejection:
 class Passage:
     """A kept paragraph, with every article that reports it (its own first)."""
 
-    key: str
     article_id: str
     line: int
     text: str
     sources: tuple[str, ...]
-    order: int              # its index in the build's passages: canonical articles first, then article order
+    order: int              # its index in the build's passages, which names it: canonical articles first, then
+                            # article order
 
 
 @quick_pickle

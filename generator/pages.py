@@ -229,9 +229,9 @@ def _topic_page(story, summary, summaries, topic, mine: list[Passage], matches, 
     importance, each linking to the next; they are rendered by the same template without key points.
     Returns the page and the (name, page) of each archive page.
     """
-    score_of = {p.key: matches[p.order].score(topic.slug) for p in mine}
+    score_of = {p.order: matches[p.order].score(topic.slug) for p in mine}
     importance = sorted(mine, key=lambda p: (-claims.outlets(p.sources, family_of), -len(p.sources),
-                                             -score_of[p.key], p.order))
+                                             -score_of[p.order], p.order))
     shown = importance[:settings.topic_page_passages]
     rest = importance[settings.topic_page_passages:]
     key_points = _key_points(topic, shown, len(mine), joined, sources, family_of, reach, settings)
@@ -455,7 +455,7 @@ def _groups(chosen: list[Passage], sources, rank_of, score_of, key_points: Seque
     split = {p.order: sentences(p.text) for p in chosen if p.order in joined.passages}
     lead_of = _leads(chosen, split, joined)
     views = _disputes_once(_in_time([(p, v) for p in chosen if (v := _passage_view(
-        p, split.get(p.order), score_of[p.key], lead_of, joined, sources, family_of))], rank_of))
+        p, split.get(p.order), score_of[p.order], lead_of, joined, sources, family_of))], rank_of))
     groups: dict[str, list[cx.PassageView]] = defaultdict(list)
     for _, view in sorted(views, key=lambda pv: pv[0].order):
         groups[view.article.id].append(view)

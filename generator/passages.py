@@ -65,7 +65,7 @@ def merge_passages(fam: Families, alignment: Alignment, settings: Settings,
         aid, paragraphs = ca.id, ca.paragraphs
         for pi, cited in kept:
             p = paragraphs[pi]
-            passages.append(Passage(f"{aid}:{p.line}", aid, p.line, p.text, cited, len(passages)))
+            passages.append(Passage(aid, p.line, p.text, cited, len(passages)))
         merged_of[aid], kept_of[aid] = merged, len(kept)
     return Passages(tuple(passages), merged_of, kept_of)
 

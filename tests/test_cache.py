@@ -130,10 +130,10 @@ def test_claim_links_of_the_last_build_answer_only_for_the_same_statements_famil
 
     fact = "The city council voted on Tuesday to close the old river bridge to heavy lorries from March."
     other = "On Tuesday the council decided by vote that the old river bridge will be closed to heavy lorries in March."
-    ps = [Passage("gazette:1", "gazette", 1, fact, ("gazette", "gazette-copy"), 0),
-          Passage("herald:1", "herald", 1, "Local shops along the river asked the council for compensation.",
+    ps = [Passage("gazette", 1, fact, ("gazette", "gazette-copy"), 0),
+          Passage("herald", 1, "Local shops along the river asked the council for compensation.",
                   ("herald",), 1),
-          Passage("herald:3", "herald", 3, other, ("herald",), 2)]
+          Passage("herald", 3, other, ("herald",), 2)]
     family_of = {"gazette": "gazette", "gazette-copy": "gazette", "herald": "herald", "other": "other"}
     published = dict.fromkeys(family_of, "2025-03-03")
     cache = Cache(tmp_path, DEFAULT)
@@ -153,7 +153,7 @@ def test_claim_links_of_the_last_build_answer_only_for_the_same_statements_famil
     # a passage taking no part before the others, a source more, a source's family: linked as before
     moved = [replace(p, order=p.order + 1) for p in ps]
     moved[2] = replace(moved[2], sources=("herald", "other"))
-    shifted = check([Passage("other:1", "other", 1, "Weather.", ("other",), 0), *moved], family_of, published,
+    shifted = check([Passage("other", 1, "Weather.", ("other",), 0), *moved], family_of, published,
                     [False, True, True, True], False)
     assert shifted.claims[0].outlets == 3 and {w.passage for w in shifted.claims[0].wordings} == {1, 3}
     assert check(ps, {**family_of, "gazette-copy": "herald"}, published, [True] * 3, False).claims[0].outlets == 2

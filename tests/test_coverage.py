@@ -15,7 +15,7 @@ def source(aid: str, outlet: str | None, status: str = USED) -> cx.Source:
 
 
 def passage(n: int, *sources: str) -> Passage:
-    return Passage(f"{sources[0]}:{n}", sources[0], n, f"text {n}", sources, n)
+    return Passage(sources[0], n, f"text {n}", sources, n)
 
 
 def summary(slug: str) -> cx.TopicSummary:

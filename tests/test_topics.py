@@ -162,7 +162,7 @@ STORY = topics.TopicsFile("S", "", (
 
 def article(aid: str, title: str, texts: list[str], start: int = 0) -> tuple[Article, list[Passage]]:
     paragraphs = tuple(Paragraph(10 + 2 * n, text) for n, text in enumerate(texts))
-    passages = [Passage(f"{aid}:{p.line}", aid, p.line, p.text, (aid,), start + n) for n, p in enumerate(paragraphs)]
+    passages = [Passage(aid, p.line, p.text, (aid,), start + n) for n, p in enumerate(paragraphs)]
     return Article(aid, f"{aid}.md", title, None, None, None, paragraphs), passages
 
 
