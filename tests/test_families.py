@@ -182,3 +182,16 @@ def test_samples_gathered_in_one_array_give_the_candidates_of_per_article_ones()
         expected = families_of.candidate_pairs([corpus.features[ca.id].sample for ca in chosen], DEFAULT)
         assert families_of._candidates_flat(chosen, samples, DEFAULT) == expected
     assert families_of.candidate_pairs([corpus.features[ca.id].sample for ca in articles], DEFAULT)  # pairs to compare
+
+
+def test_identical_sentences_pair_each_with_the_first_of_its_text_even_when_hashes_collide():
+    """Every sentence whose text is that of an earlier one is paired with the first sentence of that text; a
+    hash of 0 (too short) is never paired, and two texts with one hash are told apart by their text."""
+    rng = random.Random(5)
+    for _ in range(200):
+        texts = [f"t{rng.randrange(12)}" for _ in range(rng.randrange(1, 120))]
+        hashes = np.array([0 if t == "t0" else int(t[1:]) % 4 + 1 for t in texts], dtype=np.int64)  # 11 texts, 4 hashes
+        first: dict[str, int] = {}
+        expected = {(first.setdefault(t, s), s) for s, t in enumerate(texts) if t != "t0" and first.setdefault(t, s) != s}
+        pairs = families_of._identical(texts, hashes)
+        assert set(pairs) == expected
