@@ -268,8 +268,7 @@ def find_families(articles: Sequence[CleanArticle], settings: Settings,
     keys = [canonical_key(ca) for ca in articles]
     with cache.memo("pairs") as memo:
         links, pieces, same = _align_pairs(articles, pairs, sents, settings, memo, content_keys or {})
-    same.extend(x for pair in _identical(sents.norm, np.concatenate([f.text_hash for f in feature] or [[]]))
-                for x in pair)
+    same.frombytes(_identical(sents.norm, np.concatenate([f.text_hash for f in feature] or [[]])).tobytes())
     # 3. article families from the copy links
     duplicates, family_of, rank = _decide(articles, keys, links)
     joined = np.frombuffer(same, dtype=np.int64).reshape(-1, 2) if same else np.empty((0, 2), dtype=np.int64)
@@ -430,8 +429,9 @@ def _decide(articles: Sequence[CleanArticle], keys: list[tuple], links: list[tup
     return duplicates, family_of, tuple(rank[i] for i in range(len(articles)))
 
 
-def _identical(norm: list[str], hashes: np.ndarray) -> list[tuple[int, int]]:
-    """(first, other) sentence id pairs with the same text of at least three words, `first` the smallest.
+def _identical(norm: Sequence[str], hashes: np.ndarray) -> np.ndarray:
+    """(first, other) sentence id pairs with the same text of at least three words, `first` the smallest, as the rows
+    of an int64 array (a million articles have millions of them: as tuples of Python ints, 120 bytes a pair).
 
     `hashes` are the sentences' `features.text_hash`. Sorting them with numpy keeps this to a few bytes a
     sentence; texts are compared to be sure.
@@ -441,16 +441,22 @@ def _identical(norm: list[str], hashes: np.ndarray) -> list[tuple[int, int]]:
     order = np.argsort(hashes, kind="stable")  # equal hashes: ascending sentence ids
     ordered = hashes[order]
     starts_run = np.r_[True, ordered[1:] != ordered[:-1]]
-    first = order[np.maximum.accumulate(np.where(starts_run, np.arange(n), 0))]
     later = np.flatnonzero(~starts_run & (ordered != 0))
-    pairs, collided = [], set()
-    for a, b in zip(first[later].tolist(), order[later].tolist()):
-        if norm[a] == norm[b]:
-            pairs.append((a, b))
-        else:  # two texts with one hash: group that run by its texts instead
-            collided.add(a)
+    first = order[np.maximum.accumulate(np.where(starts_run, np.arange(n), 0))][later]
+    other = order[later]
+    same = np.zeros(len(later), dtype=bool)
+    collided: set[int] = set()
+    for at in range(0, len(later), _PAIR_CHUNK):
+        part = slice(at, at + _PAIR_CHUNK)
+        same[part] = [norm[a] == norm[b] for a, b in zip(first[part].tolist(), other[part].tolist())]
+        collided.update(first[part][~same[part]].tolist())  # two texts with one hash: that run grouped by its texts
+    extra: list[tuple[int, int]] = []
     for a in collided:
         run = order[ordered == hashes[a]].tolist()
         by_text: dict[str, int] = {}
-        pairs += [(by_text.setdefault(norm[b], b), b) for b in run if by_text.setdefault(norm[b], b) != b]
-    return pairs
+        extra += [(by_text.setdefault(norm[b], b), b) for b in run if by_text.setdefault(norm[b], b) != b]
+    return np.concatenate([np.column_stack((first[same], other[same])),
+                           np.array(extra, dtype=np.int64).reshape(-1, 2)])
+
+
+_PAIR_CHUNK = 1 << 16
