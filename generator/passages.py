@@ -204,9 +204,10 @@ def _carriers(alignment: Alignment, shared: np.ndarray, skipped: set[int],
     chars = np.frombuffer(sents.chars, dtype=np.intc)[shared].astype(np.int64)
     # each (root, article): its longest sentence (by root, article, length down, id), and its first (by id)
     longest = np.lexsort((shared, -chars, article, root))
-    heads = np.r_[True, (root[longest][1:] != root[longest][:-1]) | (article[longest][1:] != article[longest][:-1])]
+    by_root, by_article = root[longest], article[longest]
+    heads = np.r_[True, (by_root[1:] != by_root[:-1]) | (by_article[1:] != by_article[:-1])]
     first = shared[np.lexsort((shared, article, root))][heads]
-    held_root, held_article, held = root[longest][heads], article[longest][heads], shared[longest][heads]
+    held_root, held_article, held = by_root[heads], by_article[heads], shared[longest][heads]
     by_first = np.lexsort((first, held_root))
     held_root = held_root[by_first]
     flat = np.column_stack((held_article[by_first], held[by_first])).ravel().tolist()
