@@ -167,12 +167,10 @@ def render_all(env: jinja2.Environment, pages: Mapping[str, tuple[str, object]],
         digests = _ContextDigest()
         used: dict[str, tuple[str, ...]] = {}
         for name, (template, page) in pages.items():
-            if not memo:
-                out.add(name, render(env, template, page))
-                continue
-            if template not in used:
+            if memo and template not in used:
                 used[template] = fields_used(env, template, type(page))
-            out.add(name, memo.keep(digests.of(template, page, used[template]), lambda: render(env, template, page)))
+            key = digests.of(template, page, used[template]) if memo else None  # no cache: no digest, just render
+            out.add(name, memo.keep(key, lambda: render(env, template, page)))
     return out
 
 
