@@ -148,6 +148,15 @@ class Story:
 
 
 @dataclass(frozen=True, slots=True)
+class ArchivePart:
+    """One archive page of a topic, as its topic page lists it."""
+
+    name: str = _f("Page name: link with `{{ a.name }}.md`.")
+    span: str = _f("The days its passages were first reported: 'reported from 3 March 2024 to 9 April 2024'.")
+    passages: int = _f("Passages on it.")
+
+
+@dataclass(frozen=True, slots=True)
 class TopicPage:
     """Context of `topic.md.j2`: one page per topic."""
 
@@ -162,8 +171,11 @@ class TopicPage:
     footnotes: tuple[Source, ...] = _f("Every source cited on the page, in the order the page first cites them (key "
                                        "points, then the timeline): write one footnote definition each.")
     archive: str | None = _f("Page name of the (next) archive page, with passages not shown here, if any.")
-    hidden: int = _f("How many of the topic's passages come after this page, on archive pages.")
+    hidden: int | None = _f("On a topic page, how many of its passages are on archive pages; None on an archive "
+                            "page (later passages continue on the next, `archive`).")
     topics: tuple[TopicSummary, ...] = _f("All topics, for cross-links.")
+    archives: tuple[ArchivePart, ...] = _f("On a topic page, its archive pages, oldest passages first; () on an "
+                                           "archive page.", ())
 
 
 @dataclass(frozen=True, slots=True)

@@ -105,7 +105,7 @@ def layout(spec: TopicsFile, settings: Settings, articles: Sequence[Article], cl
 def _sources(spec, settings, articles, cleaned, rejected, fam, kept,
              matches) -> tuple[tuple[cx.Source, ...], list[tuple[str, slice]]]:
     """Every input file as a Source, in sources-page order (used, duplicates, rejected; each by path),
-    and the sources pages (`sources`, `sources-2`, ...): each page's name and its entries (`source_parts`)."""
+    and the sources pages (`sources`, `sources-2`, ...): each page's name and its entries (`content_parts`)."""
     topics_of: dict[str, set[str]] = defaultdict(set)
     for p, m in zip(kept.passages, matches):
         for src in p.sources:
@@ -140,37 +140,38 @@ def _listed(articles: Sequence[Article], rejected: Sequence[Rejection],
 
 def _source_pages(paths: list[str], anchors: list[str], size: int) -> tuple[list[tuple[str, slice]], dict[str, str]]:
     """The sources pages (name, entries) of files listed in this order, and the link to each entry by its file's path."""
-    parts = [(part("sources", n + 1), entries) for n, entries in enumerate(source_parts(paths, size))]
+    parts = [(part("sources", n + 1), entries) for n, entries in enumerate(content_parts(paths, size))]
     # by path: a file never read as an article may share its id with one that was (foo.md, foo.jpg)
     return parts, {paths[k]: f"{name}.md#{anchors[k]}" for name, entries in parts
                    for k in range(len(paths))[entries]}
 
 
-def source_parts(paths: Sequence[str], size: int) -> list[slice]:
-    """The sources list cut in parts of at most `size` entries, where the entries themselves say.
+def content_parts(keys: Sequence[str], size: int) -> list[slice]:
+    """A list (of files by path, of passages by article and line) cut in parts of at most `size` entries,
+    where the entries themselves say.
 
-    A part ends after an entry whose path hashes to a multiple of `size // 16` once it holds half of
+    A part ends after an entry whose key hashes to a multiple of `size // 16` once it holds half of
     `size` (or when it is full, which is rare): parts of about 56 % of `size`. Where a part ends
-    depends on the paths near its end, not on positions, so a file added or removed changes the part
-    that lists it (seldom the next one too) instead of shifting every later part: a rebuild rewrites
-    that page, and the first, which gives the totals.
+    depends on the keys near its end, not on positions, so an entry added or removed changes the part
+    that holds it (seldom the next one too) instead of shifting every later part: a rebuild rewrites
+    that page (and, for the sources list, the first, which gives the totals).
     """
     size = max(1, size)
     least, every = (size + 1) // 2, max(1, size // 16)
     parts, start = [], 0
-    for k, path in enumerate(paths):
+    for k, key in enumerate(keys):
         held = k + 1 - start
-        if held >= size or (held >= least and _path_hash(path) % every == 0):
+        if held >= size or (held >= least and _key_hash(key) % every == 0):
             parts.append(slice(start, k + 1))
             start = k + 1
-    if start < len(paths) or not parts:
-        parts.append(slice(start, len(paths)))
+    if start < len(keys) or not parts:
+        parts.append(slice(start, len(keys)))
     return parts
 
 
-def _path_hash(path: str) -> int:
-    """A number drawn from a path, the same on every machine and in every run."""
-    return int.from_bytes(hashlib.blake2b(path.encode(), digest_size=8).digest(), "little")
+def _key_hash(key: str) -> int:
+    """A number drawn from a key, the same on every machine and in every run."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
 
 
 def _article_source(a: Article, status: str, label: str, anchor_: Markdown, entry_of: Mapping[str, str],
@@ -224,37 +225,55 @@ def _topic_page(story, summary, summaries, topic, mine: list[Passage], matches, 
     """Key points first (the topic's main facts), then the passages as a timeline, by the day first reported.
 
     Passages are ranked by the independent outlets that carry them, then relevance. At most
-    `topic_page_passages` (the most important) are shown; the others go to archive pages
-    (`<slug>-archive`, `<slug>-archive-2`, ...) of at most `archive_page_passages` each, in order of
-    importance, each linking to the next; they are rendered by the same template without key points.
-    Returns the page and the (name, page) of each archive page.
+    `topic_page_passages` (the most important) are shown; the others go to archive pages (`<slug>-archive`,
+    `<slug>-archive-2`, ...) by the day each was first reported, oldest first, each linking to the next;
+    they are rendered by the same template without key points, and the topic page lists them with the days
+    they span. A part of the archive ends where its passages say (`content_parts`, at most
+    `archive_page_passages` each), so a passage added or removed changes the archive page that holds it,
+    not every later one. Returns the page and the (name, page) of each archive page.
     """
     score_of = {p.order: matches[p.order].score(topic.slug) for p in mine}
     importance = sorted(mine, key=lambda p: (-claims.outlets(p.sources, family_of), -len(p.sources),
                                              -score_of[p.order], p.order))
     shown = importance[:settings.topic_page_passages]
-    rest = importance[settings.topic_page_passages:]
+    rest = sorted(importance[settings.topic_page_passages:], key=lambda p: (_first_reported(p, sources), p.order))
     key_points = _key_points(topic, shown, len(mine), joined, sources, family_of, reach, settings)
     timeline, groups, footnotes = _groups(shown, sources, rank_of, score_of, key_points, joined, family_of)
-    size = max(1, settings.archive_page_passages)
-    chunks = [rest[k:k + size] for k in range(0, len(rest), size)]
+    chunks = [rest[k] for k in content_parts([f"{p.article_id}\n{p.line}" for p in rest],
+                                             settings.archive_page_passages)] if rest else []
     names = [part(topic.slug + topics.ARCHIVE_SUFFIX, n + 1) for n in range(len(chunks))]
-    page = cx.TopicPage(story, summary, tuple(key_points), timeline, groups, footnotes, names[0] if names else None,
-                        len(rest), summaries)
-    archives = []
+    archives, listed = [], []
     for n, chunk in enumerate(chunks):
-        timeline, groups, footnotes = _groups(chunk, sources, rank_of, score_of, [], joined, family_of)
+        days, groups_, notes = _groups(chunk, sources, rank_of, score_of, [], joined, family_of)
         arts = {a for p in chunk for a in p.sources}
         of_parts = f", part {n + 1} of {len(chunks)}" if len(chunks) > 1 else ""
+        span = _span(days)
         archived = replace(
             summary, title=f"{summary.title}: archive{of_parts}",
-            description=f"Passages on this topic that the topic page ({topic.title}) does not show, "
+            description=f"Passages on this topic that the topic page ({topic.title}) does not show, {span}, "
                         "by the day they were first reported, oldest first.",
             passages=len(chunk), articles=len(arts), latest=_latest(arts, sources))
-        after = len(rest) - size * (n + 1)
-        archives.append((names[n], cx.TopicPage(story, archived, (), timeline, groups, footnotes,
-                                                names[n + 1] if after > 0 else None, max(0, after), summaries)))
+        archives.append((names[n], cx.TopicPage(story, archived, (), days, groups_, notes,
+                                                names[n + 1] if n + 1 < len(names) else None, None, summaries)))
+        listed.append(cx.ArchivePart(names[n], span, len(chunk)))
+    page = cx.TopicPage(story, summary, tuple(key_points), timeline, groups, footnotes, names[0] if names else None,
+                        len(rest), summaries, tuple(listed))
     return page, archives
+
+
+def _first_reported(p: Passage, sources: Mapping[str, cx.Source]) -> str:
+    """The day a passage was first reported (the earliest date of the articles that hold it), undated last."""
+    return min((d[:10] for a in p.sources if (d := sources[a].published)), default=UNDATED)
+
+
+def _span(days: Sequence[cx.Day]) -> str:
+    """The days a timeline covers, as a reader writes them: "reported from 3 March 2024 to 9 April 2024",
+    "reported on 3 March 2024", "of unknown date" (and "and some of unknown date" after dated ones)."""
+    dated = [d.heading for d in days if d.date]
+    if not dated:
+        return "of unknown date"
+    span = f"reported on {dated[0]}" if len(dated) == 1 else f"reported from {dated[0]} to {dated[-1]}"
+    return span + (" and some of unknown date" if len(dated) < len(days) else "")
 
 
 class _Reach:

@@ -1,13 +1,14 @@
 """Page layout: topic pages capped with chained archive pages, the sources list split in parts."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
 from dataclasses import replace
 
 from generator import cli, output, pipeline
-from generator.pages import source_parts
+from generator.pages import content_parts
 from generator.settings import DEFAULT
 
 from .helpers import BRIDGE_TOPICS, FIXTURE, ROOT, build_story, markdown_article
@@ -34,37 +35,86 @@ def test_large_topic_is_capped_and_the_rest_is_on_the_archive_page(synthetic, tm
     result = pipeline.generate(inputs, tiny, skip_invalid=True)
     page, archive = result.files["all.md"], result.files["all-archive.md"]
     assert page.index("## Key points") < page.index("## In detail")
-    assert "(all-archive.md)" in page and "## Key points" not in archive
+    assert "## Key points" not in archive
     total = result.per_topic["all"]
     assert total > 5
-    assert f"{total - 5} further passages are on the [archive page](all-archive.md)" in page
-    assert f"*{total - 5} passages from " in archive
+    assert f"{total - 5} further passages are on the archive page, by the day first reported:" in page
+    days = re.findall(r"^### (\d.+)$", archive, re.MULTILINE)
+    undated = " and some of unknown date" if "### Date not known" in archive else ""
+    assert f"- [Passages reported from {days[0]} to {days[-1]}{undated}](all-archive.md) ({total - 5})" in page
+    assert f"*{total - 5} passages from " in archive and "Later passages" not in archive
     shown = [line for line in page.split("## In detail", 1)[1].split("\n") if "[^" in line
              and not line.startswith(("*", "[^"))]
     assert len(shown) == 5
 
 
-def test_archive_is_split_into_chained_pages_that_hold_every_passage_once(synthetic, tmp_path):
-    small = replace(DEFAULT, topic_page_passages=5, archive_page_passages=7, claim_min_words=10_000)
-    story = _one_big_topic(tmp_path)
-    result = pipeline.generate(pipeline.Inputs(synthetic / "articles", story, ROOT / "templates"), small,
-                               skip_invalid=True)
-    total = result.per_topic["all"]
-    pages = ["all"] + [f"all-archive{'' if n == 1 else f'-{n}'}" for n in range(1, -(-(total - 5) // 7) + 1)]
-    assert sorted(f"{p}.md" for p in pages) == sorted(f for f in result.files if f.startswith("all"))
-    seen = []
-    for n, name in enumerate(pages):
-        text = result.files[f"{name}.md"]
-        body = text.split("## In detail", 1)[1]
-        shown = [line for line in body.split("\n") if "[^" in line and not line.startswith(("*", "[^"))]
-        assert len(shown) == (5 if n == 0 else min(7, total - 5 - 7 * (n - 1)))
-        seen += shown
-        later = total - 5 - 7 * n
-        if n + 1 < len(pages):  # each page links to the next, saying how many passages follow
-            assert f"{later} further passages are on the [archive page]({pages[n + 1]}.md)" in text
+def _archive(files: dict[str, str], slug: str) -> list[tuple[str, str]]:
+    """The archive pages of a topic in the order they chain, as (name, text), following each page's link."""
+    pages, name = [], re.search(rf"\]\(({slug}-archive)\.md\)", files[f"{slug}.md"])
+    while name:
+        pages.append((name[1], files[f"{name[1]}.md"]))
+        name = re.search(rf"\[next archive page\]\(({slug}-archive(?:-\d+)?)\.md\)", pages[-1][1])
+    return pages
+
+
+def _shown(text: str) -> list[str]:
+    """The passages a topic or archive page shows under In detail."""
+    return [line for line in text.split("## In detail", 1)[1].split("\n")
+            if "[^" in line and not line.startswith(("*", "[^"))]
+
+
+def test_archive_pages_hold_every_passage_once_by_the_day_first_reported(synthetic, tmp_path):
+    small = replace(DEFAULT, topic_page_passages=5, archive_page_passages=64, claim_min_words=10_000)
+    result = pipeline.generate(pipeline.Inputs(synthetic / "articles", _one_big_topic(tmp_path), ROOT / "templates"),
+                               small, skip_invalid=True)
+    total, page = result.per_topic["all"], result.files["all.md"]
+    archive = _archive(result.files, "all")
+    assert sorted(f"{name}.md" for name, _ in archive) == sorted(f for f in result.files if "-archive" in f)
+    assert len(archive) > 2
+    listed = re.findall(r"^- \[Passages (reported [^\]]+|of unknown date)\]\((all-archive(?:-\d+)?)\.md\) \((\d+)\)$", page, re.M)
+    assert [name for _, name, _ in listed] == [name for name, _ in archive]
+    seen, last_day = _shown(page), None
+    for n, (name, text) in enumerate(archive):
+        shown = _shown(text)
+        assert 32 <= len(shown) <= 64 or n == len(archive) - 1
+        assert int(listed[n][2]) == len(shown) and f"*{len(shown)} passages from " in text
+        assert f"part {n + 1} of {len(archive)}" in text.split("\n", 1)[0]
+        days = [dt.datetime.strptime(d, "%d %B %Y") for d in re.findall(r"^### (\d.+)$", text, re.M)]
+        undated = "### Date not known" in text
+        assert days == sorted(days) and (not undated or re.findall(r"^### (.+)$", text, re.M)[-1] == "Date not known")
+        if not days:  # undated passages come last, after every dated one
+            assert undated and listed[n][0] == "of unknown date"
+            last_day = dt.datetime.max
         else:
-            assert "further passages" not in text
+            assert last_day is None or last_day <= days[0]  # oldest first, page after page
+            assert listed[n][0] == (f"reported from {days[0]:%-d %B %Y} to {days[-1]:%-d %B %Y}" if days[0] != days[-1]
+                                    else f"reported on {days[0]:%-d %B %Y}") + (" and some of unknown date" * undated)
+            last_day = days[-1]
+        assert ("Later passages continue on the [next archive page]" in text) == (n + 1 < len(archive))
+        seen += shown
     assert len(seen) == total
+
+
+def test_an_article_added_changes_only_the_archive_pages_that_hold_its_passages(synthetic, tmp_path):
+    """Archive pages are cut by the day first reported and where the passages say, not by rank: a new article's
+    passages land on the page of their day, and the other archive pages keep their bytes."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(synthetic / "articles", seeds)
+    small = replace(DEFAULT, topic_page_passages=5, archive_page_passages=64, claim_min_words=10_000)
+    story = _one_big_topic(tmp_path)
+    before = pipeline.generate(pipeline.Inputs(seeds, story, ROOT / "templates"), small, skip_invalid=True).files
+    day = "2024-06-21"  # amid the corpus' dates
+    (seeds / "zz-added.md").write_text(
+        f'---\ntitle: "A report of its own"\noutlet: "Added Wire"\npublished: "{day}"\n---\n\n'
+        "The harbour board said on Monday that the new ferry terminal would open in the spring of the next year.\n\n"
+        "Engineers for the board said the old pier had been closed to the public and would be taken down.\n",
+        encoding="utf-8")
+    after = pipeline.generate(pipeline.Inputs(seeds, story, ROOT / "templates"), small, skip_invalid=True).files
+    archive_before, archive_after = dict(_archive(before, "all")), dict(_archive(after, "all"))
+    assert len(archive_before) > 3
+    changed = [name for name, text in archive_after.items() if archive_before.get(name) != text]
+    holding = [name for name, text in archive_after.items() if "harbour board" in text or "old pier" in text]
+    assert holding and changed == holding, (changed, holding)
 
 
 def test_sources_list_is_split_into_parts_that_every_link_finds(synthetic, tmp_path):
@@ -180,11 +230,11 @@ def test_in_detail_is_a_timeline_of_the_day_each_passage_was_first_reported(tmp_
 
 def test_a_file_added_to_the_sources_list_changes_the_part_that_lists_it_only():
     paths = [f"article-{n:05d}.md" for n in range(0, 40_000, 2)]
-    before = [tuple(paths[p]) for p in source_parts(paths, 2000)]
+    before = [tuple(paths[p]) for p in content_parts(paths, 2000)]
     assert all(1000 <= len(p) <= 2000 for p in before[:-1]) and 0 < len(before[-1]) <= 2000
     for added in (f"article-{n:05d}.md" for n in range(1, 40_000, 2_000)):
         longer = sorted(paths + [added])
-        after = [tuple(longer[p]) for p in source_parts(longer, 2000)]
+        after = [tuple(longer[p]) for p in content_parts(longer, 2000)]
         changed = set(after) - set(before)
         assert len(changed) == 1 and added in changed.pop() and len(set(before) - set(after)) == 1
 
