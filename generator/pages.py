@@ -236,7 +236,8 @@ def _topic_page(story, summary, summaries, topic, mine: list[Passage], matches, 
     importance = sorted(mine, key=lambda p: (-claims.outlets(p.sources, family_of), -len(p.sources),
                                              -score_of[p.order], p.order))
     shown = importance[:settings.topic_page_passages]
-    rest = sorted(importance[settings.topic_page_passages:], key=lambda p: (_first_reported(p, sources), p.order))
+    first_day = _first_reported(importance[settings.topic_page_passages:], joined, sources)
+    rest = sorted(importance[settings.topic_page_passages:], key=lambda p: (first_day[p.order], p.order))
     key_points = _key_points(topic, shown, len(mine), joined, sources, family_of, reach, settings)
     timeline, groups, footnotes = _groups(shown, sources, rank_of, score_of, key_points, joined, family_of)
     chunks = [rest[k] for k in content_parts([f"{p.article_id}\n{p.line}" for p in rest],
@@ -261,9 +262,18 @@ def _topic_page(story, summary, summaries, topic, mine: list[Passage], matches, 
     return page, archives
 
 
-def _first_reported(p: Passage, sources: Mapping[str, cx.Source]) -> str:
-    """The day a passage was first reported (the earliest date of the articles that hold it), undated last."""
-    return min((d[:10] for a in p.sources if (d := sources[a].published)), default=UNDATED)
+def _first_reported(passages: Sequence[Passage], joined: Claims, sources: Mapping[str, cx.Source]) -> dict[int, str]:
+    """The day each passage was first reported, by order (UNDATED if none is known): the earliest date of the articles
+    that hold it or another wording of a claim it states, as the timeline heads it when it leads those claims."""
+    first = {}
+    for p in passages:
+        articles = list(p.sources)
+        if p.order in joined.passages:
+            for n in range(len(sentences(p.text))):
+                if (cid := joined.of_sentence.get((p.order, n))) is not None:
+                    articles += (a for w in joined.claims[cid].wordings for a in w.sources)
+        first[p.order] = min((d[:10] for a in articles if (d := sources[a].published)), default=UNDATED)
+    return first
 
 
 def _span(days: Sequence[cx.Day]) -> str:

@@ -407,3 +407,25 @@ def test_a_fact_naming_two_topics_equally_leads_only_the_first_in_page_order():
     assert (reach.tier(ad, "gay-rights"), reach.tier(ad, "security")) == (2, 1)
     assert reach.tier(["The military budget grew."], "security") == 2
     assert reach.tier(["The governor spoke in Iowa."], "security") == 0
+
+
+def test_an_archived_passage_is_placed_by_the_earliest_day_its_claims_were_reported():
+    """A passage that leads a claim another outlet stated first is headed by that earlier day on its page, so the
+    archive places it there too (else a part could end after the day the next part starts with)."""
+    from types import SimpleNamespace
+
+    from generator.claims import Claim, Claims, Wording
+    from generator.model import Passage
+    from generator.pages import UNDATED, _first_reported
+
+    late = Passage("late", 3, "The council voted to close the bridge. It reopens in May.", ("late",), 0)
+    early = Passage("early", 5, "Councillors voted to shut the bridge.", ("early",), 1)
+    alone = Passage("alone", 7, "The ferry runs every hour.", ("alone",), 2)
+    undated = Passage("undated", 2, "Nobody knows when.", ("undated",), 3)
+    claim = Claim((Wording(0, 0, "The council voted to close the bridge.", ("late",)),
+                   Wording(1, 0, "Councillors voted to shut the bridge.", ("early",))), 2, ())
+    joined = Claims((claim,), {(0, 0): 0, (1, 0): 0})
+    sources = {"late": SimpleNamespace(published="2025-03-09"), "early": SimpleNamespace(published="2025-03-02T08:00"),
+               "alone": SimpleNamespace(published="2025-03-05"), "undated": SimpleNamespace(published=None)}
+    assert _first_reported([late, early, alone, undated], joined, sources) == {
+        0: "2025-03-02", 1: "2025-03-02", 2: "2025-03-05", 3: UNDATED}
