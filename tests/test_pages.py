@@ -38,7 +38,7 @@ def test_large_topic_is_capped_and_the_rest_is_on_the_archive_page(synthetic, tm
     assert "## Key points" not in archive
     total = result.per_topic["all"]
     assert total > 5
-    assert f"{total - 5} further passages are on the archive page, by the day first reported:" in page
+    assert f"## Archive\n\n{total - 5} further passages are on the archive page, by the day first reported:" in page
     days = re.findall(r"^### (\d.+)$", archive, re.MULTILINE)
     undated = " and some of unknown date" if "### Date not known" in archive else ""
     assert f"- [Passages reported from {days[0]} to {days[-1]}{undated}](all-archive.md) ({total - 5})" in page
