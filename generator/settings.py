@@ -49,10 +49,12 @@ class Settings:
     lead_central_names: int = _s(10, "A key point's centrality counts the topic's this many most named people, places "
                                      "and organisations it names (besides its topic terms).")
     topic_page_passages: int = _s(200, "Passages shown on a topic page; the rest go to its archive pages.")
-    sources_page_entries: int = _s(2000, "At most this many input files on each sources page (at least half as many "
+    sources_page_entries: int = _s(500, "At most this many input files on each sources page (at least half as many "
                                        "but on the last); more continue on the next (sources-2, ...), cut where the "
                                        "files' paths say.")
-    archive_page_passages: int = _s(1000, "Passages on each archive page; more continue on the next (-archive-2, ...).")
+    archive_page_passages: int = _s(1000, "At most this many passages on each archive page (at least half as many but "
+                                          "on the last), by the day first reported; more continue on the next "
+                                          "(-archive-2, ...), cut where the passages say.")
     claim_min_words: int = _s(6, "Sentences with fewer words are not compared as claims (they stay in their passage).")
     claim_max_chars: int = _s(1000, "Longer sentences are not compared as claims (run-on text, tables pasted as one line).")
     claim_max_days: int = _s(7, "Statements of articles published more than this many days apart are not one claim.")
