@@ -174,7 +174,7 @@ class TopicPage:
     hidden: int | None = _f("On a topic page, how many of its passages are on archive pages; None on an archive "
                             "page (later passages continue on the next, `archive`).")
     topics: tuple[TopicSummary, ...] = _f("All topics, for cross-links.")
-    archives: tuple[ArchivePart, ...] = _f("On a topic page, its archive pages, oldest passages first; () on an "
+    archives: tuple[ArchivePart, ...] = _f("On a topic page, its archive pages, oldest passages first; empty on an "
                                            "archive page.", ())
 
 
