@@ -235,9 +235,9 @@ def _topic_page(story, summary, summaries, topic, mine: list[Passage], matches, 
     score_of = {p.order: matches[p.order].score(topic.slug) for p in mine}
     importance = sorted(mine, key=lambda p: (-claims.outlets(p.sources, family_of), -len(p.sources),
                                              -score_of[p.order], p.order))
-    shown = importance[:settings.topic_page_passages]
-    first_day = _first_reported(importance[settings.topic_page_passages:], joined, sources)
-    rest = sorted(importance[settings.topic_page_passages:], key=lambda p: (first_day[p.order], p.order))
+    shown, rest = importance[:settings.topic_page_passages], importance[settings.topic_page_passages:]
+    first_day = _first_reported(rest, joined, sources)
+    rest.sort(key=lambda p: (first_day[p.order], p.order))
     key_points = _key_points(topic, shown, len(mine), joined, sources, family_of, reach, settings)
     timeline, groups, footnotes = _groups(shown, sources, rank_of, score_of, key_points, joined, family_of)
     chunks = [rest[k] for k in content_parts([f"{p.article_id}\n{p.line}" for p in rest],
