@@ -251,8 +251,8 @@ def _topic_page(story, summary, summaries, topic, mine: list[Passage], matches, 
         span = _span(days)
         archived = replace(
             summary, title=f"{summary.title}: archive{of_parts}",
-            description=f"Passages on this topic that the topic page ({topic.title}) does not show, {span}, "
-                        "by the day they were first reported, oldest first.",
+            description=f"Passages on this topic that the topic page ({topic.title}) does not show, {span}"
+                        + (", by the day first reported, oldest first." if any(d.date for d in days) else "."),
             passages=len(chunk), articles=len(arts), latest=_latest(arts, sources))
         archives.append((names[n], cx.TopicPage(story, archived, (), days, groups_, notes,
                                                 names[n + 1] if n + 1 < len(names) else None, None, summaries)))

@@ -429,3 +429,16 @@ def test_an_archived_passage_is_placed_by_the_earliest_day_its_claims_were_repor
                "alone": SimpleNamespace(published="2025-03-05"), "undated": SimpleNamespace(published=None)}
     assert _first_reported([late, early, alone, undated], joined, sources) == {
         0: "2025-03-02", 1: "2025-03-02", 2: "2025-03-05", 3: UNDATED}
+
+
+def test_an_archive_page_says_which_days_it_holds(synthetic, tmp_path):
+    small = replace(DEFAULT, topic_page_passages=5, archive_page_passages=64, claim_min_words=10_000)
+    result = pipeline.generate(pipeline.Inputs(synthetic / "articles", _one_big_topic(tmp_path), ROOT / "templates"),
+                               small, skip_invalid=True)
+    descriptions = [text.split("\n")[2] for _, text in _archive(result.files, "all")]
+    intro = "Passages on this topic that the topic page (All) does not show, "
+    assert all(d.startswith(intro) for d in descriptions)
+    dated = [d for d in descriptions if d.startswith(intro + "reported ")]
+    assert dated and all(d.endswith(", by the day first reported, oldest first.") for d in dated)
+    undated = [d for d in descriptions if d not in dated]
+    assert undated and all(d == intro + "of unknown date." for d in undated)  # the synthetic corpus has undated articles
