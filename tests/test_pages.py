@@ -130,6 +130,8 @@ def test_sources_list_is_split_into_parts_that_every_link_finds(synthetic, tmp_p
         text = result.files[f"{name}.md"]
         assert text.startswith(f"# Sources, part {n} of {len(parts)}\n")
         assert ("All %d input files" % files in text) == (n == 1)
+        listed = ", ".join(f"part {k}" if k == n else f"[part {k}]({p}.md)" for k, p in enumerate(parts, 1))
+        assert f"each by path: {listed}.\n" in text  # every part named, this one without a link
         headings[name] = re.findall(r"^### (.+)$", text, flags=re.M)
         # at most 60 a part, at least 30 but in the last
         assert 30 <= len(headings[name]) <= 60 or n == len(parts) and 0 < len(headings[name]) <= 60
