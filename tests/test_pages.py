@@ -444,3 +444,12 @@ def test_an_archive_page_says_which_days_it_holds(synthetic, tmp_path):
     assert dated and all(d.endswith(", by the day first reported, oldest first.") for d in dated)
     undated = [d for d in descriptions if d not in dated]
     assert undated and all(d == intro + "of unknown date." for d in undated)  # the synthetic corpus has undated articles
+
+
+def test_one_passage_archived_is_said_in_the_singular(synthetic, tmp_path):
+    total = pipeline.generate(pipeline.Inputs(synthetic / "articles", _one_big_topic(tmp_path), ROOT / "templates"),
+                              DEFAULT, skip_invalid=True).per_topic["all"]
+    one_left = replace(DEFAULT, topic_page_passages=total - 1, claim_min_words=10_000)
+    page = pipeline.generate(pipeline.Inputs(synthetic / "articles", _one_big_topic(tmp_path), ROOT / "templates"),
+                             one_left, skip_invalid=True).files["all.md"]
+    assert "## Archive\n\n1 further passage is on the archive page, by the day first reported:\n" in page
