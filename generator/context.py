@@ -254,7 +254,10 @@ def reference() -> str:
         "Templates are Jinja2 with `StrictUndefined`: an unknown name stops the build with the template's "
         "file and line. Every `{{ ... }}` that prints a string escapes it for Markdown, so article text "
         "shows as exactly its characters; write Markdown syntax in the template itself, around the "
-        "expression (`[^{{ s.label }}]`, `[{{ s.title }}](<{{ s.url }}>)`).", "",
+        "expression (`[^{{ s.label }}]`, `[{{ s.title }}](<{{ s.url }}>)`). It also collapses the string's "
+        "whitespace and trims its ends, so write spaces in the template, outside the braces: "
+        "`passage{% if n != 1 %}s are{% else %} is{% endif %}`, not `passage{{ \"s are\" if n != 1 else \" is\" }}` "
+        "(which prints \"passageis\").", "",
         "Besides the fields below, every template can call `cite(sources)`, which writes a footnote "
         "reference to each source in a list (`{{ cite(p.sources) }}`), and `html(text)`, which escapes text for "
         "raw HTML such as a `<table>` (Markdown is not read there, so Markdown escapes would show): "
