@@ -130,8 +130,13 @@ def test_sources_list_is_split_into_parts_that_every_link_finds(synthetic, tmp_p
         text = result.files[f"{name}.md"]
         assert text.startswith(f"# Sources, part {n} of {len(parts)}\n")
         assert ("All %d input files" % files in text) == (n == 1)
-        listed = ", ".join(f"part {k}" if k == n else f"[part {k}]({p}.md)" for k, p in enumerate(parts, 1))
-        assert f"each by path: {listed}.\n" in text  # every part named, this one without a link
+        if n == 1:  # every part listed
+            listed = ", ".join(f"part {k}" if k == 1 else f"[part {k}]({p}.md)" for k, p in enumerate(parts, 1))
+            assert f"each by path: {listed}.\n" in text
+        else:  # part 1, and the parts before and after
+            near = "".join([f"; [previous part]({parts[n - 2]}.md)" if n > 2 else "",
+                            f"; [next part]({parts[n]}.md)" if n < len(parts) else ""])
+            assert f"[Part 1](sources.md) gives the totals and links to every part{near}.\n" in text
         headings[name] = re.findall(r"^### (.+)$", text, flags=re.M)
         # at most 60 a part, at least 30 but in the last
         assert 30 <= len(headings[name]) <= 60 or n == len(parts) and 0 < len(headings[name]) <= 60
