@@ -243,7 +243,6 @@ def _sources(own: int, ids: Sequence[int], candidates: list[set[int]], carriers:
     return {own} | {a for a, w in weight.items() if w / total >= settings.passage_cited}
 
 
-
 def _holds(norm: str, t: int, article: range, sents: Sentences, settings: Settings) -> bool:
     """Whether a normalised sentence is in the text of sentence t and its neighbours in their `article`."""
     if sents.norm[t] == norm:
