@@ -88,10 +88,11 @@ def layout(spec: TopicsFile, settings: Settings, articles: Sequence[Article], cl
     summaries = tuple(_summary(t, by_topic[t.slug], by_id) for t in spec.topics)
     rank_of = {ca.id: fam.rank[i] for i, ca in enumerate(fam.articles)}
     reach = _Reach(spec.topics, settings)
+    claim_days = _claim_days(joined, by_id)
     pages: dict[str, tuple[str, object]] = {}
     for topic, summary in zip(spec.topics, summaries):
         page, archives = _topic_page(story, summary, summaries, topic, by_topic[topic.slug], matches, by_id,
-                                     rank_of, joined, fam.family_of, reach, settings)
+                                     rank_of, joined, claim_days, fam.family_of, reach, settings)
         pages[topic.slug] = ("topic.md.j2", page)
         pages.update((name, ("topic.md.j2", archive)) for name, archive in archives)
     pages["index"] = ("index.md.j2", cx.IndexPage(story, summaries, totals,
@@ -221,7 +222,7 @@ def _summary(topic: topics.Topic, mine: Sequence[Passage], by_id: Mapping[str, c
 
 
 def _topic_page(story, summary, summaries, topic, mine: list[Passage], matches, sources, rank_of, joined: Claims,
-                family_of, reach: _Reach, settings) -> tuple[cx.TopicPage, list[tuple[str, cx.TopicPage]]]:
+                claim_days: Mapping[int, str], family_of, reach: _Reach, settings) -> tuple[cx.TopicPage, list[tuple[str, cx.TopicPage]]]:
     """Key points first (the topic's main facts), then the passages as a timeline, by the day first reported.
 
     Passages are ranked by the independent outlets that carry them, then relevance. At most
@@ -236,7 +237,7 @@ def _topic_page(story, summary, summaries, topic, mine: list[Passage], matches, 
     importance = sorted(mine, key=lambda p: (-claims.outlets(p.sources, family_of), -len(p.sources),
                                              -score_of[p.order], p.order))
     shown, rest = importance[:settings.topic_page_passages], importance[settings.topic_page_passages:]
-    first_day = _first_reported(rest, joined, sources)
+    first_day = _first_reported(rest, claim_days, sources)
     rest.sort(key=lambda p: (first_day[p.order], p.order))
     key_points = _key_points(topic, shown, len(mine), joined, sources, family_of, reach, settings)
     timeline, groups, footnotes = _groups(shown, sources, rank_of, score_of, key_points, joined, family_of)
@@ -262,18 +263,28 @@ def _topic_page(story, summary, summaries, topic, mine: list[Passage], matches, 
     return page, archives
 
 
-def _first_reported(passages: Sequence[Passage], joined: Claims, sources: Mapping[str, cx.Source]) -> dict[int, str]:
+def _claim_days(joined: Claims, sources: Mapping[str, cx.Source]) -> dict[int, str]:
+    """Per passage (by order) that states a claim, the earliest day an article holding a wording of one of its
+    claims was reported (UNDATED if none is known)."""
+    days: dict[int, str] = {}
+    for claim in joined.claims:
+        day = _day((a for w in claim.wordings for a in w.sources), sources)
+        for w in claim.wordings:
+            days[w.passage] = min(days.get(w.passage, UNDATED), day)
+    return days
+
+
+def _first_reported(passages: Sequence[Passage], claim_days: Mapping[int, str],
+                    sources: Mapping[str, cx.Source]) -> dict[int, str]:
     """The day each passage was first reported, by order (UNDATED if none is known): the earliest date of the articles
-    that hold it or another wording of a claim it states, as the timeline heads it when it leads those claims."""
-    first = {}
-    for p in passages:
-        articles = list(p.sources)
-        if p.order in joined.passages:
-            for n in range(len(sentences(p.text))):
-                if (cid := joined.of_sentence.get((p.order, n))) is not None:
-                    articles += (a for w in joined.claims[cid].wordings for a in w.sources)
-        first[p.order] = min((d[:10] for a in articles if (d := sources[a].published)), default=UNDATED)
-    return first
+    that hold it or another wording of a claim it states (`_claim_days`), as the timeline heads it when it leads
+    those claims."""
+    return {p.order: min(_day(p.sources, sources), claim_days.get(p.order, UNDATED)) for p in passages}
+
+
+def _day(articles: Iterable[str], sources: Mapping[str, cx.Source]) -> str:
+    """The earliest publication day of these articles (UNDATED if none is known)."""
+    return min((d[:10] for a in articles if (d := sources[a].published)), default=UNDATED)
 
 
 def _span(days: Sequence[cx.Day]) -> str:

@@ -423,7 +423,7 @@ def test_an_archived_passage_is_placed_by_the_earliest_day_its_claims_were_repor
 
     from generator.claims import Claim, Claims, Wording
     from generator.model import Passage
-    from generator.pages import UNDATED, _first_reported
+    from generator.pages import UNDATED, _claim_days, _first_reported
 
     late = Passage("late", 3, "The council voted to close the bridge. It reopens in May.", ("late",), 0)
     early = Passage("early", 5, "Councillors voted to shut the bridge.", ("early",), 1)
@@ -434,7 +434,7 @@ def test_an_archived_passage_is_placed_by_the_earliest_day_its_claims_were_repor
     joined = Claims((claim,), {(0, 0): 0, (1, 0): 0})
     sources = {"late": SimpleNamespace(published="2025-03-09"), "early": SimpleNamespace(published="2025-03-02T08:00"),
                "alone": SimpleNamespace(published="2025-03-05"), "undated": SimpleNamespace(published=None)}
-    assert _first_reported([late, early, alone, undated], joined, sources) == {
+    assert _first_reported([late, early, alone, undated], _claim_days(joined, sources), sources) == {
         0: "2025-03-02", 1: "2025-03-02", 2: "2025-03-05", 3: UNDATED}
 
 
