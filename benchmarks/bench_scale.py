@@ -20,8 +20,10 @@ cProfile dump per size next to the corpus. `--site-max N` also builds the site f
 `briefings build` does (the briefings by the command, then the strict MkDocs build, the content check and the
 Pagefind index, each timed, in a fresh process) and reports its pages, the bytes of Markdown read and of the site
 written, the seconds of each step and the milliseconds of MkDocs per page (with `--profile`, a cProfile dump of the
-MkDocs build, `mkdocs-profile.out` next to the corpus); and, when Chromium is installed, the most bytes a reader's
-first search for a topic's first term downloads (benchmarks.bench_search).
+MkDocs build, run on one core for it, `mkdocs-profile.out` next to the corpus); and, when Chromium is installed, the
+most bytes a reader's first search for a topic's first term downloads (benchmarks.bench_search). `--peer CHECKOUT`
+runs another checkout the same way, alternating, and prints this/peer for the time, the peak memory and, with
+`--site-max`, MkDocs' seconds.
 """
 from __future__ import annotations
 
@@ -138,8 +140,9 @@ def site_stages(code: Path, briefings: Path, topics: Path, site: Path, profile: 
     seconds = {}
     clock = time.perf_counter()
     profiler = cProfile.Profile() if profile else None
-    with profiler or contextlib.nullcontext():
-        output.build_site(code / "mkdocs.yml", briefings, site, cli.nav(spec), spec.title)
+    with profiler or contextlib.nullcontext():  # profiled on one core: the workers' conversions are not profiled
+        output.build_site(code / "mkdocs.yml", briefings, site, cli.nav(spec), spec.title,
+                          **({"cores": 1} if profiler else {}))
     seconds["mkdocs"] = time.perf_counter() - clock
     if profiler:
         profiler.dump_stats(profile)
@@ -239,7 +242,7 @@ def _partial(n: int, stdout: str, stderr: str) -> dict:
 
 
 def run_size(n: int, seed: int, workdir: Path, profile: bool, site: bool = False, code: Path = REPO,
-             max_memory: int | None = None) -> dict:
+             max_memory: int | None = None, search: bool = True) -> dict:
     """Every stage on an n-article corpus, in a fresh process running the generator of checkout `code`.
 
     With `max_memory` (MiB), the process and its workers may not hold more resident memory; a run that
@@ -274,7 +277,7 @@ def run_size(n: int, seed: int, workdir: Path, profile: bool, site: bool = False
     res["peak_mib"] = max(s["peak_mib"] for s in res["stages"].values())
     res["worker_peak_mib"] = max(s["worker_peak_mib"] for s in res["stages"].values())
     if site:
-        res.update(site_build(corpus, topics, code, profile))
+        res.update(site_build(corpus, topics, code, profile, search))
     return res
 
 
@@ -353,15 +356,18 @@ def main(argv: list[str] | None = None) -> int:
                 results[n] = _faster(results.get(n), run_size(n, args.seed, workdir, args.profile,
                                                               site=n <= args.site_max, max_memory=args.max_memory))
                 if args.peer:
-                    peers[n] = _faster(peers.get(n), run_size(n, args.seed, workdir, False, code=args.peer.resolve(),
-                                                                max_memory=args.max_memory))
+                    peers[n] = _faster(peers.get(n), run_size(n, args.seed, workdir, False, site=n <= args.site_max,
+                                                                code=args.peer.resolve(), max_memory=args.max_memory,
+                                                                search=False))
             if not args.json:
                 print(report(results[n]), flush=True)
                 if args.peer:
                     print(f"{'':>9}peer: " + report(peers[n]).lstrip(), flush=True)
                 if args.peer and "failed" not in results[n] and "failed" not in peers[n]:
                     print(f"{'':>17}this/peer: time {results[n]['total_seconds'] / peers[n]['total_seconds']:.3f}, "
-                          f"peak memory {results[n]['peak_mib'] / peers[n]['peak_mib']:.3f}", flush=True)
+                          f"peak memory {results[n]['peak_mib'] / peers[n]['peak_mib']:.3f}"
+                          + (f", MkDocs {results[n]['site']['mkdocs_seconds'] / peers[n]['site']['mkdocs_seconds']:.3f}"
+                             if "site" in results[n] and "site" in peers[n] else ""), flush=True)
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)

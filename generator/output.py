@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from . import htmlcheck, search, site_memo
+from . import htmlcheck, search, site_memo, site_parallel
 from .errors import GeneratorError, Problem
 from .render import Files
 
@@ -122,11 +122,11 @@ def _mkdocs(config_file: Path, docs: Path, out: Path, nav: list, site_name: str,
 
 
 def build_site(config_file: Path, docs: Path, out: Path, nav: list, site_name: str,
-               plan: site_memo.Plan | None = None) -> None:
+               plan: site_memo.Plan | None = None, cores: int | None = None) -> None:
     """The strict MkDocs build of the briefings in `docs` into `out` (no check, no index); a failure is a GeneratorError.
 
     With a `plan`, the pages it reuses (already copied into `out`) are not rendered, and it learns where MkDocs
-    writes every page."""
+    writes every page. The pages are converted on `cores` cores (default: all; generator/site_parallel.py)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -135,10 +135,12 @@ def build_site(config_file: Path, docs: Path, out: Path, nav: list, site_name: s
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
         config = load_config(str(config_file), docs_dir=str(docs.resolve()), site_dir=str(out), strict=True,
                              nav=nav, site_name=site_name)
+        dirty = bool(plan and plan.reuse)
         if plan is not None:
             config.plugins["briefings-site-memo"] = site_memo.Reuse(plan)
+        config.plugins["briefings-parallel"] = site_parallel.Render(dirty, cores)
         with site_memo.dirty_build_allowed():
-            build(config, dirty=bool(plan and plan.reuse))
+            build(config, dirty=dirty)
     except (MkDocsException, SystemExit) as err:
         raise GeneratorError(Problem(str(config_file), f"MkDocs build failed: {err}",
                                      "the warnings above name the page; fix the template or mkdocs.yml")) from None

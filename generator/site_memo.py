@@ -35,7 +35,7 @@ _DIRTY_WARNING = "A 'dirty' build is being performed"
 _HERE = Path(__file__).parent
 # The generator's modules that take part in turning Markdown into a page: the Markdown extensions of mkdocs.yml,
 # the MkDocs build and this module.
-SITE_CODE = ("footnote_backlink.py", "markdown_speed.py", "output.py", "site_memo.py")
+SITE_CODE = ("footnote_backlink.py", "markdown_speed.py", "output.py", "site_memo.py", "site_parallel.py")
 
 
 def _digest(data: bytes) -> str:

@@ -1,0 +1,129 @@
+"""MkDocs converts the pages' Markdown on every core: the site stage's speed trick for the pages it renders.
+
+Python-Markdown takes nearly all of a large site's MkDocs build, one page after another (benchmarks/README.md,
+"The 10k site in MkDocs"). `Render` hands the pages MkDocs is about to render to worker processes before it
+reads them: forked, so they share the build's configuration, files and navigation, and each runs MkDocs' own
+reading and `Page.render` on the next page left, the largest first. MkDocs then takes each page's result
+(HTML, table of contents, anchors, links to anchors) instead of converting the page again; everything after
+(the theme's templates, the anchor checks, writing) runs in the build as before. The same code converts the
+same Markdown, so the site is the same bytes. What a conversion logs (under `strict`, a link to a missing page
+fails the build) is logged again in the build at the page it belongs to; a page whose conversion raised is
+rendered in the build, which reports the error as MkDocs does.
+"""
+from __future__ import annotations
+
+import functools
+import gc
+import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.pages import Page
+
+PARALLEL_MIN_BYTES = 1_000_000  # of Markdown to render: below it, starting the workers costs more than they save
+_LOGGERS = ("mkdocs", "MARKDOWN")  # what MkDocs and Python-Markdown log to while a page converts
+_job: tuple | None = None  # (config, files) of the build, for the forked workers
+
+
+def workers() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def largest_first(sizes: dict[str, int]) -> list[str]:
+    """Pages (by name, with their sizes) in the order the workers take them: the largest first, so that no large
+    page is left to the end while the other workers wait (ties: by name)."""
+    return sorted(sizes, key=lambda p: (-sizes[p], p))
+
+
+class Render(BasePlugin):
+    """Renders the pages of a build in worker processes when there is enough Markdown to be worth it.
+
+    `dirty`: the build renders only the pages marked modified (generator/site_memo.py); `cores`: how many
+    workers at most (default: every core this process may use)."""
+
+    def __init__(self, dirty: bool = False, cores: int | None = None) -> None:
+        super().__init__()
+        self.dirty, self.cores = dirty, cores or workers()
+        self.results: dict[str, tuple] = {}
+
+    def on_nav(self, nav, config, files):
+        """Before MkDocs reads the pages: render the ones it will render, in the workers."""
+        global _job
+        pages = [f for f in files.documentation_pages() if not self.dirty or f.is_modified()]
+        sizes = {f.src_uri: Path(f.abs_src_path).stat().st_size for f in pages}
+        if self.cores < 2 or len(pages) < 2 or sum(sizes.values()) < PARALLEL_MIN_BYTES or \
+                "fork" not in multiprocessing.get_all_start_methods():
+            return nav
+        _job = (config, files)
+        gc.freeze()  # the workers' garbage collector leaves the build's objects alone: their pages stay shared
+        try:
+            with ProcessPoolExecutor(min(self.cores, len(pages)), mp_context=multiprocessing.get_context("fork")) as pool:
+                for done in pool.map(_render, [[name] for name in largest_first(sizes)]):
+                    self.results.update(done)
+        except BrokenProcessPool:  # a worker died (killed, out of memory): the build renders every page itself
+            self.results.clear()
+        finally:
+            _job = None
+            gc.unfreeze()
+        return nav
+
+    def on_pre_page(self, page, config, files):
+        """A page rendered by a worker takes its result when MkDocs renders it."""
+        result = self.results.pop(page.file.src_uri, None)
+        if result is not None:
+            page.render = functools.partial(_apply, page, result)  # the instance's own, in place of the method
+        return page
+
+
+class _Records(logging.Handler):
+    """Keeps what is logged, as (logger, level, message)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.kept.append((record.name, record.levelno, record.getMessage()))
+
+
+def _render(names: list[str]) -> dict[str, tuple]:
+    """In a worker: each page read and rendered as MkDocs' build does it, with what it logged (which the worker
+    does not print: the build logs it again). A page that fails is left out, for the build to render."""
+    config, files = _job
+    records = _Records()
+    for name in _LOGGERS:
+        logger = logging.getLogger(name)
+        logger.handlers, logger.propagate = [records], False
+    out: dict[str, tuple] = {}
+    for name in names:
+        file = files.get_file_from_path(name)
+        page = file.page or Page(None, file, config)
+        records.kept = []
+        config._current_page = page
+        try:
+            page = config.plugins.on_pre_page(page, config=config, files=files)
+            page.read_source(config)
+            page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+            page.render(config, files)
+        except Exception:
+            continue
+        finally:
+            config._current_page = None
+        links = page.links_to_anchors
+        out[name] = (page.content, page.toc, page._title_from_render, page.present_anchor_ids,
+                     None if links is None else {f.src_uri: anchors for f, anchors in links.items()}, records.kept)
+    return out
+
+
+def _apply(page: Page, result: tuple, config, files) -> None:
+    """`Page.render` of a page a worker rendered: its results, and what it logged, logged again."""
+    page.content, page.toc, page._title_from_render, page.present_anchor_ids, links, logged = result
+    if links is not None:
+        page.links_to_anchors = {files.get_file_from_path(name): anchors for name, anchors in links.items()}
+    for name, level, message in logged:
+        logging.getLogger(name).log(level, message)
