@@ -1,11 +1,14 @@
 """Check the content area of every built page: no active content, no links outside http(s)/mailto."""
 from __future__ import annotations
 
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import GeneratorError, Problem
+from .site_parallel import PARALLEL_MIN_BYTES, workers
 
 CONTENT_TAG = "article"
 CONTENT_CLASS = "md-content__inner"
@@ -84,13 +87,24 @@ def check_page(text: str, page: str) -> list[Problem]:
     return [Problem(page, message, HINT, line) for line, message in checker.found]
 
 
-def check_site(site: Path, skip: frozenset[str] = frozenset()) -> None:
+def check_site(site: Path, skip: frozenset[str] = frozenset(), cores: int | None = None) -> None:
     """Check every built HTML page below `site` but those in `skip` (paths below it, checked when first built);
-    raise GeneratorError naming each offending page."""
-    problems: list[Problem] = []
-    for path in sorted(site.rglob("*.html"), key=lambda p: p.relative_to(site).as_posix()):
-        page = path.relative_to(site).as_posix()
-        if page not in skip:
-            problems += check_page(path.read_text(encoding="utf-8", errors="replace"), page)
+    raise GeneratorError naming each offending page. With more than `PARALLEL_MIN_BYTES` to check, the pages are
+    checked on `cores` cores (default: all), and the problems listed in the same order."""
+    pages = [(str(path), page) for path in site.rglob("*.html")
+             if (page := path.relative_to(site).as_posix()) not in skip]
+    pages.sort(key=lambda job: job[1])
+    cores = cores or workers()
+    if cores > 1 and len(pages) > 1 and sum(os.path.getsize(path) for path, _ in pages) >= PARALLEL_MIN_BYTES:
+        with ProcessPoolExecutor(min(cores, len(pages))) as pool:
+            found = list(pool.map(_check_file, pages))
+    else:
+        found = [_check_file(job) for job in pages]
+    problems = [problem for page_problems in found for problem in page_problems]
     if problems:
         raise GeneratorError(problems)
+
+
+def _check_file(job: tuple[str, str]) -> list[Problem]:
+    path, page = job
+    return check_page(Path(path).read_text(encoding="utf-8", errors="replace"), page)

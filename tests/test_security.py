@@ -240,6 +240,21 @@ def test_check_site_names_every_bad_page(tmp_path):
     assert [p.path for p in err.value.problems] == ["bad/index.html"]
 
 
+def test_check_site_on_several_cores_names_the_same_pages_in_the_same_order(tmp_path, monkeypatch):
+    for n in range(12):
+        (tmp_path / f"p{n:02d}").mkdir()
+        body = "<p onclick='x()'>t</p><script>y()</script>" if n % 3 == 0 else "<p>fine</p>"
+        (tmp_path / f"p{n:02d}" / "index.html").write_text(_page(body), encoding="utf-8")
+    monkeypatch.setattr(htmlcheck, "PARALLEL_MIN_BYTES", 0)
+    found = {}
+    for cores in (1, 2):
+        with pytest.raises(GeneratorError) as err:
+            htmlcheck.check_site(tmp_path, skip=frozenset({"p03/index.html"}), cores=cores)
+        found[cores] = [(p.path, p.message) for p in err.value.problems]
+    assert found[2] == found[1]
+    assert [path for path, _ in found[2]][::2] == ["p00/index.html", "p06/index.html", "p09/index.html"]
+
+
 # --- hostile article text through the real build ---------------------------------------------------------
 
 HOSTILE = {
