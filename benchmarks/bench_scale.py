@@ -13,7 +13,8 @@ stages one by one, as generator.pipeline.generate does (skip-invalid, no cache):
     read+clean -> dedup (families, repeated lines, passages) -> claims -> topics -> pages (pages, ledger, feed)
 
 (read+clean is generator.prepare.read_folder: reading, cleaning and the features (normalised sentences, shingles)
-of every file, in one worker process per core; no cache) and reports per-stage seconds and the process' peak resident memory after each stage
+of every file, in one worker process per core; no cache; dedup's alignment of candidate pairs, each article's topics
+and each passage's statements for claims run on every core too, generator/cores.py) and reports per-stage seconds and the process' peak resident memory after each stage
 (resource.getrusage ru_maxrss; the peak can only grow, so the stage that raised it is the one that
 needed it; worker processes are reported apart). Finally it prints time(10k)/time(1k) when both sizes were run. `--profile` writes a
 cProfile dump per size next to the corpus. `--site-max N` also builds the site for each size up to N articles as

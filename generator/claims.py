@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from . import claims_match
-from .memo import Cache, Memo, digest
+from .memo import Cache, digest
 from .model import Passage
 from .settings import Settings
 from .textnorm import sentences
@@ -173,8 +173,10 @@ def _statements(taking: Sequence[Passage], rows: Sequence[tuple[int, int, int]],
     where, words, day = array("q"), array("i"), array("q")
     told = []  # (parts of each reading, family, article) of each statement, indexed INDEX_CHUNK at a time
     with (cache or Cache(None, settings)).memo("claims") as memo:
-        for k, (p, (family, article, date)) in enumerate(zip(taking, rows)):
-            for n, size, found in _passage_statements(p.text, settings, memo):
+        kept = memo.keep_all([digest(p.text) if memo else None for p in taking],
+                             lambda k: _passage_statements(taking[k].text, settings), PARALLEL_MIN_PASSAGES)
+        for k, (statements, (family, article, date)) in enumerate(zip(kept, rows)):
+            for n, size, found in statements:
                 told.append((found, family, article))
                 where.extend((k, n))
                 words.append(size)
@@ -191,17 +193,17 @@ def _statements(taking: Sequence[Passage], rows: Sequence[tuple[int, int, int]],
 INDEX_CHUNK = 100_000
 
 
-def _passage_statements(text: str, settings: Settings,
-                        memo: Memo) -> tuple[tuple[int, int, tuple[claims_match.Parts, ...]], ...]:
-    """(sentence index, words, indexed parts of each reading) of each statement of a passage, kept per text
-    in the memo."""
-    def found() -> tuple[tuple[int, int, tuple[claims_match.Parts, ...]], ...]:
-        told = sentences(text)
-        return tuple((n, size, tuple(claims_match.parts(r) for r in _readings(told, n)))
-                     for n, s in enumerate(told)
-                     if (size := len(s.split())) >= settings.claim_min_words and len(s) <= settings.claim_max_chars)
+# Passages whose statements are found on every core (`Memo.keep_all`): below it, starting the workers costs more
+PARALLEL_MIN_PASSAGES = 5000
 
-    return memo.keep(digest(text) if memo else None, found)
+
+def _passage_statements(text: str, settings: Settings) -> tuple[tuple[int, int, tuple[claims_match.Parts, ...]], ...]:
+    """(sentence index, words, indexed parts of each reading) of each statement of a passage (the memo "claims"
+    keeps them per text)."""
+    told = sentences(text)
+    return tuple((n, size, tuple(claims_match.parts(r) for r in _readings(told, n)))
+                 for n, s in enumerate(told)
+                 if (size := len(s.split())) >= settings.claim_min_words and len(s) <= settings.claim_max_chars)
 
 
 def _readings(told: Sequence[str], n: int) -> tuple[str, ...]:

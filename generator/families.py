@@ -32,7 +32,7 @@ import itertools
 from array import array
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -354,6 +354,9 @@ class Norms(Sequence[str]):
     __hash__ = None  # type: ignore[assignment]
 
 
+PARALLEL_MIN_PAIRS = 2000  # pairs to align: below it, starting the workers costs more than they save
+
+
 def _align_pairs(articles, pairs, sents: Sentences, settings: Settings, memo: Memo,
                  content_keys: Mapping[str, bytes]) -> tuple[list[tuple[float, int, int]], array, array]:
     """Align every candidate pair (from the memo when it has them).
@@ -365,9 +368,9 @@ def _align_pairs(articles, pairs, sents: Sentences, settings: Settings, memo: Me
     keys = [content_keys.get(ca.id) for ca in articles]
     packed: list[bytes] = []
     links: list[tuple[float, int, int]] = []
-    for i, j in pairs:
-        local, share_i, share_j = memo.keep(keys[i] + keys[j] if keys[i] and keys[j] else None,
-                                            lambda: _aligned(i, j, sents, settings))
+    aligned = memo.keep_all([keys[i] + keys[j] if memo and keys[i] and keys[j] else None for i, j in pairs],
+                            lambda k: _aligned(*pairs[k], sents, settings), PARALLEL_MIN_PAIRS)
+    for (i, j), (local, share_i, share_j) in zip(pairs, aligned):
         packed.append(local)
         for copy, other, share in ((i, j, share_i), (j, i, share_j)):
             if share >= settings.article_duplicate:

@@ -8,7 +8,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import GeneratorError, Problem
-from .site_parallel import PARALLEL_MIN_BYTES, workers
+from .cores import count
+from .site_parallel import PARALLEL_MIN_BYTES
 
 CONTENT_TAG = "article"
 CONTENT_CLASS = "md-content__inner"
@@ -94,7 +95,7 @@ def check_site(site: Path, skip: frozenset[str] = frozenset(), cores: int | None
     pages = [(str(path), page) for path in site.rglob("*.html")
              if (page := path.relative_to(site).as_posix()) not in skip]
     pages.sort(key=lambda job: job[1])
-    cores = cores or workers()
+    cores = cores or count()
     if cores > 1 and len(pages) > 1 and sum(os.path.getsize(path) for path, _ in pages) >= PARALLEL_MIN_BYTES:
         with ProcessPoolExecutor(min(cores, len(pages))) as pool:
             found = list(pool.map(_check_file, pages))

@@ -22,11 +22,12 @@ import pickle
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
 
+from . import cores
 from .settings import Settings
 
 _HERE = Path(__file__).resolve().parent
@@ -150,6 +151,23 @@ class Memo:
         if found is None:
             found = make()
             self.put(key, found)
+        return found
+
+    def keep_all(self, keys: Sequence[bytes | None], make: Callable[[int], T], min_parallel: int) -> list[T]:
+        """`keep(keys[k], lambda: make(k))` for every k, with what the memo lacks made once per key (or per k, where
+        the key is None) and, from `min_parallel` of them, on every core (`cores.fork_map`: `make` must depend on
+        k only, and its results pickle)."""
+        found = [self.get(key) if key is not None and self else None for key in keys]
+        slot = [k if key is None else key for k, key in enumerate(keys)]  # what the results are made once per
+        missing = [k for k, one in enumerate(found) if one is None]
+        first: dict[object, int] = {}  # the first k of each slot that the memo lacks
+        for k in missing:
+            first.setdefault(slot[k], k)
+        made = dict(zip(first.values(), cores.fork_map(make, list(first.values()), min_parallel)))
+        for k in missing:
+            found[k] = made[first[slot[k]]]
+            if keys[k] is not None and self:
+                self.put(keys[k], found[k])
         return found
 
     def put(self, key: bytes, value) -> None:

@@ -16,7 +16,6 @@ import functools
 import gc
 import logging
 import multiprocessing
-import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -24,14 +23,11 @@ from pathlib import Path
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.pages import Page
 
+from .cores import count
+
 PARALLEL_MIN_BYTES = 1_000_000  # of Markdown to render: below it, starting the workers costs more than they save
 _LOGGERS = ("mkdocs", "MARKDOWN")  # what MkDocs and Python-Markdown log to while a page converts
 _job: tuple | None = None  # (config, files) of the build, for the forked workers
-
-
-def workers() -> int:
-    """The cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def largest_first(sizes: dict[str, int]) -> list[str]:
@@ -48,7 +44,7 @@ class Render(BasePlugin):
 
     def __init__(self, dirty: bool = False, cores: int | None = None) -> None:
         super().__init__()
-        self.dirty, self.cores = dirty, cores or workers()
+        self.dirty, self.cores = dirty, cores or count()
         self.results: dict[str, tuple] = {}
 
     def on_nav(self, nav, config, files):

@@ -30,7 +30,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -403,6 +403,9 @@ def assign(spec: TopicsFile, passages: Sequence[Passage], articles: Sequence[Art
                                    for slug, misses in near.items()})
 
 
+PARALLEL_MIN_ARTICLES = 2000  # articles to decide: below it, starting the workers costs more than they save
+
+
 def _decisions(spec: TopicsFile, passages: Sequence[Passage], articles: Sequence[Article], settings: Settings,
                cache: Cache | None) -> list[_Decided]:
     """What each passage gets (`assign`), decided per article (from the cache when its inputs are the same)."""
@@ -412,13 +415,14 @@ def _decisions(spec: TopicsFile, passages: Sequence[Passage], articles: Sequence
     by_article: dict[str, list[int]] = {}
     for n, p in enumerate(passages):
         by_article.setdefault(p.article_id, []).append(n)
+    jobs = [[title_of.get(aid, "")] + [passages[n].text for n in members] for aid, members in by_article.items()]
     decided: list[_Decided] = [((), (), ())] * len(passages)
     with (cache or Cache(None, settings)).memo("topics", scoring_key(spec)) as memo:
-        for aid, members in by_article.items():
-            texts = [title_of.get(aid, "")] + [passages[n].text for n in members]
-            found = memo.keep(digest(*texts) if memo else None,
-                              lambda: _article_decisions(spec, texts[0], texts[1:], patterns, minimum, settings))
-            for n, one in zip(members, found):
+        found = memo.keep_all([digest(*texts) if memo else None for texts in jobs],
+                              lambda k: _article_decisions(spec, jobs[k][0], jobs[k][1:], patterns, minimum, settings),
+                              PARALLEL_MIN_ARTICLES)
+        for members, one_article in zip(by_article.values(), found):
+            for n, one in zip(members, one_article):
                 decided[n] = one
     return decided
 

@@ -1,0 +1,54 @@
+"""Work spread over every core: a pure function mapped over many items in worker processes forked from the build.
+
+The stages that decide many independent things (each article's topics, each passage's statements) call `fork_map`
+where they would loop. The workers are forked, so the function may be a closure over the stage's data and nothing
+is sent to them but ranges of item numbers; only the results travel back, in order, so a build's output does not
+depend on the number of cores. The build's garbage collector is frozen while they run, so that the workers share
+its memory instead of copying the pages it walks.
+"""
+from __future__ import annotations
+
+import gc
+import math
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+CHUNKS_PER_CORE = 4  # ranges per worker: a slow range leaves less of the others waiting
+_task: tuple[Callable, Sequence] | None = None  # (function, items) of the running fork_map, for the workers
+
+
+def count() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def fork_map(fn: Callable[[T], R], items: Sequence[T], min_items: int, cores: int | None = None) -> list[R]:
+    """`[fn(x) for x in items]`, on every core (or `cores`) in forked workers when there are at least `min_items`
+    items; in this process otherwise, or where processes cannot be forked. `fn` must not depend on what it did
+    before (each worker runs it on some of the items), and its results must pickle. An exception in a worker is
+    raised here."""
+    global _task
+    cores = cores or count()
+    if cores < 2 or len(items) < max(min_items, 2) or "fork" not in multiprocessing.get_all_start_methods():
+        return [fn(x) for x in items]
+    size = math.ceil(len(items) / (cores * CHUNKS_PER_CORE))
+    ranges = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
+    _task = (fn, items)
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(min(cores, len(ranges)), mp_context=multiprocessing.get_context("fork")) as pool:
+            return [result for part in pool.map(_run, ranges) for result in part]
+    finally:
+        _task = None
+        gc.unfreeze()
+
+
+def _run(bounds: tuple[int, int]) -> list:
+    fn, items = _task
+    return [fn(items[i]) for i in range(*bounds)]
