@@ -12,6 +12,7 @@ import gc
 import math
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
@@ -28,14 +29,21 @@ def count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def can_fork() -> bool:
+    """Whether worker processes may be forked from this one: the platform forks, and no other thread runs (a
+    forked child has only the thread that forked it, and would wait forever on a lock another one held, as in
+    `briefings serve`, whose preview server runs beside the regenerating thread)."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
 def fork_map(fn: Callable[[T], R], items: Sequence[T], min_items: int, cores: int | None = None) -> list[R]:
     """`[fn(x) for x in items]`, on every core (or `cores`) in forked workers when there are at least `min_items`
-    items; in this process otherwise, or where processes cannot be forked. `fn` must not depend on what it did
+    items; in this process otherwise, or where processes cannot be forked (`can_fork`). `fn` must not depend on what it did
     before (each worker runs it on some of the items), and its results must pickle. An exception in a worker is
     raised here."""
     global _task
     cores = cores or count()
-    if cores < 2 or len(items) < max(min_items, 2) or "fork" not in multiprocessing.get_all_start_methods():
+    if cores < 2 or len(items) < max(min_items, 2) or not can_fork():
         return [fn(x) for x in items]
     size = math.ceil(len(items) / (cores * CHUNKS_PER_CORE))
     ranges = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]

@@ -23,7 +23,7 @@ from pathlib import Path
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.pages import Page
 
-from .cores import count
+from .cores import can_fork, count
 
 PARALLEL_MIN_BYTES = 1_000_000  # of Markdown to render: below it, starting the workers costs more than they save
 _LOGGERS = ("mkdocs", "MARKDOWN")  # what MkDocs and Python-Markdown log to while a page converts
@@ -52,8 +52,7 @@ class Render(BasePlugin):
         global _job
         pages = [f for f in files.documentation_pages() if not self.dirty or f.is_modified()]
         sizes = {f.src_uri: Path(f.abs_src_path).stat().st_size for f in pages}
-        if self.cores < 2 or len(pages) < 2 or sum(sizes.values()) < PARALLEL_MIN_BYTES or \
-                "fork" not in multiprocessing.get_all_start_methods():
+        if self.cores < 2 or len(pages) < 2 or sum(sizes.values()) < PARALLEL_MIN_BYTES or not can_fork():
             return nav
         _job = (config, files)
         gc.freeze()  # the workers' garbage collector leaves the build's objects alone: their pages stay shared

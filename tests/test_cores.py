@@ -53,3 +53,23 @@ def test_keep_all_on_every_core_gives_what_it_gives_in_this_process(tmp_path):
     many = Memo(tmp_path / "many", "test", "tag").keep_all(keys, lambda k: (k, k * k), min_parallel=2)
     assert many == one
     assert one[8] == (1, 1)  # key of 8 is key of 1: made once, for 1
+
+
+def test_fork_map_runs_in_workers_again_after_a_first_run():
+    for _ in range(2):  # the first run's pool leaves no thread behind that would keep the second from forking
+        got = cores.fork_map(lambda x: os.getpid(), list(range(20)), min_items=10, cores=2)
+        assert os.getpid() not in got
+
+
+def test_fork_map_does_not_fork_while_another_thread_runs():
+    import threading
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        got = cores.fork_map(lambda x: os.getpid(), list(range(20)), min_items=10, cores=2)
+    finally:
+        stop.set()
+        other.join()
+    assert set(got) == {os.getpid()}
