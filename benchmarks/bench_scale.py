@@ -296,6 +296,15 @@ def site_report(site: dict) -> str:
             f"{site['index_seconds']:.2f} s")
 
 
+def ratios(this: dict, peer: dict) -> str:
+    """One line: this run's time and peak memory over the peer's, and MkDocs' seconds when both built the site."""
+    line = (f"this/peer: time {this['total_seconds'] / peer['total_seconds']:.3f}, "
+            f"peak memory {this['peak_mib'] / peer['peak_mib']:.3f}")
+    if "site" in this and "site" in peer:
+        line += f", MkDocs {this['site']['mkdocs_seconds'] / peer['site']['mkdocs_seconds']:.3f}"
+    return line
+
+
 def _stage_text(name: str, stage: dict) -> str:
     """A stage's seconds and peak so far, and what the build held as it ended (when known)."""
     held = f" (holds {stage['held_mib']:.0f})" if stage.get("held_mib") is not None else ""
@@ -365,10 +374,7 @@ def main(argv: list[str] | None = None) -> int:
                 if args.peer:
                     print(f"{'':>9}peer: " + report(peers[n]).lstrip(), flush=True)
                 if args.peer and "failed" not in results[n] and "failed" not in peers[n]:
-                    print(f"{'':>17}this/peer: time {results[n]['total_seconds'] / peers[n]['total_seconds']:.3f}, "
-                          f"peak memory {results[n]['peak_mib'] / peers[n]['peak_mib']:.3f}"
-                          + (f", MkDocs {results[n]['site']['mkdocs_seconds'] / peers[n]['site']['mkdocs_seconds']:.3f}"
-                             if "site" in results[n] and "site" in peers[n] else ""), flush=True)
+                    print(f"{'':>17}" + ratios(results[n], peers[n]), flush=True)
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)

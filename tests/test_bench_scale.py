@@ -68,3 +68,10 @@ def test_each_stage_reports_what_the_build_holds_as_it_ends(capsys):
 def test_the_counts_of_a_ledger_are_read_without_its_file_entries():
     ledger = (ROOT / "briefings" / "ledger.json").read_text(encoding="utf-8")
     assert bench_scale.ledger_counts(ledger) == json.loads(ledger)["counts"]
+
+
+def test_the_ratios_to_a_peer_give_mkdocs_only_when_both_built_the_site():
+    this = {"total_seconds": 40.0, "peak_mib": 330.0, "site": {"mkdocs_seconds": 18.0}}
+    peer = {"total_seconds": 50.0, "peak_mib": 300.0, "site": {"mkdocs_seconds": 36.0}}
+    assert bench_scale.ratios(this, peer) == "this/peer: time 0.800, peak memory 1.100, MkDocs 0.500"
+    assert "MkDocs" not in bench_scale.ratios({k: v for k, v in this.items() if k != "site"}, peer)
