@@ -29,11 +29,28 @@ def count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def can_fork() -> bool:
-    """Whether worker processes may be forked from this one: the platform forks, and no other thread runs (a
+def can_fork(workers: int = 2) -> bool:
+    """Whether `workers` processes may be forked from this one: the platform forks; no other thread runs (a
     forked child has only the thread that forked it, and would wait forever on a lock another one held, as in
-    `briefings serve`, whose preview server runs beside the regenerating thread)."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    `briefings serve`, whose preview server runs beside the regenerating thread); and the machine has room for
+    each worker to copy all this process holds, at worst (a million articles' build holds most of the memory, and
+    its stages then run in it alone)."""
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() != 1:
+        return False
+    held, free = memory()
+    return held is None or free is None or free >= workers * held
+
+
+def memory() -> tuple[int | None, int | None]:
+    """Bytes this process holds (resident) and bytes the machine has available, where /proc tells (else None)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            held = int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            free = next(int(line.split()[1]) * 1024 for line in fh if line.startswith("MemAvailable:"))
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None, None
+    return held, free
 
 
 def fork_map(fn: Callable[[T], R], items: Sequence[T], min_items: int, cores: int | None = None) -> list[R]:
@@ -43,7 +60,7 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], min_items: int, cores: in
     raised here."""
     global _task
     cores = cores or count()
-    if cores < 2 or len(items) < max(min_items, 2) or not can_fork():
+    if cores < 2 or len(items) < max(min_items, 2) or not can_fork(cores):
         return [fn(x) for x in items]
     size = math.ceil(len(items) / (cores * CHUNKS_PER_CORE))
     ranges = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]

@@ -52,7 +52,8 @@ class Render(BasePlugin):
         global _job
         pages = [f for f in files.documentation_pages() if not self.dirty or f.is_modified()]
         sizes = {f.src_uri: Path(f.abs_src_path).stat().st_size for f in pages}
-        if self.cores < 2 or len(pages) < 2 or sum(sizes.values()) < PARALLEL_MIN_BYTES or not can_fork():
+        if self.cores < 2 or len(pages) < 2 or sum(sizes.values()) < PARALLEL_MIN_BYTES or \
+                not can_fork(self.cores):
             return nav
         _job = (config, files)
         gc.freeze()  # the workers' garbage collector leaves the build's objects alone: their pages stay shared

@@ -73,3 +73,18 @@ def test_fork_map_does_not_fork_while_another_thread_runs():
         stop.set()
         other.join()
     assert set(got) == {os.getpid()}
+
+
+def test_fork_map_does_not_fork_without_room_for_each_worker_to_copy_the_build(monkeypatch):
+    gib = 1 << 30
+    monkeypatch.setattr(cores, "memory", lambda: (10 * gib, 15 * gib))  # a million articles' build: no room
+    assert set(cores.fork_map(lambda x: os.getpid(), list(range(20)), min_items=10, cores=2)) == {os.getpid()}
+    monkeypatch.setattr(cores, "memory", lambda: (1 * gib, 15 * gib))
+    assert os.getpid() not in cores.fork_map(lambda x: os.getpid(), list(range(20)), min_items=10, cores=2)
+
+
+def test_memory_reads_what_this_process_holds_and_what_the_machine_has():
+    held, free = cores.memory()
+    if held is None:
+        pytest.skip("no /proc here")
+    assert 0 < held < free + held
