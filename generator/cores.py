@@ -35,10 +35,15 @@ def can_fork(workers: int = 2) -> bool:
     `briefings serve`, whose preview server runs beside the regenerating thread); and the machine has room for
     each worker to copy all this process holds, at worst (a million articles' build holds most of the memory, and
     its stages then run in it alone)."""
-    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() != 1:
+    if "fork" not in multiprocessing.get_all_start_methods() or threads() != 1:
         return False
     held, free = memory()
     return held is None or free is None or free >= workers * held
+
+
+def threads() -> int:
+    """The threads of this process that are running."""
+    return threading.active_count()
 
 
 def memory() -> tuple[int | None, int | None]:

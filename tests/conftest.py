@@ -29,3 +29,12 @@ def synthetic(tmp_path_factory):
     root = tmp_path_factory.mktemp("synth") / "corpus"
     generate(root, 200, seed=11, workers=1)
     return root
+
+
+@pytest.fixture
+def alone(monkeypatch):
+    """This process seen as running one thread, so that generator.cores forks its workers: earlier tests (the
+    browser's and the preview's servers) may leave threads behind in the test process, which a build does not."""
+    from generator import cores
+
+    monkeypatch.setattr(cores, "threads", lambda: 1)

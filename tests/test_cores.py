@@ -9,7 +9,7 @@ from generator import cores
 from generator.memo import Memo
 
 
-def test_fork_map_gives_the_results_in_order_from_workers_running_a_closure():
+def test_fork_map_gives_the_results_in_order_from_workers_running_a_closure(alone):
     offset = 1000  # a closure over local data: the workers are forked, so they have it
     got = cores.fork_map(lambda x: (x + offset, os.getpid()), list(range(50)), min_items=10, cores=2)
     assert [value for value, _ in got] == [x + offset for x in range(50)]
@@ -22,7 +22,7 @@ def test_fork_map_runs_in_this_process_below_its_minimum_or_on_one_core():
         assert set(got) == {os.getpid()}
 
 
-def test_an_error_in_a_worker_is_raised_in_the_build():
+def test_an_error_in_a_worker_is_raised_in_the_build(alone):
     def fails_on_seven(x):
         if x == 7:
             raise ValueError("seven")
@@ -47,7 +47,7 @@ def test_keep_all_makes_what_the_memo_lacks_once_per_key_and_keeps_it(tmp_path):
     assert memo.get(b"k2" + bytes(14)) == "made 1"
 
 
-def test_keep_all_on_every_core_gives_what_it_gives_in_this_process(tmp_path):
+def test_keep_all_on_every_core_gives_what_it_gives_in_this_process(tmp_path, alone):
     keys = [bytes([k % 7]) * 16 for k in range(60)]
     one = Memo(tmp_path / "one", "test", "tag").keep_all(keys, lambda k: (k, k * k), min_parallel=1000)
     many = Memo(tmp_path / "many", "test", "tag").keep_all(keys, lambda k: (k, k * k), min_parallel=2)
@@ -55,10 +55,14 @@ def test_keep_all_on_every_core_gives_what_it_gives_in_this_process(tmp_path):
     assert one[8] == (1, 1)  # key of 8 is key of 1: made once, for 1
 
 
-def test_fork_map_runs_in_workers_again_after_a_first_run():
-    for _ in range(2):  # the first run's pool leaves no thread behind that would keep the second from forking
+def test_a_fork_map_leaves_no_thread_behind_to_keep_the_next_from_forking(alone):
+    import threading
+
+    before = threading.active_count()
+    for _ in range(2):
         got = cores.fork_map(lambda x: os.getpid(), list(range(20)), min_items=10, cores=2)
         assert os.getpid() not in got
+        assert threading.active_count() == before
 
 
 def test_fork_map_does_not_fork_while_another_thread_runs():
@@ -75,7 +79,7 @@ def test_fork_map_does_not_fork_while_another_thread_runs():
     assert set(got) == {os.getpid()}
 
 
-def test_fork_map_does_not_fork_without_room_for_each_worker_to_copy_the_build(monkeypatch):
+def test_fork_map_does_not_fork_without_room_for_each_worker_to_copy_the_build(monkeypatch, alone):
     gib = 1 << 30
     monkeypatch.setattr(cores, "memory", lambda: (10 * gib, 15 * gib))  # a million articles' build: no room
     assert set(cores.fork_map(lambda x: os.getpid(), list(range(20)), min_items=10, cores=2)) == {os.getpid()}

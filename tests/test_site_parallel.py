@@ -15,7 +15,7 @@ from .test_site_memo import NAV, SPEC, tree
 
 
 @pytest.fixture
-def applied(monkeypatch):
+def applied(monkeypatch, alone):
     """Every page that took a worker's result, by name; and workers started for any Markdown at all."""
     seen: list[str] = []
     apply = site_parallel._apply
