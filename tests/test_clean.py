@@ -4,7 +4,7 @@ import pytest
 from generator import clean, features
 from generator.settings import DEFAULT
 
-from .helpers import article
+from .helpers import ROOT, article
 
 NEWS = "The two governments signed a treaty on Sunday that fixes how much water each may draw."
 
@@ -194,3 +194,33 @@ def test_a_filler_sections_table_is_removed_with_its_header_row():
     reasons = {r.line: r.reason for r in ca.removed}
     assert [reasons[line] for line in (3, 5, 7, 9)] == ["SEO filler section 'Key Takeaways'"] * 4
     assert reasons[11] == "heading"
+
+
+def _rule_by_rule(text: str) -> str | None:
+    """chrome_reason with every rule searched, in order: what the rules say without the strings they need."""
+    from generator import chrome
+
+    line = text.strip().lower()
+    words = chrome._SOCIAL_WORD.findall(line)
+    if words and all(w in chrome.SOCIAL_WORDS for w in words) and chrome.SHARE_BUTTONS & set(words):
+        return "share buttons"
+    for reason, pattern in chrome.CHROME_PATTERNS:
+        if pattern.search(line):
+            return reason
+    return "photo caption" if "/" in line and chrome.SIGNED_CREDIT.search(text.strip()) else None
+
+
+GUARDED = [  # a line for each rule that names what a line must hold
+    "Share your thoughts in the comments below.", "Don't miss a story: get the app.", "A crowd in Kyiv. Jane Doe/AFP via Getty Images",
+    "A protester outside parliament. Photo by Jane Doe", "Credit...Jane Doe for The New York Times",
+    "Our toll-free hotline is open.", "Questions? 202-555-0143 any day", "(202) 555-0143",
+]
+
+
+def test_the_strings_a_rule_needs_never_hide_a_line_it_matches(synthetic):
+    lines = [line for folder in (ROOT / "seeds", ROOT / "tests" / "fixtures", synthetic) for path in
+             sorted(folder.rglob("*")) if path.is_file() and path.suffix in (".txt", ".md", ".html", "")
+             for line in path.read_text(encoding="utf-8", errors="replace").splitlines()] + GUARDED
+    reasons = [clean.chrome_reason(line) for line in lines]
+    assert reasons == [_rule_by_rule(line) for line in lines]
+    assert all(clean.chrome_reason(line) is not None for line in GUARDED)
