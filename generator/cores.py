@@ -20,7 +20,7 @@ from typing import TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-CHUNKS_PER_CORE = 4  # ranges per worker: a slow range leaves less of the others waiting
+CHUNKS_PER_CORE = 16  # ranges per worker: a slow range leaves less of the others waiting, and Ctrl-C waits less
 _task: tuple[Callable, Sequence] | None = None  # (function, items) of the running fork_map, for the workers
 
 

@@ -92,3 +92,20 @@ def test_memory_reads_what_this_process_holds_and_what_the_machine_has():
     if held is None:
         pytest.skip("no /proc here")
     assert 0 < held < free + held
+
+
+def test_an_error_stops_the_work_soon(tmp_path, alone):
+    import time
+
+    def mark(x):
+        if x == 0:
+            raise ValueError("the first item")
+        time.sleep(0.02)
+        (tmp_path / str(x)).touch()
+        return x
+
+    with pytest.raises(ValueError, match="the first item"):
+        cores.fork_map(mark, list(range(320)), min_items=10, cores=2)
+    # the work not started is dropped (as on Ctrl-C), and what was started is small: the two workers' ranges and
+    # the few queued for them (about 40 of the 320 items)
+    assert len(list(tmp_path.iterdir())) < 80
