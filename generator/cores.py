@@ -21,6 +21,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 CHUNKS_PER_CORE = 16  # ranges per worker: a slow range leaves less of the others waiting, and Ctrl-C waits less
+PARALLEL_MIN_BYTES = 1_000_000  # of pages to convert or check: below it, starting workers costs more than they save
 _task: tuple[Callable, Sequence] | None = None  # (function, items) of the running fork_map, for the workers
 
 
@@ -58,16 +59,17 @@ def memory() -> tuple[int | None, int | None]:
     return held, free
 
 
-def fork_map(fn: Callable[[T], R], items: Sequence[T], min_items: int, cores: int | None = None) -> list[R]:
+def fork_map(fn: Callable[[T], R], items: Sequence[T], min_items: int, cores: int | None = None,
+             size: int | None = None) -> list[R]:
     """`[fn(x) for x in items]`, on every core (or `cores`) in forked workers when there are at least `min_items`
-    items; in this process otherwise, or where processes cannot be forked (`can_fork`). `fn` must not depend on what it did
-    before (each worker runs it on some of the items), and its results must pickle. An exception in a worker is
-    raised here."""
+    items; in this process otherwise, or where processes cannot be forked (`can_fork`). `fn` must not depend on what
+    it did before (each worker runs it on ranges of `size` items, by default a `CHUNKS_PER_CORE`th of a core's share),
+    and its results must pickle. An exception in a worker is raised here (a worker that dies: BrokenProcessPool)."""
     global _task
     cores = cores or count()
     if cores < 2 or len(items) < max(min_items, 2) or not can_fork(cores):
         return [fn(x) for x in items]
-    size = math.ceil(len(items) / (cores * CHUNKS_PER_CORE))
+    size = size or math.ceil(len(items) / (cores * CHUNKS_PER_CORE))
     ranges = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     _task = (fn, items)
     gc.freeze()

@@ -3,13 +3,11 @@ from __future__ import annotations
 
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import GeneratorError, Problem
-from .cores import count
-from .site_parallel import PARALLEL_MIN_BYTES
+from .cores import PARALLEL_MIN_BYTES, fork_map
 
 CONTENT_TAG = "article"
 CONTENT_CLASS = "md-content__inner"
@@ -95,12 +93,8 @@ def check_site(site: Path, skip: frozenset[str] = frozenset(), cores: int | None
     pages = [(str(path), page) for path in site.rglob("*.html")
              if (page := path.relative_to(site).as_posix()) not in skip]
     pages.sort(key=lambda job: job[1])
-    cores = cores or count()
-    if cores > 1 and len(pages) > 1 and sum(os.path.getsize(path) for path, _ in pages) >= PARALLEL_MIN_BYTES:
-        with ProcessPoolExecutor(min(cores, len(pages))) as pool:
-            found = list(pool.map(_check_file, pages))
-    else:
-        found = [_check_file(job) for job in pages]
+    small = sum(os.path.getsize(path) for path, _ in pages) < PARALLEL_MIN_BYTES
+    found = fork_map(_check_file, pages, 2, 1 if small else cores)
     problems = [problem for page_problems in found for problem in page_problems]
     if problems:
         raise GeneratorError(problems)

@@ -8,13 +8,12 @@ Entries of files no longer in the folder are dropped.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import clean, features, reader
+from . import clean, cores, features, reader
 from .errors import Problem
 from .features import ArticleFeatures, Samples
 from .memo import Cache
@@ -132,7 +131,7 @@ def _key(path: Path, rel: str, folder: Path, settings: Settings) -> bytes | None
 def _prepare(jobs: list[tuple[str, str]], todo: list[int], folder: Path, settings: Settings,
              workers: int | None, progress: Callable[[int, int], None]) -> Iterator[Prepared]:
     """prepare_file for the jobs listed in `todo`, in that order: in worker processes when there are many."""
-    workers = workers if workers is not None else (os.cpu_count() or 1)
+    workers = workers if workers is not None else cores.count()
     chunks = [todo[s:s + CHUNK] for s in range(0, len(todo), CHUNK)]
     done = len(jobs) - len(todo)
     if workers <= 1 or len(todo) < PARALLEL_MIN_FILES:

@@ -13,21 +13,16 @@ rendered in the build, which reports the error as MkDocs does.
 from __future__ import annotations
 
 import functools
-import gc
 import logging
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.pages import Page
 
-from .cores import can_fork, count
+from . import cores
 
-PARALLEL_MIN_BYTES = 1_000_000  # of Markdown to render: below it, starting the workers costs more than they save
 _LOGGERS = ("mkdocs", "MARKDOWN")  # what MkDocs and Python-Markdown log to while a page converts
-_job: tuple | None = None  # (config, files) of the build, for the forked workers
 
 
 def largest_first(sizes: dict[str, int]) -> list[str]:
@@ -39,33 +34,29 @@ def largest_first(sizes: dict[str, int]) -> list[str]:
 class Render(BasePlugin):
     """Renders the pages of a build in worker processes when there is enough Markdown to be worth it.
 
-    `dirty`: the build renders only the pages marked modified (generator/site_memo.py); `cores`: how many
-    workers at most (default: every core this process may use)."""
+    `dirty`: the build renders only the pages marked modified (generator/site_memo.py); `workers`: how many at
+    most (default: every core this process may use)."""
 
-    def __init__(self, dirty: bool = False, cores: int | None = None) -> None:
+    def __init__(self, dirty: bool = False, workers: int | None = None) -> None:
         super().__init__()
-        self.dirty, self.cores = dirty, cores or count()
+        self.dirty, self.workers = dirty, workers
         self.results: dict[str, tuple] = {}
 
     def on_nav(self, nav, config, files):
-        """Before MkDocs reads the pages: render the ones it will render, in the workers."""
-        global _job
+        """Before MkDocs reads the pages: render the ones it will render, in the workers (`cores.fork_map`, one page
+        at a time)."""
         pages = [f for f in files.documentation_pages() if not self.dirty or f.is_modified()]
         sizes = {f.src_uri: Path(f.abs_src_path).stat().st_size for f in pages}
-        if self.cores < 2 or len(pages) < 2 or sum(sizes.values()) < PARALLEL_MIN_BYTES or \
-                not can_fork(self.cores):
-            return nav
-        _job = (config, files)
-        gc.freeze()  # the workers' garbage collector leaves the build's objects alone: their pages stay shared
+        workers = self.workers or cores.count()
+        if workers < 2 or len(pages) < 2 or sum(sizes.values()) < cores.PARALLEL_MIN_BYTES or \
+                not cores.can_fork(workers):
+            return nav  # MkDocs renders them, as it would without this plugin
+        order = largest_first(sizes)
         try:
-            with ProcessPoolExecutor(min(self.cores, len(pages)), mp_context=multiprocessing.get_context("fork")) as pool:
-                for done in pool.map(_render, [[name] for name in largest_first(sizes)]):
-                    self.results.update(done)
+            done = cores.fork_map(lambda name: _render(config, files, name), order, 2, workers, size=1)
         except BrokenProcessPool:  # a worker died (killed, out of memory): the build renders every page itself
-            self.results.clear()
-        finally:
-            _job = None
-            gc.unfreeze()
+            return nav
+        self.results = {name: result for name, result in zip(order, done) if result is not None}
         return nav
 
     def on_pre_page(self, page, config, files):
@@ -87,33 +78,31 @@ class _Records(logging.Handler):
         self.kept.append((record.name, record.levelno, record.getMessage()))
 
 
-def _render(names: list[str]) -> dict[str, tuple]:
-    """In a worker: each page read and rendered as MkDocs' build does it, with what it logged (which the worker
-    does not print: the build logs it again). A page that fails is left out, for the build to render."""
-    config, files = _job
+def _render(config, files, name: str) -> tuple | None:
+    """A page read and rendered as MkDocs' build does it, with what it logged (not printed: the build logs it again
+    when it takes the result); None if it fails, for the build to render."""
+    file = files.get_file_from_path(name)
+    page = file.page or Page(None, file, config)
     records = _Records()
-    for name in _LOGGERS:
-        logger = logging.getLogger(name)
+    loggers = [logging.getLogger(n) for n in _LOGGERS]
+    saved = [(logger.handlers, logger.propagate) for logger in loggers]
+    for logger in loggers:
         logger.handlers, logger.propagate = [records], False
-    out: dict[str, tuple] = {}
-    for name in names:
-        file = files.get_file_from_path(name)
-        page = file.page or Page(None, file, config)
-        records.kept = []
-        config._current_page = page
-        try:
-            page = config.plugins.on_pre_page(page, config=config, files=files)
-            page.read_source(config)
-            page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
-            page.render(config, files)
-        except Exception:
-            continue
-        finally:
-            config._current_page = None
-        links = page.links_to_anchors
-        out[name] = (page.content, page.toc, page._title_from_render, page.present_anchor_ids,
-                     None if links is None else {f.src_uri: anchors for f, anchors in links.items()}, records.kept)
-    return out
+    config._current_page = page
+    try:
+        page = config.plugins.on_pre_page(page, config=config, files=files)
+        page.read_source(config)
+        page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+        page.render(config, files)
+    except Exception:
+        return None
+    finally:
+        config._current_page = None
+        for logger, (handlers, propagate) in zip(loggers, saved):
+            logger.handlers, logger.propagate = handlers, propagate
+    links = page.links_to_anchors
+    return (page.content, page.toc, page._title_from_render, page.present_anchor_ids,
+            None if links is None else {f.src_uri: anchors for f, anchors in links.items()}, records.kept)
 
 
 def _apply(page: Page, result: tuple, config, files) -> None:

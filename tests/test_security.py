@@ -240,7 +240,7 @@ def test_check_site_names_every_bad_page(tmp_path):
     assert [p.path for p in err.value.problems] == ["bad/index.html"]
 
 
-def test_check_site_on_several_cores_names_the_same_pages_in_the_same_order(tmp_path, monkeypatch):
+def test_check_site_on_several_cores_names_the_same_pages_in_the_same_order(tmp_path, monkeypatch, alone):
     for n in range(12):
         (tmp_path / f"p{n:02d}").mkdir()
         body = "<p onclick='x()'>t</p><script>y()</script>" if n % 3 == 0 else "<p>fine</p>"
