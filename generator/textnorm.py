@@ -16,9 +16,14 @@ _QUOTED = re.compile(r'["“„«][^"”‟»“]*(?:["”‟»]|$)')
 # A line ends as a sentence does: closing punctuation, then any closing quotes or brackets.
 SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 _SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’)\]]*(\s+)(?=[\"'“‘(\[]?[A-Z0-9])")
+# A full stop that ends no sentence: a title before a name ("Rev. Jesse Jackson", "Reps. John Lewis"), other
+# abbreviations, an initial, "Roe v. Wade", and a US lawmaker's party and state ("Asa Hutchinson (R-Ark.) Tuesday
+# released ..."). Searched in the last _NO_BREAK_REACH characters before a break, where any of these ends.
 _NO_BREAK_AFTER = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Col|Lt|Sgt|St|Jr|Sr|Inc|Ltd|Co|Corp|vs|No|Jan|Feb|Mar|Apr"
-    r"|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.N|U\.K|E\.U)\.|\b[A-Z]\.)[\"'”’)\]]*$")
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Sens|Rep|Reps|Gov|Govs|Gen|Gens|Col|Lt|Capt|Maj|Adm|Cmdr|Sgt|Cpl|Pvt|Rev|Msgr"
+    r"|Atty|Supt|Det|St|Ft|Mt|Jr|Sr|Inc|Ltd|Co|Corp|vs|v|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+    r"|U\.S|U\.N|U\.K|E\.U)\.|\b[A-Z]\.|\([RDI]-[A-Z][A-Za-z. ]{0,16}\.\))[\"'”’)\]]*$")
+_NO_BREAK_REACH = 40
 
 
 def fold(text: str) -> str:
@@ -63,7 +68,8 @@ def sentences(text: str) -> list[str]:
     out: list[str] = []
     start = 0
     for m in _SENTENCE_BREAK.finditer(text):
-        if _NO_BREAK_AFTER.search(text[start:m.start(1)]):
+        end = m.start(1)
+        if _NO_BREAK_AFTER.search(text, max(start, end - _NO_BREAK_REACH), end):
             continue
         out.append(text[start:m.start(1)].strip())
         start = m.end()

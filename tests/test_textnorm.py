@@ -26,3 +26,21 @@ def test_fast_normalising_matches_the_reference(text):
     pattern = topics.matcher(topics.Topic("t", "T", "", (topics.parse_term("ally", 1.0),), None))
     found = [m.group(0) for m in pattern.finditer(topics.words(text))]
     assert found == [w for w in normalise(text).split() if w in ("ally", "allies")]
+
+
+def test_a_sentence_does_not_end_at_a_title_a_case_name_or_a_lawmakers_party_and_state():
+    assert textnorm.sentences("Former Rep. Asa Hutchinson (R-Ark.) Tuesday released a report. It was long.") == [
+        "Former Rep. Asa Hutchinson (R-Ark.) Tuesday released a report.", "It was long."]
+    assert textnorm.sentences("He wrote it with his father, Rev. Jesse Jackson. Reps. John Lewis and Andre Carson "
+                              "agreed. Patrol Capt. Ron Johnson spoke. The case is Roe v. Wade.") == [
+        "He wrote it with his father, Rev. Jesse Jackson.", "Reps. John Lewis and Andre Carson agreed.",
+        "Patrol Capt. Ron Johnson spoke.", "The case is Roe v. Wade."]
+
+
+def test_a_sentence_ends_where_a_place_or_a_parenthesis_ends_it():
+    assert textnorm.sentences("He spoke in San Jose, Calif. The crowd cheered.") == [
+        "He spoke in San Jose, Calif.", "The crowd cheered."]
+    assert textnorm.sentences("We lack a doctrine (on foreign affairs.) Foreign affairs is hard.") == [
+        "We lack a doctrine (on foreign affairs.)", "Foreign affairs is hard."]
+    text = "Mr. Smith said no. " * 30 + "XMr. Jones left."  # a title is a whole word, however far the break
+    assert textnorm.sentences(text)[-2:] == ["XMr.", "Jones left."]
