@@ -512,16 +512,16 @@ ATTRIBUTION = frozenset({"statement", "interview", "reporter", "spokesman", "spo
 def score(fa: Features, fb: Features, bg: Background, settings: Settings) -> Score:
     """Compare two statements' features (symmetric in a and b)."""
     shared = (fa.stems & fb.stems) - ATTRIBUTION
-    wa = sum(_idf(bg, s) for s in fa.stems)
-    wb = sum(_idf(bg, s) for s in fb.stems)
-    ws = sum(_idf(bg, s) for s in shared)
+    wa = math.fsum(_idf(bg, s) for s in fa.stems)
+    wb = math.fsum(_idf(bg, s) for s in fb.stems)
+    ws = math.fsum(_idf(bg, s) for s in shared)
     smaller = min(wa, wb)
     containment = ws / smaller if smaller > 0 else 0.0
     named = {canon(n) for n in fa.names | fb.names}
     pa, pb = fa.stems - named, fb.stems - named
-    wpa, wpb = sum(_idf(bg, s) for s in pa), sum(_idf(bg, s) for s in pb)
+    wpa, wpb = math.fsum(_idf(bg, s) for s in pa), math.fsum(_idf(bg, s) for s in pb)
     shared_predicate = shared - named  # the shared words that are not names
-    wps = sum(_idf(bg, s) for s in shared_predicate)
+    wps = math.fsum(_idf(bg, s) for s in shared_predicate)
     predicate = wps / min(wpa, wpb) if min(wpa, wpb) > 0 else 0.0
     if not fa.names or not fb.names:
         name_state = "none"
@@ -964,7 +964,7 @@ def _clause_holds(fa: Features, fb: Features, sc: Score, bg: Background, setting
     """A clause is short, so its match must be closer: `claim_clause_containment` of it found, at least
     three content words shared, the lighter side's rarest word among them (a clause that shares
     "Trump", "suggest" and "play a role" but not "extraction" is another fact)."""
-    lighter = min((fa, fb), key=lambda f: (sum(_idf(bg, w) for w in f.stems), f.norm))
+    lighter = min((fa, fb), key=lambda f: (math.fsum(_idf(bg, w) for w in f.stems), f.norm))
     rarest = max(lighter.stems, key=lambda w: (_idf(bg, w), w), default=None)
     return sc.containment >= settings.claim_clause_containment and sc.shared >= 3 and \
         rarest in (fa.stems & fb.stems)

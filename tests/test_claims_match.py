@@ -1,9 +1,13 @@
 """Claim matching: paraphrases join, different facts and copies do not, figures that disagree conflict."""
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 
 import pytest
+from pathlib import Path
 from dataclasses import replace
 
 from generator import claims_match as cm
@@ -397,3 +401,17 @@ def test_a_few_shared_words_are_two_facts_about_one_thing_unless_the_rest_reads_
                                          "that he would be willing to accept them.")]
     assert cm.link(sts, DEFAULT) == [(0, 1, "same")]
     assert cm.link(sts, replace(DEFAULT, claim_thin_containment=1.01)) == []
+
+
+def test_a_score_is_the_same_to_the_last_bit_in_every_process():
+    # word weights summed over sets of words, whose order changes with each process's string hashing: a score at a
+    # threshold must not fall on either side by the process that builds
+    code = ("from generator import claims_match as cm; "
+            f"texts = {[t for _, _, t in CORPUS]!r}; "
+            "fs = [cm.features(t) for t in texts]; bg = cm.background(fs); "
+            "print([repr(cm.score(a, b, bg, __import__('generator.settings').settings.DEFAULT)) "
+            "for a in fs for b in fs])")
+    repo = Path(__file__).resolve().parents[1]
+    outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=repo,
+                              env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(6)}
+    assert len(outputs) == 1
