@@ -27,6 +27,10 @@ FILLER_SECTIONS = re.compile(
     r"|see also|most (read|popular|viewed)|top stories|editor'?s picks|what to read next)\W*$", re.IGNORECASE)
 
 HEADLINE_REPEAT = 90.0
+HEADLINE = "headline repeated"
+HEADLINE_MIN_WORDS = 4  # a headline pasted before a paragraph's first sentence is taken out from this length
+HEADLINE_SLACK = 40  # characters of a paragraph read beyond the headline's length to find it (punctuation)
+_WORD = re.compile(r"\S+")
 REPEATED = "repeated across unrelated articles"
 STAMP = "live-blog time stamp"
 TRAILING_TEASER = "teaser for another story (a headline after the story)"
@@ -39,8 +43,10 @@ def clean_article(article: Article, settings: Settings) -> CleanArticle:
     in_filler: str | None = None
     after_filler_heading = False  # the paragraph before was a filler section's heading
     title = normalise(article.title or "")
+    headlines = _headline_forms(article.title or "")
     for p in article.paragraphs:
         p = _unstamped(p, removed, settings)
+        p = _unheaded(p, headlines, removed, settings)
         if p.heading and not after_filler_heading:  # a heading right under it is its table's header row
             in_filler = p.text if FILLER_SECTIONS.match(p.text) else None
         after_filler_heading = p.heading and in_filler == p.text
@@ -48,7 +54,7 @@ def clean_article(article: Article, settings: Settings) -> CleanArticle:
         if reason is None and in_filler is not None:
             reason = f"SEO filler section '{in_filler}'"
         if reason is None and title and fuzz.ratio(normalise(p.text), title) >= HEADLINE_REPEAT:
-            reason = "headline repeated"
+            reason = HEADLINE
         if reason is None and p.heading:
             reason = "heading"
         if reason is None and len(p.text.split()) < settings.min_passage_words and not _short_statement(p.text):
@@ -69,6 +75,30 @@ def _unstamped(p: Paragraph, removed: list[Removed], settings: Settings) -> Para
         return p
     removed.append(Removed(p.line, STAMP, stamp))
     return Paragraph(p.line, text, is_heading(text, settings))
+
+
+def _headline_forms(title: str) -> tuple[str, ...]:
+    """The article's headline, normalised, as a paragraph may open with it: whole, and after a label that
+    ends with a colon ("Report: NRA School Safety Report ..."); none shorter than HEADLINE_MIN_WORDS words."""
+    forms = [normalise(title)] + ([normalise(title.split(":", 1)[1])] if ":" in title else [])
+    return tuple(f for f in forms if len(f.split()) >= HEADLINE_MIN_WORDS)
+
+
+def _unheaded(p: Paragraph, headlines: Sequence[str], removed: list[Removed], settings: Settings) -> Paragraph:
+    """A paragraph without the headline pasted before its first sentence ("NRA School Safety Report Recommends
+    Arming Teachers WASHINGTON -- Former Rep. ..."), which is listed as removed from its line. A paragraph that
+    is the headline and little else is left to the rule for a repeated headline."""
+    for headline in headlines:
+        start = normalise(p.text[:len(headline) + HEADLINE_SLACK])
+        if not start.startswith(headline + " "):
+            continue
+        words = [m.end() for m in _WORD.finditer(p.text)]
+        cut = next((end for end in words if normalise(p.text[:end]) == headline), None)
+        rest = p.text[cut:].strip() if cut is not None else ""
+        if len(rest.split()) >= settings.min_passage_words:
+            removed.append(Removed(p.line, HEADLINE, p.text[:cut].strip()))
+            return Paragraph(p.line, rest, is_heading(rest, settings))
+    return p
 
 
 def _headline(text: str) -> bool:

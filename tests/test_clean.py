@@ -134,6 +134,20 @@ def test_article_cleaning_removes_headline_repeat_filler_sections_and_headings()
     assert reasons[13] == "heading"
 
 
+def test_a_headline_pasted_before_the_first_sentence_is_taken_out_and_listed():
+    lede = "WASHINGTON -- Former Rep. Asa Hutchinson (R-Ark.) Tuesday released a 225-page report on school safety."
+    headline = "NRA School Safety Report Recommends Arming Teachers, Loosening Gun Laws"
+    for title in (headline, f"Report: {headline}"):
+        ca = clean.clean_article(article("a", f"{headline} {lede}", NEWS, title=title), DEFAULT)
+        assert [p.text for p in ca.paragraphs] == [lede, NEWS]
+        assert [(r.line, r.reason, r.text) for r in ca.removed] == [(1, clean.HEADLINE, headline)]
+    # news that opens with the headline's first words, and a headline too short to tell, stay as they are
+    opens = "NRA School Safety Report Recommends Arming Teachers in every school, the lobby said on Tuesday."
+    short = "Treaty signed. The river treaty was signed on Tuesday by both governments after years of talks."
+    for text, title in ((opens, headline), (short, "Treaty signed")):
+        assert [p.text for p in clean.clean_article(article("a", text, title=title), DEFAULT).paragraphs] == [text]
+
+
 def test_short_line_repeated_across_unrelated_articles_is_boilerplate():
     promo = "Download the Valley app for breaking alerts and more."
     arts = [clean.clean_article(article(f"a{i}", f"Story number {i} has its own first sentence about topic {i}.",
