@@ -43,7 +43,7 @@ def clean_article(article: Article, settings: Settings) -> CleanArticle:
     in_filler: str | None = None
     after_filler_heading = False  # the paragraph before was a filler section's heading
     title = normalise(article.title or "")
-    headlines = _headline_forms(article.title or "")
+    headlines = _headline_forms(article.title)
     for p in article.paragraphs:
         p = _unstamped(p, removed, settings)
         p = _unheaded(p, headlines, removed, settings)
@@ -77,9 +77,10 @@ def _unstamped(p: Paragraph, removed: list[Removed], settings: Settings) -> Para
     return Paragraph(p.line, text, is_heading(text, settings))
 
 
-def _headline_forms(title: str) -> tuple[str, ...]:
+def _headline_forms(title: str | None) -> tuple[str, ...]:
     """The article's headline, normalised, as a paragraph may open with it: whole, and after a label that
     ends with a colon ("Report: NRA School Safety Report ..."); none shorter than HEADLINE_MIN_WORDS words."""
+    title = title or ""
     forms = [normalise(title)] + ([normalise(title.split(":", 1)[1])] if ":" in title else [])
     return tuple(f for f in forms if len(f.split()) >= HEADLINE_MIN_WORDS)
 
