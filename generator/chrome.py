@@ -28,10 +28,25 @@ _TIME = (r"(?:(?:[01]?\d|2[0-3])[:.][0-5]\d(?:\s?[ap]\.?m\.?)?|(?:1[0-2]|0?[1-9]
 # ... at the start of an entry, set off by a dash, bar, bullet or colon (or brackets), text (not a figure) after it
 LIVE_STAMP = re.compile(rf"^(?:\[{_TIME}\]|\({_TIME}\)|{_TIME}\s*[-–—|•:])\s*(?=[^\d\s])", re.IGNORECASE)
 
+_DIGITS = b"0123456789"
+_PHONE_DIGITS = re.compile(r"\d{3}[-. ]\d{4}")
+
+
+def _may_hold_phone_number(line: str) -> bool:
+    """Whether a line has the digits of a phone number: ten of them in an ASCII line (counted in C: the
+    expression alone tries each place of the line, and cost as much as all other rules but three), then
+    three and four set apart."""
+    if line.isascii():
+        raw = line.encode()
+        if len(raw) - len(raw.translate(None, _DIGITS)) < 10:
+            return False
+    return _PHONE_DIGITS.search(line) is not None
+
+
 # Matched against the lower-cased line (faster than re.IGNORECASE): write patterns in lower case. A rule that may
-# match anywhere in a line can name, third, what a line must hold for it to match (any of these strings, or a match
-# of this expression): most lines are news and lack it, and are not searched (the costliest rules; a line's cleaning
-# took a third of reading a file).
+# match anywhere in a line can name, third, what a line must hold for it to match (any of these strings, or a test
+# of the line): most lines are news and lack it, and are not searched (the costliest rules; a line's cleaning took
+# a third of reading a file).
 _RULES: tuple[tuple, ...] = (
     ("navigation", r"^(table of contents|contents|skip to (main )?content|menu|home|search|back to top"
                    r"|(previous|next|prev)( article| post| story)?(\s+(previous|next|prev)( article| post| story)?)?"
@@ -58,7 +73,7 @@ _RULES: tuple[tuple, ...] = (
     ("call to action", r"^(call to action|closing (message|thoughts))\s*:"),
     ("credit", r"^(photo|image|picture|video|graphic|illustration)s?( credit)?\s*[:/(].{0,120}$"),
     ("credit", r"^.{0,60}\b(shutterstock|getty images|afp|reuters|ap photo|alamy|istock)\b.{0,60}/.{0,60}"
-               r"(?<![.!?\"”’])$"),  # not a sentence: "the figures came from Reuters/Ipsos polls." is news
+               r"(?<![.!?\"”’])$", ("/",)),  # not a sentence: "the figures came from Reuters/Ipsos polls." is news
     ("credit", r"^(shutterstock|getty images|alamy|istock)\b.{0,80}$"),
     # a caption is the line a credit ends: "(Photo: Reuters)", "REUTERS/Name", "Name/AFP via Getty Images",
     # "Photograph: Name/AP", "[Name/Reuters]", "Credit...Name"; the credit alone is a line too
@@ -85,15 +100,24 @@ _RULES: tuple[tuple, ...] = (
     ("contact block", r"^(?:you can )?(?:call|phone|ring|contact|e-?mail|text|write to|reach) us\b.{0,160}$"),
     ("contact block", r"\btoll[- ]free (?:number|line|hotline)\b", ("toll",)),
     ("contact block", r"^.{0,80}(?<![\d-])(?:\+?1[-. ])?\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}(?![\d-]).{0,80}$",
-     re.compile(r"\d{3}[-. ]\d{4}")),
+     _may_hold_phone_number),
     ("update note", r"^(?:this|the) (?:story|article|post|report) (?:has been|was|is being) (?:updated|corrected)\b.{0,120}$"),
     ("update note", r"^.{0,60}\b(?:is|are) (?:following|monitoring|tracking) this (?:developing|breaking) "
-                    r"(?:story|situation)\b.{0,120}$"),
+                    r"(?:story|situation)\b.{0,120}$", ("developing", "breaking")),
     ("update note", r"^this is a (?:developing|breaking) (?:story|news story)\b.{0,80}$"),
     ("copyright line", r"^(©|\(c\)|copyright\b).{0,160}$"),
 )
 CHROME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((rule[0], re.compile(rule[1])) for rule in _RULES)
-_NEEDS = tuple(rule[2] if len(rule) > 2 else None for rule in _RULES)
+
+
+def _need(strings_or_test) -> object:
+    """A rule's need as a test of the line: any of these strings in it, or the rule's own test."""
+    if callable(strings_or_test):
+        return strings_or_test
+    return lambda line: any(s in line for s in strings_or_test)
+
+
+_NEEDS = tuple(_need(rule[2]) if len(rule) > 2 else None for rule in _RULES)
 
 
 def live_stamp(text: str) -> tuple[str, str]:
@@ -113,8 +137,7 @@ def chrome_reason(text: str) -> str | None:
         if all(w in SOCIAL_WORDS for w in words) and SHARE_BUTTONS & set(words):
             return "share buttons"
     for (reason, pattern), needs in zip(CHROME_PATTERNS, _NEEDS):
-        if needs is not None and not (needs.search(line) if isinstance(needs, re.Pattern)
-                                      else any(s in line for s in needs)):
+        if needs is not None and not needs(line):
             continue
         if pattern.search(line):
             return reason
