@@ -61,6 +61,7 @@ def clean_article(article: Article, settings: Settings) -> CleanArticle:
             reason = "too short to be a passage"
         if reason is None:
             kept.append(p)
+            headlines = ()  # a headline is pasted only before the story's first sentence
         else:
             removed.append(Removed(p.line, reason))
     while len(kept) > 1 and _headline(kept[-1].text):
@@ -86,9 +87,9 @@ def _headline_forms(title: str | None) -> tuple[str, ...]:
 
 
 def _unheaded(p: Paragraph, headlines: Sequence[str], removed: list[Removed], settings: Settings) -> Paragraph:
-    """A paragraph without the headline pasted before its first sentence ("NRA School Safety Report Recommends
-    Arming Teachers WASHINGTON -- Former Rep. ..."), which is listed as removed from its line. A paragraph that
-    is the headline and little else is left to the rule for a repeated headline."""
+    """A paragraph without the headline pasted before the story's first sentence ("NRA School Safety Report
+    Recommends Arming Teachers WASHINGTON -- Former Rep. ..."), which is listed as removed from its line. A
+    paragraph that is the headline and little else is left to the rule for a repeated headline."""
     for headline in headlines:
         start = normalise(p.text[:len(headline) + HEADLINE_SLACK])
         if not start.startswith(headline + " "):

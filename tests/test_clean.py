@@ -141,6 +141,9 @@ def test_a_headline_pasted_before_the_first_sentence_is_taken_out_and_listed():
         ca = clean.clean_article(article("a", f"{headline} {lede}", NEWS, title=title), DEFAULT)
         assert [p.text for p in ca.paragraphs] == [lede, NEWS]
         assert [(r.line, r.reason, r.text) for r in ca.removed] == [(1, clean.HEADLINE, headline)]
+    # inside the story it is the story's text, and is left to the other rules
+    ca = clean.clean_article(article("a", NEWS, f"{headline} {lede}", title=headline), DEFAULT)
+    assert [p.text for p in ca.paragraphs] == [NEWS, f"{headline} {lede}"] and not ca.removed
     # news that opens with the headline's first words, and a headline too short to tell, stay as they are
     opens = "NRA School Safety Report Recommends Arming Teachers in every school, the lobby said on Tuesday."
     short = "Treaty signed. The river treaty was signed on Tuesday by both governments after years of talks."
