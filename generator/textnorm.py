@@ -24,6 +24,10 @@ _NO_BREAK_AFTER = re.compile(
     r"|Atty|Supt|Det|St|Ft|Mt|Jr|Sr|Inc|Ltd|Co|Corp|vs|v|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
     r"|U\.S|U\.N|U\.K|E\.U)\.|\b[A-Z]\.|\([RDI]-[A-Z][A-Za-z. ]{0,16}\.\))[\"'”’)\]]*$")
 _NO_BREAK_REACH = 40
+# A US state's abbreviation before a title is one name, not a sentence's end: "calling for Ariz. Gov. Jan Brewer".
+_STATE = re.compile(r"\b(?:Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Md|Mass|Mich|Minn|Miss|Mo|Mont"
+                    r"|Neb|Nev|Okla|Ore|Pa|Tenn|Vt|Va|Wash|Wis|Wyo)\.$")
+_TITLE_NEXT = re.compile(r"(?:Gov|Govs|Lt|Sen|Sens|Rep|Reps|Atty)\. ")
 
 
 def fold(text: str) -> str:
@@ -69,7 +73,8 @@ def sentences(text: str) -> list[str]:
     start = 0
     for m in _SENTENCE_BREAK.finditer(text):
         end = m.start(1)
-        if _NO_BREAK_AFTER.search(text, max(start, end - _NO_BREAK_REACH), end):
+        if _NO_BREAK_AFTER.search(text, max(start, end - _NO_BREAK_REACH), end) or (
+                _TITLE_NEXT.match(text, m.end()) and _STATE.search(text, max(start, end - _NO_BREAK_REACH), end)):
             continue
         out.append(text[start:m.start(1)].strip())
         start = m.end()

@@ -37,9 +37,11 @@ def test_a_sentence_does_not_end_at_a_title_a_case_name_or_a_lawmakers_party_and
         "Patrol Capt. Ron Johnson spoke.", "The case is Roe v. Wade."]
 
 
-def test_a_sentence_ends_where_a_place_or_a_parenthesis_ends_it():
-    assert textnorm.sentences("He spoke in San Jose, Calif. The crowd cheered.") == [
-        "He spoke in San Jose, Calif.", "The crowd cheered."]
+def test_a_sentence_ends_at_a_place_unless_a_title_follows_and_where_a_parenthesis_ends_it():
+    assert textnorm.sentences("He spoke in San Jose, Calif. The crowd cheered. Republicans are calling for Ariz. "
+                              "Gov. Jan Brewer to veto the bill.") == [
+        "He spoke in San Jose, Calif.", "The crowd cheered.", "Republicans are calling for Ariz. Gov. Jan Brewer to "
+        "veto the bill."]
     assert textnorm.sentences("We lack a doctrine (on foreign affairs.) Foreign affairs is hard.") == [
         "We lack a doctrine (on foreign affairs.)", "Foreign affairs is hard."]
     text = "Mr. Smith said no. " * 30 + "XMr. Jones left."  # a title is a whole word, however far the break
