@@ -101,7 +101,11 @@ _RULES: tuple[tuple, ...] = (
     ("contact block", r"\btoll[- ]free (?:number|line|hotline)\b", ("toll",)),
     ("contact block", r"^.{0,80}(?<![\d-])(?:\+?1[-. ])?\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}(?![\d-]).{0,80}$",
      _may_hold_phone_number),
-    ("update note", r"^(?:this|the) (?:story|article|post|report) (?:has been|was|is being) (?:updated|corrected)\b.{0,120}$"),
+    ("update note", r"^(?:this|the) (?:story|article|post|report) (?:has been|was|is being) (?:updated|corrected|revised)"
+                    r"\b.{0,120}$"),
+    # a correction of the article itself: "Because of an editing error, an earlier version of this post said ..."
+    ("correction note", r"^(?:correction\s?:|(?:because of an? \w+ error, )?an earlier version of this (?:story|article"
+                        r"|post|report)\b)"),
     ("update note", r"^.{0,60}\b(?:is|are) (?:following|monitoring|tracking) this (?:developing|breaking) "
                     r"(?:story|situation)\b.{0,120}$", ("developing", "breaking")),
     ("update note", r"^this is a (?:developing|breaking) (?:story|news story)\b.{0,80}$"),

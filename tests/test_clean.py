@@ -22,6 +22,9 @@ NEWS = "The two governments signed a treaty on Sunday that fixes how much water 
     "This story has been updated with a statement from the ministry.",
     "Prairie News is following this developing story and will update this report as more details become available.",
     "This is a developing story. Check back for updates.", "Home > Politics > World", "Opinion", "World News",
+    "This post has been revised to reflect the following correction:", "Correction: December 1, 2010",
+    "Because of an editing error, an earlier version of this post said that Senator Harry Reid was from Arizona.",
+    "An earlier version of this article misstated the date of the vote.",
 ])
 def test_chrome_kinds_are_recognised_beyond_the_seed_lines(line):
     assert clean.chrome_reason(line) is not None
@@ -80,6 +83,8 @@ def test_captions_teasers_and_time_stamps_are_chrome(line, reason):
     "Trump later posted a photo of the meeting on Truth Social with the caption: 'Peace!'",
     "The meeting ended at 14:08 - two hours later than planned.",
     "At 10:30 the delegations met again, a spokesman said.",
+    "An earlier version of the bill was rejected by the Senate in March.",
+    "The correction of the budget figures came a week later, the ministry said.",
 ])
 def test_news_that_mentions_photos_agencies_links_or_times_survives(line):
     assert clean.chrome_reason(line) is None
