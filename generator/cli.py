@@ -274,8 +274,8 @@ def golden(args) -> int:
     missing = [path for row in GOLDEN for path in row[:2] if not Path(path).exists()]
     if missing:
         raise GeneratorError(Problem(missing[0], "not found", "run `briefings golden` from the project folder"))
-    for seeds, topics, briefings, skip in GOLDEN:
-        inputs = pipeline.Inputs(Path(seeds), Path(topics), Path("templates"), args.cache, previous=Path(briefings),
+    for seeds, topics_file, briefings, skip in GOLDEN:
+        inputs = pipeline.Inputs(Path(seeds), Path(topics_file), Path("templates"), args.cache, previous=Path(briefings),
                                  source_date=_source_date())
         changed = output.sync(Path(briefings), pipeline.generate(inputs, DEFAULT, skip_invalid=skip).files)
         print(f"{briefings}: {', '.join(changed) if changed else 'unchanged'}")
