@@ -109,6 +109,7 @@ _RULES: tuple[tuple, ...] = (
     ("update note", r"^.{0,60}\b(?:is|are) (?:following|monitoring|tracking) this (?:developing|breaking) "
                     r"(?:story|situation)\b.{0,120}$", ("developing", "breaking")),
     ("update note", r"^this is a (?:developing|breaking) (?:story|news story)\b.{0,80}$"),
+    ("print edition note", r"^a version of this (?:article|story|report|review|column) appear(?:s|ed) in print\b"),
     ("copyright line", r"^(©|\(c\)|copyright\b).{0,160}$"),
 )
 CHROME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((rule[0], re.compile(rule[1])) for rule in _RULES)

@@ -25,6 +25,8 @@ NEWS = "The two governments signed a treaty on Sunday that fixes how much water 
     "This post has been revised to reflect the following correction:", "Correction: December 1, 2010",
     "Because of an editing error, an earlier version of this post said that Senator Harry Reid was from Arizona.",
     "An earlier version of this article misstated the date of the vote.",
+    "A version of this article appears in print on October 12, 2012, on page A16 of the New York edition with the "
+    "headline: Night of Withering Ripostes, Mostly Delivered by Biden.",
 ])
 def test_chrome_kinds_are_recognised_beyond_the_seed_lines(line):
     assert clean.chrome_reason(line) is not None
