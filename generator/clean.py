@@ -91,11 +91,11 @@ def _unheaded(p: Paragraph, headlines: Sequence[str], removed: list[Removed], se
     Recommends Arming Teachers WASHINGTON -- Former Rep. ..."), which is listed as removed from its line. A
     paragraph that is the headline and little else is left to the rule for a repeated headline."""
     for headline in headlines:
-        start = normalise(p.text[:len(headline) + HEADLINE_SLACK])
-        if not start.startswith(headline + " "):
+        reach = len(headline) + HEADLINE_SLACK
+        if not normalise(p.text[:reach]).startswith(headline + " "):
             continue
-        words = [m.end() for m in _WORD.finditer(p.text)]
-        cut = next((end for end in words if normalise(p.text[:end]) == headline), None)
+        ends = (m.end() for m in _WORD.finditer(p.text, 0, reach))  # words read only as far as the headline reaches
+        cut = next((end for end in ends if normalise(p.text[:end]) == headline), None)
         rest = p.text[cut:].strip() if cut is not None else ""
         if len(rest.split()) >= settings.min_passage_words:
             removed.append(Removed(p.line, HEADLINE, p.text[:cut].strip()))
