@@ -413,5 +413,5 @@ def test_a_score_is_the_same_to_the_last_bit_in_every_process():
             "for a in fs for b in fs])")
     repo = Path(__file__).resolve().parents[1]
     outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=repo,
-                              env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(6)}
+                              env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(4)}
     assert len(outputs) == 1
