@@ -24,7 +24,9 @@ written, the seconds of each step and the milliseconds of MkDocs per page (with 
 MkDocs build, run on one core for it, `mkdocs-profile.out` next to the corpus); and, when Chromium is installed, the
 most bytes a reader's first search for a topic's first term downloads (benchmarks.bench_search). `--peer CHECKOUT`
 runs another checkout the same way, alternating, and prints this/peer for the time, the peak memory and, with
-`--site-max`, MkDocs' seconds.
+`--site-max`, MkDocs' seconds. The first run of an invocation is slower than the same code run second (about 1.3 s
+at 10k, 25-30 s at 100k; benchmarks/README.md), so compare with `--repeat 2`: each side then has a run that is not
+the first, and the fastest of each side counts.
 """
 from __future__ import annotations
 
@@ -347,7 +349,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--peer", type=Path, default=None, metavar="CHECKOUT",
                     help="also run another checkout of the project (e.g. a `git worktree` of the last release) on "
                          "the same corpora, alternating with this one, and print the time ratio this/peer")
-    ap.add_argument("--repeat", type=int, default=1, help="runs of each side per size; the fastest counts (default 1)")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="runs of each side per size, alternating; the fastest counts (default 1; with --peer use 2: "
+                         "the first run of an invocation is the slowest)")
     ap.add_argument("--max-memory", type=int, default=None, metavar="MIB",
                     help="stop a run whose processes hold more than MIB resident (checked every 0.2 s) and "
                          "report the stages it finished (protects a shared machine from the OOM killer)")
