@@ -27,6 +27,9 @@ _TIME = (r"(?:(?:[01]?\d|2[0-3])[:.][0-5]\d(?:\s?[ap]\.?m\.?)?|(?:1[0-2]|0?[1-9]
          r"(?:\s?(?:gmt|utc|bst|cet|cest|eet|eest|et|est|edt|pt|pst|pdt|ct|cst|cdt|msk)\b)?")
 # ... at the start of an entry, set off by a dash, bar, bullet or colon (or brackets), text (not a figure) after it
 LIVE_STAMP = re.compile(rf"^(?:\[{_TIME}\]|\({_TIME}\)|{_TIME}\s*[-–—|•:])\s*(?=[^\d\s])", re.IGNORECASE)
+# A post's update label before the text an update added: "UPDATE:", "Updated:", "UPDATE 2:52 p.m. --", "UPDATE: 9 p.m. --"
+UPDATE_LABEL = re.compile(rf"^update[ds]?(?:\s+{_TIME})?\s*(?::|[-–—]+)(?:\s*{_TIME}\s*(?::|[-–—]+))?\s*(?=[^\d\s])",
+                          re.IGNORECASE)
 
 _DIGITS = b"0123456789"
 _PHONE_DIGITS = re.compile(r"\d{3}[-. ]\d{4}")
@@ -127,7 +130,17 @@ _NEEDS = tuple(_need(rule[2]) if len(rule) > 2 else None for rule in _RULES)
 
 def live_stamp(text: str) -> tuple[str, str]:
     """A live blog's time stamp at the start of a line ("14:08 - "), and the text after it ("", text: none)."""
-    m = LIVE_STAMP.match(text)
+    return _split_start(LIVE_STAMP, text)
+
+
+def update_label(text: str) -> tuple[str, str]:
+    """A post's update label at the start of a line ("UPDATE 2:52 p.m. -- "), and the text after it ("", text: none)."""
+    return _split_start(UPDATE_LABEL, text)
+
+
+def _split_start(label: re.Pattern[str], text: str) -> tuple[str, str]:
+    """What `label` matches at the start of a line with text after it, and that text ("", text: no such start)."""
+    m = label.match(text)
     if m is None or m.end() == len(text):
         return "", text
     return text[:m.end()].strip(), text[m.end():]

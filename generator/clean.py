@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
 
-from .chrome import chrome_reason, live_stamp
+from .chrome import chrome_reason, live_stamp, update_label
 from .model import Article, CleanArticle, Paragraph, Rejection, Removed
 from .reader import is_heading
 from .settings import Settings
@@ -33,6 +33,7 @@ HEADLINE_SLACK = 40  # characters of a paragraph read beyond the headline's leng
 _WORD = re.compile(r"\S+")
 REPEATED = "repeated across unrelated articles"
 STAMP = "live-blog time stamp"
+UPDATE_LABEL = "update label"
 TRAILING_TEASER = "teaser for another story (a headline after the story)"
 
 
@@ -70,12 +71,14 @@ def clean_article(article: Article, settings: Settings) -> CleanArticle:
 
 
 def _unstamped(p: Paragraph, removed: list[Removed], settings: Settings) -> Paragraph:
-    """A live blog's entry without its time stamp ("14:08 - "), which is listed as removed from its line."""
-    stamp, text = live_stamp(p.text)
-    if not stamp:
-        return p
-    removed.append(Removed(p.line, STAMP, stamp))
-    return Paragraph(p.line, text, is_heading(text, settings))
+    """A live blog's entry without its time stamp ("14:08 - "), and an update without its label ("UPDATE 2:52 p.m.
+    -- "): each is listed as removed from its line."""
+    for reason, split in ((STAMP, live_stamp), (UPDATE_LABEL, update_label)):
+        stamp, text = split(p.text)
+        if stamp:
+            removed.append(Removed(p.line, reason, stamp))
+            p = Paragraph(p.line, text, is_heading(text, settings))
+    return p
 
 
 def _headline_forms(title: str | None) -> tuple[str, ...]:

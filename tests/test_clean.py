@@ -108,6 +108,24 @@ def test_a_live_blog_entry_keeps_its_text_and_the_ledger_lists_its_time_stamp():
         (1, clean.STAMP, "14:08 -"), (3, clean.STAMP, "2.08pm:"), (5, clean.STAMP, ""), (7, clean.STAMP, "9:30 a.m. ET —")]
 
 
+def test_an_update_keeps_its_text_and_the_ledger_lists_its_label():
+    a = article("blog", "UPDATE: AARP CEO A. Barry Rand said in a statement that Social Security must be strengthened.",
+                "UPDATE 2:52 p.m. -- Additional records disclosed Wednesday revealed more of the campaign's expenses.",
+                "UPDATE: 9 p.m. -- White House spokesman Eric Schultz said he hoped the release would end the issue.",
+                "Updated: Rick Santorum on Sunday tried to clarify his comment about the president's theology.",
+                "Updated figures show that the deficit fell by a fifth in the last quarter, the office said.")
+    ca = clean.clean_article(a, DEFAULT)
+    assert [p.text for p in ca.paragraphs] == [
+        "AARP CEO A. Barry Rand said in a statement that Social Security must be strengthened.",
+        "Additional records disclosed Wednesday revealed more of the campaign's expenses.",
+        "White House spokesman Eric Schultz said he hoped the release would end the issue.",
+        "Rick Santorum on Sunday tried to clarify his comment about the president's theology.",
+        "Updated figures show that the deficit fell by a fifth in the last quarter, the office said."]
+    assert [(r.line, r.reason, r.text) for r in ca.removed] == [
+        (1, clean.UPDATE_LABEL, "UPDATE:"), (3, clean.UPDATE_LABEL, "UPDATE 2:52 p.m. --"),
+        (5, clean.UPDATE_LABEL, "UPDATE: 9 p.m. --"), (7, clean.UPDATE_LABEL, "Updated:")]
+
+
 def test_a_headline_after_the_story_and_a_list_of_other_stories_are_removed():
     teaser = ("Trump And Putin To Meet In Alaska As Talks On A Ceasefire In Ukraine Stall Again, Officials Say, "
               "After Weeks Of Quarrels About The Venue")  # longer than a heading (headline_max_words)
