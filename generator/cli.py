@@ -63,7 +63,8 @@ def parser() -> argparse.ArgumentParser:
     _common(t)
     t.add_argument("--topic", metavar="SLUG", default=None, help="only this topic")
     t.add_argument("--limit", type=int, default=20, metavar="N",
-                   help="near misses shown per topic, the strongest first (default: 20; 0 shows all)")
+                   help="passages on each topic (the weakest first) and nearly on it (the strongest first) shown per topic "
+                        "(default: 20; 0 shows all)")
     g = sub.add_parser("golden", help="regenerate every committed expected output (briefings/, tests/golden/, "
                                       "templates/REFERENCE.md)",
                        description="Regenerate the project's committed expected outputs after a deliberate change; "
@@ -150,30 +151,43 @@ def topics_report(args) -> int:
 
 
 def _topics_text(result: pipeline.Result, chosen, path_of: dict[str, str], limit: int) -> str:
-    """Per topic: how many passages it takes, then its near misses (strongest first) as `file:line`, the
-    score against what the topic needs, the terms hit and the passage's first sentence that hits one."""
+    """Per topic: the passages it takes, weakest first, then its near misses, strongest first (so each list opens
+    with the passages nearest the line between them), each as `file:line` with its score against what the topic
+    needs, the terms hit and the passage's first sentence that hits one (a passage on the topic through its article
+    alone may hit none)."""
     text_at = {(p.article_id, p.line): p.text for p in result.passages}
     lines = []
     for t in chosen:
-        misses = sorted(result.near_misses.get(t.slug, ()), key=lambda m: (-m.score, m.article_id, m.line))
+        taken = sorted(((p.article_id, p.line, m.score(t.slug)) for p, m in zip(result.passages, result.matches)
+                        if t.slug in m.topics), key=lambda x: (x[2], x[0], x[1]))
+        misses = sorted(((m.article_id, m.line, m.score) for m in result.near_misses.get(t.slug, ())),
+                        key=lambda x: (-x[2], x[0], x[1]))
         pattern = topics.matcher(t)
-        lines.append(f"{t.slug} ({t.title}): {result.per_topic.get(t.slug, 0)} passages; "
-                     f"{len(misses)} nearly on it" + (":" if misses else "."))
+        lines.append(f"{t.slug} ({t.title}): {len(taken)} passages; {len(misses)} nearly on it.")
         if t.ignore:
             lines.append("  ignore phrases wrote off: " + _ignored_text(result.passages, t, pattern))
-        low = t.min_score or DEFAULT.topic_min_score
-        for m in misses[:limit or None]:
-            text = text_at.get((m.article_id, m.line), "")
-            terms = ", ".join(dict.fromkeys(topics.matched_terms(text, t, pattern))) or "none"
-            snippet = _hit_sentence(text, t, pattern)
-            lines.append(f"  {path_of.get(m.article_id, m.article_id)}:{m.line}  score {m.score:g} (needs {low:g} in an "
-                         f"article on the topic, {DEFAULT.topic_passing_strong * low:g} elsewhere); terms: {terms}\n"
-                         f"      {snippet}")
-        if limit and len(misses) > limit:
-            lines.append(f"  ... and {len(misses) - limit} more (--limit 0 shows all)")
+        for heading, listed in (("on it", taken), ("nearly on it", misses)):
+            if listed:
+                lines.append(f"  {heading}:")
+            lines += [f"    {path_of.get(article_id, article_id)}:{line}  "
+                      + _entry_text(text_at.get((article_id, line), ""), score, t, pattern)
+                      for article_id, line, score in listed[:limit or None]]
+            if limit and len(listed) > limit:
+                lines.append(f"    ... and {len(listed) - limit} more (--limit 0 shows all)")
     unassigned = result.totals.unassigned
     lines.append(f"{unassigned} passages match no topic (the ledger lists each file's).")
     return "\n".join(lines)
+
+
+def _entry_text(text: str, score: float, topic, pattern) -> str:
+    """Why a passage is on a topic or nearly on it: its score against what the topic needs and the terms it hits (or,
+    with no score, that it is on the topic through its article), then the sentence that hits one."""
+    terms = ", ".join(dict.fromkeys(topics.matched_terms(text, topic, pattern)))
+    low = topic.min_score or DEFAULT.topic_min_score
+    why = (f"score {score:g} (needs {low:g} in an article on the topic, {DEFAULT.topic_passing_strong * low:g} "
+           f"elsewhere); terms: {terms or 'none'}") if score else \
+        "through its article: " + (f"its own terms, {terms}, are not enough" if terms else "no term of its own")
+    return f"{why}\n        {_hit_sentence(text, topic, pattern)}"
 
 
 def _ignored_text(passages, topic, pattern) -> str:

@@ -243,15 +243,17 @@ def test_ledger_lists_a_time_stamp_taken_from_a_kept_line_and_the_caption_remove
     assert "1 line removed as boilerplate" in sources  # the caption; the line that lost its stamp is kept
 
 
-def test_topics_command_lists_each_topics_near_misses_with_the_terms_they_hit(tmp_path, capsys):
-    """An editor tuning the topics file sees, per topic, the passages nearly on it: file and line, the score
-    against what the topic needs, the terms hit and the sentence that hits them."""
+def test_topics_command_lists_each_topics_passages_and_near_misses_with_the_terms_they_hit(tmp_path, capsys):
+    """An editor tuning the topics file sees, per topic, the passages on it and nearly on it: file and line, the
+    score against what the topic needs, the terms hit and the sentence that hits them, or that a passage is on it
+    through its article alone."""
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / "bridge.md").write_text(markdown_article("The river bridge", "Gazette", "2025-03-03", [
         "The old river bridge will close to heavy lorries from March, the mayor said on Monday.",
         "Engineers found cracks in two girders of the bridge during an inspection last autumn.",
-        "Repairs to the bridge will take at least two years and cost four million euros."]), encoding="utf-8")
+        "Repairs to the bridge will take at least two years and cost four million euros.",
+        "Lorries will be sent along the ring road, which adds eleven kilometres to the trip."]), encoding="utf-8")
     (seeds / "budget.md").write_text(markdown_article("The city budget", "Herald", "2025-03-03", [
         "The city's budget for next year puts more money into schools and the two libraries.",
         "Taxes on shops will rise by a tenth. Money for the old bridge was left for another year.",
@@ -261,10 +263,22 @@ def test_topics_command_lists_each_topics_near_misses_with_the_terms_they_hit(tm
                       "    description: The old river bridge.\n    terms: [bridge*]\n", encoding="utf-8")
     assert run("topics", "--seeds", seeds, "--topics", topics) == 0
     out = capsys.readouterr().out
-    assert "bridge (The bridge): 3 passages; 1 nearly on it:" in out
-    line = next(n for n, text in enumerate((seeds / "budget.md").read_text().split("\n"), 1) if "old bridge" in text)
-    assert f"{seeds.as_posix()}/budget.md:{line}  score 1 (needs 1 in an article on the topic, 2 elsewhere); " \
-           "terms: bridge*\n      Money for the old bridge was left for another year." in out
+    assert "bridge (The bridge): 4 passages; 1 nearly on it.\n  on it:\n" in out
+    bridge, budget = ((seeds / name).read_text().split("\n") for name in ("bridge.md", "budget.md"))
+    at = {text.split()[0]: n for n, text in enumerate(bridge, 1) if text}
+    assert f"    {seeds.as_posix()}/bridge.md:{at['Engineers']}  score 1 (needs 1 in an article on the topic, 2 " \
+           "elsewhere); terms: bridge*\n        Engineers found cracks" in out
+    assert f"    {seeds.as_posix()}/bridge.md:{at['Lorries']}  through its article: no term of its own\n" \
+           "        Lorries will be sent along the ring road" in out
+    # the weakest passage first, then the near misses
+    assert out.index("Lorries will be sent") < out.index("Engineers found") < out.index("  nearly on it:\n")
+    line = next(n for n, text in enumerate(budget, 1) if "old bridge" in text)
+    assert f"  nearly on it:\n    {seeds.as_posix()}/budget.md:{line}  score 1 (needs 1 in an article on the topic, " \
+           "2 elsewhere); terms: bridge*\n        Money for the old bridge was left for another year." in out
+    assert run("topics", "--seeds", seeds, "--topics", topics, "--limit", "1") == 0
+    out = capsys.readouterr().out
+    assert out.count("bridge.md:") == 1 and "bridge.md:" + str(at["Lorries"]) in out
+    assert "    ... and 3 more (--limit 0 shows all)" in out
     assert run("topics", "--seeds", seeds, "--topics", topics, "--topic", "dams") == 1
     assert "no topic has the slug 'dams' (use one of: bridge)" in capsys.readouterr().err
     # an ignore phrase writes the budget's "old bridge" off, and the report says how often each phrase matched
@@ -272,5 +286,5 @@ def test_topics_command_lists_each_topics_near_misses_with_the_terms_they_hit(tm
                       encoding="utf-8")
     assert run("topics", "--seeds", seeds, "--topics", topics) == 0
     out = capsys.readouterr().out
-    assert "bridge (The bridge): 3 passages; 0 nearly on it.\n  ignore phrases wrote off: “old bridge was left” " \
+    assert "bridge (The bridge): 4 passages; 0 nearly on it.\n  ignore phrases wrote off: “old bridge was left” " \
            "1 time in 1 passage, “swing bridge” 0 times in 0 passages\n" in out
