@@ -88,15 +88,19 @@ def report(name: str, rows: list[dict], pred: list[str]) -> None:
           f" {cf_same} labelled same)")
 
 
+def still_joined(rows: list[dict], joined: set) -> list[bool]:
+    """Whether each labelled join is among the joins the matcher makes (`claim_sample.all_joins`), either way round."""
+    return [((r["a_file"], r["a_sha1"]), (r["b_file"], r["b_sha1"])) in joined or
+            ((r["b_file"], r["b_sha1"]), (r["a_file"], r["a_sha1"])) in joined for r in rows]
+
+
 def joins_report(path: Path, corpus: Path, sents: dict[str, list[str]], show_errors: bool = False) -> None:
     """Precision of the joins as readers get them: a random sample of the pairs the matcher joined over every
     sentence of the corpus (drawn once, then labelled by hand), of which those it still joins over every
     sentence are scored."""
     located = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     rows, missing = resolve(located, sents)
-    joined = all_joins(corpus, sents)
-    pred = [((r["a_file"], r["a_sha1"]), (r["b_file"], r["b_sha1"])) in joined or
-            ((r["b_file"], r["b_sha1"]), (r["a_file"], r["a_sha1"])) in joined for r in rows]
+    pred = still_joined(rows, all_joins(corpus, sents))
     for split in ("dev", "test", "all"):
         part = [(r, p) for r, p in zip(rows, pred) if split == "all" or r["split"] == split]
         kept = [r for r, p in part if p]
