@@ -93,37 +93,35 @@ def test_news_that_mentions_photos_agencies_links_or_times_survives(line):
     assert clean.live_stamp(line) == ("", line)
 
 
-def test_a_live_blog_entry_keeps_its_text_and_the_ledger_lists_its_time_stamp():
-    a = article("live", "14:08 - Ukrainian forces retook the village of Pishchane, the army said on Tuesday.",
-                "2.08pm: Zelensky arrives in Washington for talks with Trump at the White House.", "14:30",
-                "9:30 a.m. ET — The Security Council meets to vote on the resolution drafted by the US.",
-                "1.50 - 2.00 euros a litre is what drivers in Kyiv now pay for diesel, the ministry said.")
-    ca = clean.clean_article(a, DEFAULT)
-    assert [p.text for p in ca.paragraphs] == [
-        "Ukrainian forces retook the village of Pishchane, the army said on Tuesday.",
-        "Zelensky arrives in Washington for talks with Trump at the White House.",
-        "The Security Council meets to vote on the resolution drafted by the US.",
-        "1.50 - 2.00 euros a litre is what drivers in Kyiv now pay for diesel, the ministry said."]
-    assert [(r.line, r.reason, r.text) for r in ca.removed] == [
-        (1, clean.STAMP, "14:08 -"), (3, clean.STAMP, "2.08pm:"), (5, clean.STAMP, ""), (7, clean.STAMP, "9:30 a.m. ET —")]
-
-
-def test_an_update_keeps_its_text_and_the_ledger_lists_its_label():
-    a = article("blog", "UPDATE: AARP CEO A. Barry Rand said in a statement that Social Security must be strengthened.",
-                "UPDATE 2:52 p.m. -- Additional records disclosed Wednesday revealed more of the campaign's expenses.",
-                "UPDATE: 9 p.m. -- White House spokesman Eric Schultz said he hoped the release would end the issue.",
-                "Updated: Rick Santorum on Sunday tried to clarify his comment about the president's theology.",
-                "Updated figures show that the deficit fell by a fifth in the last quarter, the office said.")
-    ca = clean.clean_article(a, DEFAULT)
-    assert [p.text for p in ca.paragraphs] == [
-        "AARP CEO A. Barry Rand said in a statement that Social Security must be strengthened.",
-        "Additional records disclosed Wednesday revealed more of the campaign's expenses.",
-        "White House spokesman Eric Schultz said he hoped the release would end the issue.",
-        "Rick Santorum on Sunday tried to clarify his comment about the president's theology.",
-        "Updated figures show that the deficit fell by a fifth in the last quarter, the office said."]
-    assert [(r.line, r.reason, r.text) for r in ca.removed] == [
-        (1, clean.UPDATE_LABEL, "UPDATE:"), (3, clean.UPDATE_LABEL, "UPDATE 2:52 p.m. --"),
-        (5, clean.UPDATE_LABEL, "UPDATE: 9 p.m. --"), (7, clean.UPDATE_LABEL, "Updated:")]
+@pytest.mark.parametrize("lines, kept, taken", [
+    # a live blog's time stamps; a figure is no stamp
+    (["14:08 - Ukrainian forces retook the village of Pishchane, the army said on Tuesday.",
+      "2.08pm: Zelensky arrives in Washington for talks with Trump at the White House.", "14:30",
+      "9:30 a.m. ET — The Security Council meets to vote on the resolution drafted by the US.",
+      "1.50 - 2.00 euros a litre is what drivers in Kyiv now pay for diesel, the ministry said."],
+     ["Ukrainian forces retook the village of Pishchane, the army said on Tuesday.",
+      "Zelensky arrives in Washington for talks with Trump at the White House.",
+      "The Security Council meets to vote on the resolution drafted by the US.",
+      "1.50 - 2.00 euros a litre is what drivers in Kyiv now pay for diesel, the ministry said."],
+     [(1, clean.STAMP, "14:08 -"), (3, clean.STAMP, "2.08pm:"), (5, clean.STAMP, ""), (7, clean.STAMP, "9:30 a.m. ET —")]),
+    # a post's update labels; "Updated figures" is news
+    (["UPDATE: AARP CEO A. Barry Rand said in a statement that Social Security must be strengthened.",
+      "UPDATE 2:52 p.m. -- Additional records disclosed Wednesday revealed more of the campaign's expenses.",
+      "UPDATE: 9 p.m. -- White House spokesman Eric Schultz said he hoped the release would end the issue.",
+      "Updated: Rick Santorum on Sunday tried to clarify his comment about the president's theology.",
+      "Updated figures show that the deficit fell by a fifth in the last quarter, the office said."],
+     ["AARP CEO A. Barry Rand said in a statement that Social Security must be strengthened.",
+      "Additional records disclosed Wednesday revealed more of the campaign's expenses.",
+      "White House spokesman Eric Schultz said he hoped the release would end the issue.",
+      "Rick Santorum on Sunday tried to clarify his comment about the president's theology.",
+      "Updated figures show that the deficit fell by a fifth in the last quarter, the office said."],
+     [(1, clean.UPDATE_LABEL, "UPDATE:"), (3, clean.UPDATE_LABEL, "UPDATE 2:52 p.m. --"),
+      (5, clean.UPDATE_LABEL, "UPDATE: 9 p.m. --"), (7, clean.UPDATE_LABEL, "Updated:")]),
+])
+def test_an_entry_keeps_its_text_and_the_ledger_lists_the_stamp_or_label_taken_off(lines, kept, taken):
+    ca = clean.clean_article(article("live", *lines), DEFAULT)
+    assert [p.text for p in ca.paragraphs] == kept
+    assert [(r.line, r.reason, r.text) for r in ca.removed] == taken
 
 
 def test_a_headline_after_the_story_and_a_list_of_other_stories_are_removed():
