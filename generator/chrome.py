@@ -7,6 +7,7 @@ Reading uses them to find the header lines of pasted text, cleaning to remove ch
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 SOCIAL_WORDS = frozenset(
     "share shares sharing this article story post page on to via with facebook twitter x email e-mail mail "
@@ -118,7 +119,7 @@ _RULES: tuple[tuple, ...] = (
 CHROME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((rule[0], re.compile(rule[1])) for rule in _RULES)
 
 
-def _need(strings_or_test) -> object:
+def _need(strings_or_test: tuple[str, ...] | Callable[[str], bool]) -> Callable[[str], bool]:
     """A rule's need as a test of the line: any of these strings in it, or the rule's own test."""
     if callable(strings_or_test):
         return strings_or_test
