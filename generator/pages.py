@@ -38,6 +38,12 @@ _DANGLING = re.compile(r"^[\"'“‘]?(he|she|they|it|this|that|these|those|his|
 # terms"); "this week" and the like only date the report, and "such as" gives examples.
 _POINTS_BACK = re.compile(r"\b(?:(?:this|these|those)\b(?!\s+(?:week|month|year|morning|afternoon|evening|weekend|"
                           r"spring|summer|autumn|fall|winter)\b)|such\b(?!\s+as\b))", re.IGNORECASE)
+# A quotation whose speaker is only a pronoun ("...," he said.; "...," said she; "By releasing them, he said, the White
+# House ..."): who spoke is in the sentences before.
+_PRONOUN_SPEAKER = re.compile(r"[\"”’',],?\s+(?:(?:he|she|they|we|i)\s+(?:said|says|added|adds|continued|continues|told|"
+                              r"tells|wrote|writes|noted|notes|explained|argued|asked|replied|insisted|stated|declared)"
+                              r"|(?:said|says|added|adds|continued|wrote|asked|replied)\s+(?:he|she|they|we|i))\b",
+                              re.IGNORECASE)
 # A dateline: where (and through whom) a report was filed ("WASHINGTON —", "FERGUSON, Mo. —", "Denver (AP) –").
 _DATELINE = (r"(?:[A-Z][A-Z.'’ -]+(?:, [^,—–()]{1,30})?(?: \([A-Z][\w&.'’ -]{1,30}\))?"
              r"|[A-Z][\w.'’ -]{1,40}(?:, [^,—–()]{1,30})? \([A-Z][\w&.'’ -]{1,30}\))\s+[—–-]{1,2}\s+")
@@ -326,7 +332,9 @@ def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: C
     centrality to the topic, then recency.
 
     Centrality is the sentence's topic-term score plus how many of the topic's most named people,
-    places and organisations it names. Only sentences that read on their own are candidates.
+    places and organisations it names. Only sentences that read on their own are candidates: a claim is told in
+    its most complete wording that does (Boehner's "We have 50 of our members in tough races ...," he said.
+    is told as "Expanding on tough races, Boehner said, ...").
     """
     pattern = reach.pattern[topic.slug]
     named = Counter(n for p in shown for n in claims_match.names(p.text))
@@ -343,11 +351,11 @@ def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: C
             claim = joined.claims[cid] if cid is not None else None
             if claim:
                 told_together.append([a for w in claim.wordings for a in w.sources])
-            lead = claim.wordings[0] if claim else Wording(p.order, n, text, p.sources)
-            if not _standalone(lead.text, settings):
+            wordings = claim.wordings if claim else (Wording(p.order, n, text, p.sources),)
+            lead = _told_alone(wordings, settings)
+            if lead is None:
                 continue
             outlets = claim.outlets if claim else claims.outlets(p.sources, family_of)
-            wordings = claim.wordings if claim else (lead,)
             tier = reach.tier([w.text for w in wordings], topic.slug)
             centrality = (topics.score(topics.words(lead.text), topic, pattern)
                           + len(central & claims_match.names(lead.text)))
@@ -443,12 +451,17 @@ def _reports(text: str, named: Container[str]) -> bool:
     return bool(claims_match.numbers(text))
 
 
+def _told_alone(wordings: Sequence[Wording], settings: Settings) -> Wording | None:
+    """The first (most complete) of a claim's wordings that reads on its own (`_standalone`), if any."""
+    return next((w for w in wordings if _standalone(w.text, settings)), None)
+
+
 def _standalone(text: str, settings: Settings) -> bool:
-    """A sentence that reads on its own as a statement: not a question, not a piece of a quotation, not
-    opening with a pronoun or link word that needs the sentence before nor pointing back to it ("these
-    concerns", "such terms"), and of a readable length."""
+    """A sentence that reads on its own as a statement: not a question, not a piece of a quotation nor one whose
+    speaker is only a pronoun ("...," he said.), not opening with a pronoun or link word that needs the sentence
+    before nor pointing back to it ("these concerns", "such terms"), and of a readable length."""
     return (not text.rstrip("\"'”’ ").endswith("?") and not _DANGLING.match(text) and not _POINTS_BACK.search(text)
-            and text.count('"') % 2 == 0 and text.count("“") == text.count("”")
+            and not _PRONOUN_SPEAKER.search(text) and text.count('"') % 2 == 0 and text.count("“") == text.count("”")
             and settings.lead_min_words <= len(text.split()) and len(text) <= settings.lead_sentence_max_chars)
 
 

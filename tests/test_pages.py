@@ -175,7 +175,10 @@ def test_key_points_are_sentences_that_read_on_their_own(tmp_path):
                      "“The bridge is safe for cars and bicycles,” the mayor told the council on Tuesday, “but not",
                      # the seeds' minerals page: "In a bid to address these concerns, Zelensky's government ..."
                      "In a bid to address these concerns, the council will pay for a ferry across the river bridge site.",
-                     "The mayor said the council could not accept such terms for the bridge repairs from the builders."]
+                     "The mayor said the council could not accept such terms for the bridge repairs from the builders.",
+                     # who said it is in the sentences before
+                     "“The bridge will stay closed to lorries until the girders are repaired,” he said on Tuesday.",
+                     "After the vote on the bridge, she said, the council would ask the engineers for a second opinion."]
     also_stands = ["Earlier this week, the council asked engineers such as Halden to inspect the bridge girders again."]
     (seeds / "gazette.md").write_text('---\ntitle: "Bridge"\noutlet: "Gazette"\npublished: 2025-03-03\n---\n'
                                       + "\n\n".join(needs_context + [stands] + also_stands) + "\n", encoding="utf-8")
@@ -186,6 +189,20 @@ def test_key_points_are_sentences_that_read_on_their_own(tmp_path):
     points = page.split("## Key points", 1)[1].split("## In detail", 1)[0]
     assert stands in points and also_stands[0] in points  # "this week" dates it, "such as" gives an example
     assert not any(s in points for s in needs_context)
+
+
+def test_a_claim_is_a_key_point_in_the_most_complete_wording_that_reads_on_its_own(tmp_path):
+    # the Gazette's wording is the more complete, but only the sentences before it say who "she" is
+    quoted = ("“We will close the old river bridge to heavy lorries from the first of March,” she said at the council "
+              "meeting on Tuesday.")
+    named = "Mayor Anna Berg said on Tuesday that the council would close the old river bridge to heavy lorries from March."
+    result = build_story(tmp_path, BRIDGE_TOPICS, {
+        "gazette.md": markdown_article("Bridge to close", "Gazette", "2025-03-03", [quoted]),
+        "herald.md": markdown_article("Mayor speaks", "Herald", "2025-03-03", [named])})
+    points = result.files["bridge.md"].split("## Key points", 1)[1].split("## In detail", 1)[0]
+    first = points.strip().split("\n")[0]
+    assert first.startswith("- " + named) and first.endswith("*(2 outlets)*")
+    assert quoted + "[^gazette]" in points  # shown under it, as the other wording, cited to the Gazette
 
 
 EARLY_FACT = "The city council voted on Tuesday to close the old river bridge to heavy lorries from March."
