@@ -40,9 +40,9 @@ _POINTS_BACK = re.compile(r"\b(?:(?:this|these|those)\b(?!\s+(?:week|month|year|
                           r"spring|summer|autumn|fall|winter)\b)|such\b(?!\s+as\b))", re.IGNORECASE)
 # A quotation whose speaker is only a pronoun ("...," he said.; "...," said she; "By releasing them, he said, the White
 # House ..."): who spoke is in the sentences before.
-_PRONOUN_SPEAKER = re.compile(r"[\"”’',],?\s+(?:(?:he|she|they|we|i)\s+(?:said|says|added|adds|continued|continues|told|"
+_PRONOUN_SPEAKER = re.compile(r"[\"”’',],?\s+(?:(?:he|she|they)\s+(?:said|says|added|adds|continued|continues|told|"
                               r"tells|wrote|writes|noted|notes|explained|argued|asked|replied|insisted|stated|declared)"
-                              r"|(?:said|says|added|adds|continued|wrote|asked|replied)\s+(?:he|she|they|we|i))\b",
+                              r"|(?:said|says|added|adds|continued|wrote|asked|replied)\s+(?:he|she|they))\b",
                               re.IGNORECASE)
 # A dateline: where (and through whom) a report was filed ("WASHINGTON —", "FERGUSON, Mo. —", "Denver (AP) –").
 _DATELINE = (r"(?:[A-Z][A-Z.'’ -]+(?:, [^,—–()]{1,30})?(?: \([A-Z][\w&.'’ -]{1,30}\))?"
@@ -333,8 +333,8 @@ def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: C
 
     Centrality is the sentence's topic-term score plus how many of the topic's most named people,
     places and organisations it names. Only sentences that read on their own are candidates: a claim is told in
-    its most complete wording that does (Boehner's "We have 50 of our members in tough races ...," he said.
-    is told as "Expanding on tough races, Boehner said, ...").
+    its most complete wording that does ("'We will close the bridge ...,' she said." in another outlet's words
+    that name the mayor; none: the claim is no key point).
     """
     pattern = reach.pattern[topic.slug]
     named = Counter(n for p in shown for n in claims_match.names(p.text))
