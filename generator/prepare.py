@@ -130,11 +130,12 @@ def _key(path: Path, rel: str, folder: Path, settings: Settings) -> bytes | None
 
 def _prepare(jobs: list[tuple[str, str]], todo: list[int], folder: Path, settings: Settings,
              workers: int | None, progress: Callable[[int, int], None]) -> Iterator[Prepared]:
-    """prepare_file for the jobs listed in `todo`, in that order: in worker processes when there are many."""
+    """prepare_file for the jobs listed in `todo`, in that order: in worker processes when there are many and
+    they may be started (`cores.can_fork`: not while another thread runs, as beside `briefings serve`'s server)."""
     workers = workers if workers is not None else cores.count()
     chunks = [todo[s:s + CHUNK] for s in range(0, len(todo), CHUNK)]
     done = len(jobs) - len(todo)
-    if workers <= 1 or len(todo) < PARALLEL_MIN_FILES:
+    if workers <= 1 or len(todo) < PARALLEL_MIN_FILES or not cores.can_fork(workers):
         for c in chunks:
             out = [prepare_file(Path(jobs[i][0]), jobs[i][1], folder, settings) for i in c]
             done += len(c)

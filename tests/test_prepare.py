@@ -27,7 +27,7 @@ def test_file_listing_order_does_not_change_the_output(synthetic, monkeypatch):
     assert pipeline.generate(_inputs(synthetic / "articles"), DEFAULT, skip_invalid=True).files == expected
 
 
-def test_parallel_reading_gives_what_reading_each_file_gives(monkeypatch, tmp_path):
+def test_parallel_reading_gives_what_reading_each_file_gives(monkeypatch, tmp_path, alone):
     monkeypatch.setattr(prepare, "PARALLEL_MIN_FILES", 1)  # the fixture is small: use the workers anyway
     seeds = tmp_path / "seeds"
     shutil.copytree(FIXTURE / "seeds", seeds)
@@ -47,3 +47,18 @@ def test_parallel_reading_gives_what_reading_each_file_gives(monkeypatch, tmp_pa
         assert got.articles == tuple(articles)
         assert got.problems == tuple(problems)
         assert got.cleaned == {a.id: clean.clean_article(a, DEFAULT) for a in articles}
+
+
+def test_files_are_read_in_this_process_while_another_thread_runs(monkeypatch):
+    # `briefings serve` regenerates beside its preview server: a process forked then could wait forever on a lock
+    # the server's thread held
+    from generator import cores
+    monkeypatch.setattr(prepare, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(cores, "threads", lambda: 2)
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a worker process was started")
+
+    monkeypatch.setattr(prepare, "ProcessPoolExecutor", no_pool)
+    got = prepare.read_folder(FIXTURE / "seeds", DEFAULT, None, workers=2)
+    assert got.articles and got.cache_misses == len(got.articles) + len(got.problems)
