@@ -372,3 +372,16 @@ def test_a_list_mark_glued_to_its_first_word_is_taken_off_and_a_hyphenated_start
     assert "The campaign said it would not comment on the report until the weekend." in texts
     assert "-5 degrees was the coldest reading of the winter in the city, the weather service said." in texts
     assert "e-mails show the aides discussed the talking points before the hearing began." in texts
+
+
+@pytest.mark.parametrize("line, date", [
+    ("Posted on 2025-02-24 by the desk", "2025-02-24"),
+    ("Washington, February 24, 2025 - Leaders met.", "2025-02-24"),
+    ("Updated Feb. 3 2019 at noon", "2019-02-03"),
+    ("KYIV, 24 February 2025 (Reuters) -", "2025-02-24"),
+    ("Filed 2025-02-30, corrected March 1, 2025", "2025-03-01"),  # no 30 February: the next date stated
+    ("At 20:19 on Monday, 1,920 troops arrived", None),  # figures, no year with a day and month
+    ("The summit opened on Monday.", None),
+])
+def test_a_pasted_article_s_date_is_the_first_whole_date_it_states(line, date):
+    assert reader.find_date(line) == date
