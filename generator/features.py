@@ -6,7 +6,6 @@ worker processes, beside reading and cleaning, and caches them; generator/famili
 """
 from __future__ import annotations
 
-import zlib
 from array import array
 from dataclasses import dataclass, replace
 
@@ -19,10 +18,9 @@ from .textnorm import hash64, normalise, quoted_chars, sentences
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _BASE = np.uint64(1_000_003)
-# word -> its hash for shingling, kept across the articles one process handles (a pure function of the
-# word, so sharing it changes no result); emptied when it grows past _VOCAB_MAX words
-_VOCAB: dict[str, int] = {}
-_VOCAB_MAX = 500_000
+_P = 0x100000001B3  # a word's hash is its bytes' polynomial in _P modulo 2**64; odd, so it has an inverse
+# _P ** i and _P ** -i modulo 2**64, i = 0, 1, ...: grown (doubled) to the longest text seen
+_POWERS = [np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64)]
 EXACT_MIN_WORDS = 3  # a sentence of fewer words is matched exactly only inside a compared pair (families.align)
 
 
@@ -72,11 +70,9 @@ def of(ca: CleanArticle, settings: Settings) -> ArticleFeatures:
     """The features of one cleaned article."""
     split = [sentences(p.text) for p in ca.paragraphs]
     norm = tuple(normalise(s) for para in split for s in para)
-    if len(_VOCAB) > _VOCAB_MAX:
-        _VOCAB.clear()
     return ArticleFeatures("\n".join(norm), array("i", [len(s) for para in split for s in para]),
                            array("i", [quoted_chars(s) for para in split for s in para]),
-                           array("i", map(len, split)), shingle_sample(" ".join(norm), settings, _VOCAB),
+                           array("i", map(len, split)), shingle_sample(" ".join(norm), settings),
                            np.fromiter(map(text_hash, norm), dtype=np.int64, count=len(norm)),
                            clean.short_lines(ca, settings))
 
@@ -89,14 +85,11 @@ def text_hash(norm: str) -> int:
     return hash64(norm)
 
 
-def shingle_sample(norm_text: str, settings: Settings, vocab: dict[str, int]) -> np.ndarray:
+def shingle_sample(norm_text: str, settings: Settings) -> np.ndarray:
     """Sorted unique sampled hashes of the word shingles of a normalised text."""
-    toks = norm_text.split()
-    if not toks:
+    arr = word_hashes(norm_text)
+    if not len(arr):
         return np.empty(0, dtype=np.uint64)
-    for t in set(toks).difference(vocab):
-        vocab[t] = zlib.crc32(t.encode())
-    arr = np.fromiter(map(vocab.__getitem__, toks), dtype=np.uint64, count=len(toks))
     k = min(settings.shingle_words, len(arr))
     n = len(arr) - k + 1
     h = np.zeros(n, dtype=np.uint64)
@@ -105,3 +98,30 @@ def shingle_sample(norm_text: str, settings: Settings, vocab: dict[str, int]) ->
     h = h * _MIX
     h ^= h >> np.uint64(31)
     return np.unique(h[h % np.uint64(settings.shingle_sample) == 0])
+
+
+def word_hashes(norm_text: str) -> np.ndarray:
+    """A 64-bit hash of each word of a normalised text (ASCII words between spaces), all at once: the hash of the
+    bytes before each word's end less those before its start, brought back to the start (a third of the time of
+    splitting the text and looking its words up, which was a fifth of preparing an article)."""
+    raw = np.frombuffer(norm_text.encode("ascii"), dtype=np.uint8)
+    spaces = np.flatnonzero(raw == 32)
+    starts, ends = np.append(0, spaces + 1), np.append(spaces, len(raw))
+    starts, ends = starts[ends > starts], ends[ends > starts]  # no empty words (an empty sentence's two spaces)
+    powers, inverses = _powers(len(raw))
+    before = np.zeros(len(raw) + 1, dtype=np.uint64)
+    np.cumsum(raw * powers[:len(raw)], dtype=np.uint64, out=before[1:])
+    out = (before[ends] - before[starts]) * inverses[starts] * _MIX  # (mixed: a short word's sum is small)
+    out ^= out >> np.uint64(29)
+    return out
+
+
+def _powers(n: int) -> list[np.ndarray]:
+    """_P ** i and _P ** -i modulo 2**64 for i < n at least."""
+    if len(_POWERS[0]) < n:
+        size = max(n, 2 * len(_POWERS[0]))
+        for k, base in enumerate((_P, pow(_P, -1, 2 ** 64))):
+            _POWERS[k] = np.full(size, base, dtype=np.uint64)
+            _POWERS[k][0] = 1
+            np.cumprod(_POWERS[k], dtype=np.uint64, out=_POWERS[k])
+    return _POWERS

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from generator import clean, families as families_of, passages, prepare
+from generator.features import word_hashes
 from generator.memo import Cache
 from generator.model import CleanArticle
 from generator.settings import DEFAULT
@@ -195,3 +196,17 @@ def test_identical_sentences_pair_each_with_the_first_of_its_text_even_when_hash
         expected = {(first.setdefault(t, s), s) for s, t in enumerate(texts) if t != "t0" and first.setdefault(t, s) != s}
         pairs = families_of._identical(texts, hashes)
         assert set(map(tuple, pairs.tolist())) == expected
+
+
+def test_a_word_hashes_alike_wherever_it_stands_and_unlike_other_words():
+    """Shingles are made of word hashes computed for a whole text at once: a word's must not depend on where it
+    stands, in that text or another (the tables they use grow with the longest text seen), or on empty words."""
+    short = "the cat sat  on the mat"  # two spaces: an empty sentence between two others
+    long = " ".join(["sat", "x" * 5000, "mat"] * 30) + " the cat"
+    words = short.split() + long.split()
+    hashes = word_hashes(short).tolist() + word_hashes(long).tolist()
+    assert len(hashes) == len(words)
+    seen: dict[str, int] = {}
+    assert all(seen.setdefault(w, h) == h for w, h in zip(words, hashes))
+    assert len(set(seen.values())) == len(seen)
+    assert word_hashes("ab ba").tolist()[0] != word_hashes("ab ba").tolist()[1]
