@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -128,13 +127,12 @@ def test_front_matter_errors_name_the_line(tmp_path, data, line, message):
     assert p.hint
 
 
-def test_billion_laughs_is_refused_quickly(tmp_path):
+def test_billion_laughs_is_refused_at_its_first_alias(tmp_path):
+    """Nine aliases a level, nine levels: refused on line 3, where the first alias stands, so nothing is expanded."""
     lol = b"---\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + b"".join(
         b"%c: &%c [*%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c]\n" % ((ord("a") + i + 1,) * 2 + (ord("a") + i,) * 9)
         for i in range(8)) + b"---\nBody.\n"
-    start = time.perf_counter()
     p = problem_for(tmp_path, "a.md", lol)
-    assert time.perf_counter() - start < 1
     assert "aliases" in p.message and p.line == 3
 
 
