@@ -23,9 +23,8 @@ def test_fast_normalising_matches_the_reference(text):
     folded = unicodedata.normalize("NFKC", text).translate(textnorm._QUOTES)
     folded = re.sub(r"\b((?:[A-Za-z]\.){2,})", lambda m: m.group(1).replace(".", ""), folded)
     assert normalise(text) == re.sub(r"[^a-z0-9]+", " ", folded.lower()).strip()
-    pattern = topics.matcher(topics.Topic("t", "T", "", (topics.parse_term("ally", 1.0),), None))
-    found = [m.group(0) for m in pattern.finditer(topics.words(text))]
-    assert found == [w for w in normalise(text).split() if w in ("ally", "allies")]
+    ally = topics.Topic("t", "T", "", (topics.parse_term("ally", 1.0),), None)
+    assert topics.score(topics.words(text), ally) == sum(w in ("ally", "allies") for w in normalise(text).split())
 
 
 def test_a_sentence_does_not_end_at_a_title_a_case_name_or_a_lawmakers_party_and_state():

@@ -1,9 +1,11 @@
 """Topic definitions are data an editor owns; matching catches the wording articles use."""
 import json
+import re
 import textwrap
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings as hsettings, strategies as st
 
 from generator import topics
 from generator.errors import GeneratorError
@@ -276,3 +278,39 @@ def test_ignore_must_be_a_list_of_phrases(tmp_path):
     text = str(info.value)
     assert f"{path}:7: ignore of topic 'scandals' must be a list of phrases" in text
     assert f"{path}:11: empty or unusable ignore phrase in topic 'other'" in text
+
+
+def _expression(topic: topics.Topic) -> re.Pattern[str]:
+    """What `topics.Matcher` finds, as one expression of a topic's entries in order (how it used to be found)."""
+    def word(w: str) -> str:
+        if w.endswith("*"):
+            return re.escape(w[:-1]) + "[a-z0-9]*"
+        return "(?:" + "|".join(map(re.escape, topics.forms(w) + tuple(
+            [topics.ORDINAL_SPELLINGS[w]] if w in topics.ORDINAL_SPELLINGS else []))) + ")"
+    entries = ["(" + "|".join(" ".join(map(word, s)) for s in (term.words, term.closed) if s) + ")"
+               for term in topics._entries(topic)]
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(entries) + r")(?![a-z0-9])")
+
+
+_WORDS = st.sampled_from("a an ally allies tax taxes taxi re election reelection 5th fifth of the".split())
+_TERM = st.lists(_WORDS, min_size=1, max_size=3).map(" ".join) | _WORDS.map(lambda w: w + "*") | st.sampled_from(
+    ["re-election", "tax*", "a tax", "fifth amendment", "e-mail*", "ta*"])
+
+
+@hsettings(max_examples=400, deadline=None)
+@given(st.lists(_TERM, min_size=1, max_size=6), st.lists(_TERM, max_size=2),
+       st.lists(_WORDS | st.sampled_from(["amendment", "mail", "emails", "e", "x", "taxing"]), max_size=25))
+def test_terms_are_found_word_by_word_as_one_expression_of_them_finds_them(terms, ignore, text):
+    topic = topics.Topic("t", "T", "", tuple(topics.parse_term(w, 1.0) for w in terms), None,
+                         tuple(topics.parse_term(w, 0.0) for w in ignore))
+    normal = " ".join(text)
+    assert topics.matcher(topic).hits(normal) == [[m.lastindex - 1 for m in _expression(topic).finditer(normal)]]
+
+
+def test_one_matcher_finds_each_topics_entries_as_its_own_does():
+    spec = topics.load(ROOT / "templates" / "topics.yml")
+    every = topics.Matcher.of(spec.topics)
+    texts = [topics.words(line) for path in sorted((ROOT / "seeds").iterdir()) if path.is_file()
+             for line in path.read_text(encoding="utf-8").splitlines()]
+    assert any(any(found) for found in map(every.hits, texts))
+    assert [every.hits(x) for x in texts] == [[topics.matcher(t).hits(x)[0] for t in spec.topics] for x in texts]
