@@ -129,7 +129,7 @@ def _need(strings_or_test: tuple[str, ...] | Callable[[str], bool]) -> Callable[
         one = strings_or_test[0]
         return lambda line: one in line
 
-    def need(line: str) -> bool:  # a loop: half the time of any() over a generator, a third of an expression's
+    def need(line: str) -> bool:  # a loop: 0.6 of the time of any() over a generator, 0.4 of an expression's
         for s in strings_or_test:
             if s in line:
                 return True

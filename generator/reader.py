@@ -493,7 +493,7 @@ def _headline(p: Paragraph, settings: Settings) -> bool:
 def find_date(text: str) -> str | None:
     """The first complete calendar date (with a year) stated in the text, as YYYY-MM-DD."""
     if "19" not in text and "20" not in text:
-        return None  # no year of DATE_PATTERNS: most lines, found a hundred times faster than by searching
+        return None  # no year of DATE_PATTERNS: most lines, found hundreds of times faster than by searching
     for pattern in DATE_PATTERNS:
         for m in pattern.finditer(text):
             parts = m.groupdict()

@@ -279,8 +279,8 @@ _WordTest = frozenset[str] | str
 class Matcher:
     """Where topics' entries (ignore phrases, then terms) stand in a normalised text, found word by word, for each
     topic as one expression of its entries in order would find them from left to right: at each word the first
-    entry that matches there, and on after it. (That expression, tried at every character, took a quarter of a
-    build with a few terms a topic, and grew with their number: 0.4 ms a paragraph for basil-dev's 8 topics.)"""
+    entry that matches there, and on after it. (That expression, tried at every character, was half of the topics
+    stage with 5 terms a topic, and grew with their number: 0.4 ms a paragraph for basil-dev's 8 topics of 20-40.)"""
 
     spellings: tuple[tuple[tuple[tuple[_WordTest, ...], ...], ...], ...]  # topic -> entry -> spellings -> word tests
     exact: dict[str, tuple[tuple[int, int], ...]]     # a text word -> (topic, entry) a spelling of which starts with it
