@@ -31,7 +31,7 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -270,6 +270,7 @@ def matcher(topic: Topic) -> Matcher:
     return Matcher.of((topic,))
 
 
+_KNOWN_MAX = 200_000  # words a Matcher keeps what they may start (emptied past it: memory stays bounded)
 # A term word as a test of a text word: the words it matches (a word, its plurals, an ordinal's other spelling), or
 # the prefix every word it matches starts with ('tax*': "tax")
 _WordTest = frozenset[str] | str
@@ -280,12 +281,14 @@ class Matcher:
     """Where topics' entries (ignore phrases, then terms) stand in a normalised text, found word by word, for each
     topic as one expression of its entries in order would find them from left to right: at each word the first
     entry that matches there, and on after it. (That expression, tried at every character, was half of the topics
-    stage with 5 terms a topic, and grew with their number: 0.4 ms a paragraph for basil-dev's 8 topics of 20-40.)"""
+    stage with 5 terms a topic, and grew with their number: 0.4 ms a paragraph for basil-dev's 8 topics of 20-40.)
+    What each word may start is kept (`known`), so one matcher serves one thread: each build makes its own."""
 
     spellings: tuple[tuple[tuple[tuple[_WordTest, ...], ...], ...], ...]  # topic -> entry -> spellings -> word tests
     exact: dict[str, tuple[tuple[int, int], ...]]     # a text word -> (topic, entry) a spelling of which starts with it
     prefixes: dict[str, tuple[tuple[int, int], ...]]  # a prefix ("tax" of 'tax*') -> (topic, entry) ... with it
     lengths: tuple[int, ...]                          # the prefixes' lengths, shortest first
+    known: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict, compare=False)  # _may_start, kept
 
     @classmethod
     def of(cls, topics: Sequence[Topic]) -> Matcher:
@@ -296,16 +299,25 @@ class Matcher:
     def hits(self, normal: str) -> list[list[int]]:
         """Per topic, the entries found in a normalised text (`words`), once per place, in reading order."""
         text = normal.split(" ")
+        known = self.known
+        for word in set(text).difference(known):
+            known[word] = self._may_start(word)
         starts: list[list[tuple[int, int]]] = [[] for _ in self.spellings]  # per topic: (word, entry) that may start
-        for i, word in enumerate(text):
-            for k, n in self.exact.get(word, ()):
+        for i, found in [(i, found) for i, found in enumerate(map(known.__getitem__, text)) if found]:
+            for k, n in found:
                 starts[k].append((i, n))
-            for length in self.lengths:
-                if length > len(word):
-                    break
-                for k, n in self.prefixes.get(word[:length], ()):
-                    starts[k].append((i, n))
+        if len(known) > _KNOWN_MAX:
+            known.clear()
         return [self._resolved(k, found, text) if found else [] for k, found in enumerate(starts)]
+
+    def _may_start(self, word: str) -> tuple[tuple[int, int], ...]:
+        """The (topic, entry) a spelling of which starts with this word (none: most words)."""
+        found = self.exact.get(word, ())
+        for length in self.lengths:
+            if length > len(word):
+                break
+            found += self.prefixes.get(word[:length], ())
+        return found
 
     def _resolved(self, topic: int, found: list[tuple[int, int]], text: list[str]) -> list[int]:
         """The entries of one topic that match where they may start, left to right, none inside another's match."""

@@ -307,10 +307,15 @@ def test_terms_are_found_word_by_word_as_one_expression_of_them_finds_them(terms
     assert topics.matcher(topic).hits(normal) == [[m.lastindex - 1 for m in _expression(topic).finditer(normal)]]
 
 
-def test_one_matcher_finds_each_topics_entries_as_its_own_does():
+@pytest.mark.parametrize("kept", [topics._KNOWN_MAX, 3])
+def test_one_matcher_finds_each_topics_entries_as_its_own_does(kept, monkeypatch):
+    """One matcher for all topics, which keeps what each word it has seen may start (forgotten past `kept` words),
+    finds what a fresh matcher of each topic finds."""
+    monkeypatch.setattr(topics, "_KNOWN_MAX", kept)
     spec = topics.load(ROOT / "templates" / "topics.yml")
     every = topics.Matcher.of(spec.topics)
     texts = [topics.words(line) for path in sorted((ROOT / "seeds").iterdir()) if path.is_file()
              for line in path.read_text(encoding="utf-8").splitlines()]
     assert any(any(found) for found in map(every.hits, texts))
     assert [every.hits(x) for x in texts] == [[topics.matcher(t).hits(x)[0] for t in spec.topics] for x in texts]
+    assert len(every.known) <= kept
