@@ -27,6 +27,7 @@ FILLER_SECTIONS = re.compile(
     r"|see also|most (read|popular|viewed)|top stories|editor'?s picks|what to read next)\W*$", re.IGNORECASE)
 
 HEADLINE_REPEAT = 90.0
+_NOT_WORD_BYTES = bytes(c for c in range(128) if not chr(c).isalnum())  # what normalising ASCII makes a space
 HEADLINE = "headline repeated"
 HEADLINE_MIN_WORDS = 4  # a headline pasted before a paragraph's first sentence is taken out from this length
 HEADLINE_SLACK = 40  # characters of a paragraph read beyond the headline's length to find it (punctuation)
@@ -54,7 +55,7 @@ def clean_article(article: Article, settings: Settings) -> CleanArticle:
         reason = chrome_reason(p.text)
         if reason is None and in_filler is not None:
             reason = f"SEO filler section '{in_filler}'"
-        if reason is None and title and fuzz.ratio(normalise(p.text), title) >= HEADLINE_REPEAT:
+        if reason is None and _repeats_headline(p.text, title):
             reason = HEADLINE
         if reason is None and p.heading:
             reason = "heading"
@@ -68,6 +69,22 @@ def clean_article(article: Article, settings: Settings) -> CleanArticle:
     while len(kept) > 1 and _headline(kept[-1].text):
         removed.append(Removed(kept.pop().line, TRAILING_TEASER))
     return CleanArticle(article, tuple(kept), tuple(sorted(removed, key=lambda r: r.line)))
+
+
+def _repeats_headline(text: str, title: str) -> bool:
+    """Whether a paragraph is the headline again: its normalised text within HEADLINE_REPEAT of the normalised
+    headline (`fuzz.ratio`). An ASCII paragraph whose length rules that out is not normalised (a fifth of cleaning
+    was normalising every paragraph for this): the ratio is at most 200 times the shorter length over both, and
+    normalising ASCII keeps its letters and digits and adds no character."""
+    if not title:
+        return False
+    if text.isascii():
+        raw = text.encode()
+        least, most = len(raw.translate(None, _NOT_WORD_BYTES)), len(raw)  # letters and digits; every character
+        if least * HEADLINE_REPEAT > (200 - HEADLINE_REPEAT) * len(title) or \
+                most * (200 - HEADLINE_REPEAT) < HEADLINE_REPEAT * len(title):
+            return False
+    return fuzz.ratio(normalise(text), title) >= HEADLINE_REPEAT
 
 
 def _unstamped(p: Paragraph, removed: list[Removed], settings: Settings) -> Paragraph:

@@ -1,8 +1,13 @@
 """Boilerplate removal: the rules name kinds of chrome, and repetition across unrelated articles."""
+import itertools
+
 import pytest
+from hypothesis import given, settings as hsettings, strategies as st
+from rapidfuzz import fuzz
 
 from generator import clean, features
 from generator.settings import DEFAULT
+from generator.textnorm import normalise
 
 from .helpers import ROOT, article
 
@@ -276,3 +281,24 @@ def test_chrome_reason_is_the_first_rule_that_matches(synthetic):
     reasons = [clean.chrome_reason(line) for line in lines]
     assert reasons == [_rule_by_rule(line) for line in lines]
     assert all(clean.chrome_reason(line) is not None for line in GUARDED)
+
+
+_TITLE_WORDS = st.sampled_from("river treaty signed dam U.S. talks 2025 on the at".split())
+_AROUND = st.sampled_from(["", " ", "—", " -- ", "...", "!!!", "  ", "\t", ":", "'", "a", "ab", "river", "é"])
+
+
+@hsettings(max_examples=400, deadline=None)
+@given(st.lists(_TITLE_WORDS, min_size=1, max_size=8), st.lists(_AROUND, min_size=1, max_size=12))
+def test_a_repeated_headline_is_never_skipped_by_the_length_bound(title_words, around):
+    """The paragraph lengths that cannot repeat the headline are ruled out before normalising: never one that does."""
+    title = " ".join(title_words)
+    text = around[0] + "".join(w + a for w, a in zip(title_words, itertools.cycle(around[1:] or [""])))
+    norm_title = normalise(title)
+    assert clean._repeats_headline(text, norm_title) == (fuzz.ratio(normalise(text), norm_title) >= clean.HEADLINE_REPEAT)
+
+
+def test_a_paragraph_far_longer_or_shorter_than_the_headline_is_not_normalised_to_compare(monkeypatch):
+    title = normalise("River treaty signed after talks")
+    assert clean._repeats_headline("River treaty signed -- after talks!", title)
+    monkeypatch.setattr(clean, "normalise", lambda text: pytest.fail(f"normalised {text!r}"))
+    assert not clean._repeats_headline(NEWS * 2, title) and not clean._repeats_headline("Signed.", title)
