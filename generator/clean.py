@@ -16,7 +16,7 @@ from .chrome import chrome_reason, live_stamp, update_label
 from .model import Article, CleanArticle, Paragraph, Rejection, Removed
 from .reader import is_heading
 from .settings import Settings
-from .textnorm import SENTENCE_END, in_headline_case, is_statement, normalise
+from .textnorm import ASCII_DROPPED, SENTENCE_END, in_headline_case, is_statement, normalise
 
 FILLER_SECTIONS = re.compile(
     r"^(people also ask|frequently asked questions|faqs?|practical tips|tips for|key takeaways"
@@ -27,7 +27,6 @@ FILLER_SECTIONS = re.compile(
     r"|see also|most (read|popular|viewed)|top stories|editor'?s picks|what to read next)\W*$", re.IGNORECASE)
 
 HEADLINE_REPEAT = 90.0
-_NOT_WORD_BYTES = bytes(c for c in range(128) if not chr(c).isalnum())  # what normalising ASCII makes a space
 HEADLINE = "headline repeated"
 HEADLINE_MIN_WORDS = 4  # a headline pasted before a paragraph's first sentence is taken out from this length
 HEADLINE_SLACK = 40  # characters of a paragraph read beyond the headline's length to find it (punctuation)
@@ -80,7 +79,7 @@ def _repeats_headline(text: str, title: str) -> bool:
         return False
     if text.isascii():
         raw = text.encode()
-        least, most = len(raw.translate(None, _NOT_WORD_BYTES)), len(raw)  # letters and digits; every character
+        least, most = len(raw.translate(None, ASCII_DROPPED)), len(raw)  # letters and digits; every character
         if least * HEADLINE_REPEAT > (200 - HEADLINE_REPEAT) * len(title) or \
                 most * (200 - HEADLINE_REPEAT) < HEADLINE_REPEAT * len(title):
             return False

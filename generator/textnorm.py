@@ -11,6 +11,9 @@ _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": 
 _PLAIN = tuple((chr(code), plain) for code, plain in _QUOTES.items())
 _ASCII_LETTERS = frozenset(string.ascii_letters)
 _WORD_BYTES = bytes(c if 0x61 <= c <= 0x7A or 0x30 <= c <= 0x39 else 0x20 for c in range(256))  # a-z 0-9 kept
+# The ASCII characters `normalise` makes a space (all but letters and digits): delete them from an ASCII text's
+# bytes to count the characters it keeps
+ASCII_DROPPED = bytes(c for c in range(128) if _WORD_BYTES[ord(chr(c).lower())] == 0x20)
 _ABBREV_DOTS = re.compile(r"\b((?:[A-Za-z]\.){2,})")
 _QUOTED = re.compile(r'["“„«][^"”‟»“]*(?:["”‟»]|$)')
 # A line ends as a sentence does: closing punctuation, then any closing quotes or brackets.
