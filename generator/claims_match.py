@@ -399,7 +399,7 @@ def names(text: str) -> frozenset[str]:
         if not core:
             continue
         opens = tok[0] in "\"'(["  # a quotation starts with a capital whatever its first word is
-        if not first and not opens:
+        if not first and not opens and "A" <= core[0] <= "Z":  # as _CAPITAL asks: most words are not
             found.update(_name_words(core))  # Wal-Mart -> wal, mart
         first = tok[-1] == ":"
     return frozenset(found)

@@ -63,14 +63,12 @@ class _SkippingInlineProcessor(InlineProcessor):
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         # InlineProcessor.__handleInline (its private name, so run() calls this one), with the skip added.
-        # Which strings the text holds is found once: a match replaces text by a placeholder, which holds none
-        # of them, so the text only ever loses strings, and a pattern tried in vain finds nothing.
+        # A match replaces text by a placeholder, which holds none of the strings, so the text only ever loses
+        # strings: which it holds is found again after each match (once the footnote references are
+        # placeholders, a passage holds no "[" and the four link patterns are not tried on it).
         if isinstance(data, util.AtomicString):
             return data
-        present = 0
-        for bit, string in enumerate(self._strings):
-            if string in data:
-                present |= 1 << bit
+        present = self._present(data)
         patterns, masks, apply = self.inlinePatterns, self._masks, self._InlineProcessor__applyPattern
         startIndex = 0
         count = len(patterns)
@@ -80,10 +78,21 @@ class _SkippingInlineProcessor(InlineProcessor):
                 patternIndex += 1
                 startIndex = 0
                 continue
+            before = data
             data, matched, startIndex = apply(patterns[patternIndex], data, patternIndex, startIndex)
             if not matched:
                 patternIndex += 1
+            elif data is not before:
+                present = self._present(data)
         return data
+
+    def _present(self, data: str) -> int:
+        """A bit for each of the strings that the text holds."""
+        present = 0
+        for bit, string in enumerate(self._strings):
+            if string in data:
+                present |= 1 << bit
+        return present
 
 
 class SpeedExtension(Extension):

@@ -14,6 +14,7 @@ from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+from markdown.extensions.toc import slugify
 from rapidfuzz import fuzz
 
 from . import claims, claims_match, context as cx, topics
@@ -305,21 +306,35 @@ def _span(days: Sequence[cx.Day]) -> str:
 
 class _Reach:
     """How strongly texts name each topic: their weighted term hits over the topic's min_score (1 or more:
-    their words alone would put them on the topic), for ranking key points (`tier`)."""
+    their words alone would put them on the topic), for ranking key points (`tier`). One matcher finds every
+    topic's terms in a text at once, and a text's scores are kept: a claim's wordings are candidates on
+    every topic page that shows them."""
 
     def __init__(self, spec_topics: Sequence[topics.Topic], settings: Settings) -> None:
-        self._topics = [(t, topics.matcher(t), t.min_score or settings.topic_min_score) for t in spec_topics]
-        self.pattern = {t.slug: pattern for t, pattern, _ in self._topics}  # each topic's `topics.matcher`
+        self._topics = tuple(spec_topics)
+        self._matcher = topics.Matcher.of(self._topics)
+        self._needs = [t.min_score or settings.topic_min_score for t in self._topics]
+        self._index = {t.slug: k for k, t in enumerate(self._topics)}
+        self._scores: dict[str, list[float]] = {}
+
+    def score(self, text: str, slug: str) -> float:
+        """A text's `topics.score` on one topic."""
+        return self._scored(text)[self._index[slug]]
 
     def tier(self, texts: Sequence[str], slug: str) -> int:
         """2 when the texts (a claim's wordings) name this topic more strongly than any other (of equals, the
         first in page order), 1 when they name it, 0 when they are on it only through their article's context."""
-        normal = [topics.words(text) for text in texts]
-        strength = {t.slug: max(topics.score(w, t, pattern) for w in normal) / needs
-                    for t, pattern, needs in self._topics}
-        if strength[slug] < 1:
+        scored = [self._scored(text) for text in texts]
+        strength = [max(s[k] for s in scored) / needs for k, needs in enumerate(self._needs)]
+        mine = self._index[slug]
+        if strength[mine] < 1:
             return 0
-        return 2 if max(strength, key=strength.__getitem__) == slug else 1
+        return 2 if max(range(len(strength)), key=strength.__getitem__) == mine else 1
+
+    def _scored(self, text: str) -> list[float]:
+        if text not in self._scores:
+            self._scores[text] = topics.scores(topics.words(text), self._topics, self._matcher)
+        return self._scores[text]
 
 
 def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: Claims,
@@ -336,7 +351,6 @@ def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: C
     its most complete wording that does ("'We will close the bridge ...,' she said." in another outlet's words
     that name the mayor; none: the claim is no key point).
     """
-    pattern = reach.pattern[topic.slug]
     named = Counter(n for p in shown for n in claims_match.names(p.text))
     central = set(sorted(named, key=lambda n: (-named[n], n))[:settings.lead_central_names])
     found: dict[object, tuple[tuple, Wording, Claim | None, bool]] = {}  # rank, lead, claim, is a fact
@@ -357,8 +371,7 @@ def _key_points(topic: topics.Topic, shown: list[Passage], total: int, joined: C
                 continue
             outlets = claim.outlets if claim else claims.outlets(p.sources, family_of)
             tier = reach.tier([w.text for w in wordings], topic.slug)
-            centrality = (topics.score(topics.words(lead.text), topic, pattern)
-                          + len(central & claims_match.names(lead.text)))
+            centrality = reach.score(lead.text, topic.slug) + len(central & claims_match.names(lead.text))
             newest = max((claims.day_number(sources[a].published) for w in wordings for a in w.sources), default=0)
             reports = _reports(lead.text, named)
             found[key] = ((-tier, -outlets, -reports, -centrality, -newest, rank, n), lead, claim,
@@ -576,9 +589,13 @@ def _passage_view(p: Passage, parts: list[str] | None, score: float, lead_of: Ma
     """A passage as the page shows it, without the wordings of claims shown in another passage of the page.
 
     `parts` are its sentences when one states a claim (None: it is shown whole)."""
+    if parts is None:  # most passages: shown whole, cited to the articles that report it
+        cited = tuple(sources[s] for s in p.sources)
+        return cx.PassageView(p.text, cited, p.line, score, (), sources[p.article_id],
+                              claims.outlets(p.sources, family_of), _earliest(cited))
     kept, notes = [], []
     reporting = set(p.sources)  # the articles that report the passage or a claim it leads
-    for n, text in enumerate(parts or ()):
+    for n, text in enumerate(parts):
         cid = joined.of_sentence.get((p.order, n))
         if cid is not None:
             lead = lead_of[cid]
@@ -587,16 +604,17 @@ def _passage_view(p: Passage, parts: list[str] | None, score: float, lead_of: Ma
             notes.append(_claim_view(lead, joined.claims[cid], joined, sources, family_of))
             reporting.update(a for w in joined.claims[cid].wordings for a in w.sources)
         kept.append(text)
-    if parts is None:
-        text = p.text
-    elif not kept:
+    if not kept:
         return None
-    else:
-        text = p.text if len(kept) == len(parts) else " ".join(kept)
+    text = p.text if len(kept) == len(parts) else " ".join(kept)
     cited = [sources[s] for s in p.sources] + [s for c in notes for w in c.others for s in w.sources]
-    date = min((s.published[:10] for s in cited if s.published), default=None)
     return cx.PassageView(text, tuple(sources[s] for s in p.sources), p.line, score, tuple(notes),
-                          sources[p.article_id], claims.outlets(tuple(reporting), family_of), date)
+                          sources[p.article_id], claims.outlets(tuple(reporting), family_of), _earliest(cited))
+
+
+def _earliest(cited: Iterable[cx.Source]) -> str | None:
+    """The earliest publication day, YYYY-MM-DD, of these sources (None when none is dated)."""
+    return min((s.published[:10] for s in cited if s.published), default=None)
 
 
 def _cite(cited: dict[str, None], first: Sequence[cx.Source], *shown: cx.Claim) -> None:
@@ -629,7 +647,12 @@ def part(page: str, number: int) -> str:
     return page if number == 1 else f"{page}-{number}"
 
 
+# An id that toc's slugify leaves as it is: lower-case ASCII words joined by single hyphens (most ids are).
+_PLAIN_ID = re.compile(r"[a-z0-9_]+(?:-[a-z0-9_]+)*")
+
+
 def anchor(article_id: str) -> str:
     """The id Python-Markdown's toc gives a sources-page heading that is exactly the article id."""
-    from markdown.extensions.toc import slugify
+    if _PLAIN_ID.fullmatch(article_id):
+        return article_id  # slugify's work (Unicode normalising, two substitutions) would change nothing
     return slugify(article_id, "-")

@@ -7,8 +7,11 @@ import re
 import shutil
 from dataclasses import replace
 
+from hypothesis import example, given, strategies as st
+from markdown.extensions.toc import slugify
+
 from generator import cli, output, pipeline
-from generator.pages import content_parts
+from generator.pages import anchor, content_parts
 from generator.settings import DEFAULT
 
 from .helpers import BRIDGE_TOPICS, FIXTURE, ROOT, build_story, markdown_article
@@ -475,3 +478,15 @@ def test_one_passage_archived_is_said_in_the_singular(synthetic, tmp_path):
     page = pipeline.generate(pipeline.Inputs(synthetic / "articles", _one_big_topic(tmp_path), ROOT / "templates"),
                              one_left, skip_invalid=True).files["all.md"]
     assert "## Archive\n\n1 further passage is on the archive page, by the day first reported:\n" in page
+
+
+@given(st.text(alphabet="ab_-0Z. é\u00a0\u2002", max_size=12))
+@example("004_1e41a0e355824cc0")
+@example("2024-01-02-biengwesbit-courier-006882")
+@example("a--b")
+@example("-a")
+@example("a-")
+@example("Ab")
+def test_an_entry_anchor_is_the_id_toc_gives_its_heading(article_id):
+    # a footnote links to sources.md#<anchor>: it must be the id Python-Markdown's toc makes of the heading
+    assert anchor(article_id) == slugify(article_id, "-")
