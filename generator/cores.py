@@ -13,7 +13,7 @@ import math
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
@@ -65,17 +65,26 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], min_items: int, cores: in
     items; in this process otherwise, or where processes cannot be forked (`can_fork`). `fn` must not depend on what
     it did before (each worker runs it on ranges of `size` items, by default a `CHUNKS_PER_CORE`th of a core's share),
     and its results must pickle. An exception in a worker is raised here (a worker that dies: BrokenProcessPool)."""
+    return list(fork_imap(fn, items, min_items, cores, size))
+
+
+def fork_imap(fn: Callable[[T], R], items: Sequence[T], min_items: int, cores: int | None = None,
+              size: int | None = None) -> Iterator[R]:
+    """`fork_map`'s results one by one, in order, as the workers finish each range: a caller that stores each (as
+    pages are spooled to disk) never holds them all."""
     global _task
     cores = cores or count()
     if cores < 2 or len(items) < max(min_items, 2) or not can_fork(cores):
-        return [fn(x) for x in items]
+        yield from map(fn, items)
+        return
     size = size or math.ceil(len(items) / (cores * CHUNKS_PER_CORE))
     ranges = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     _task = (fn, items)
     gc.freeze()
     try:
         with ProcessPoolExecutor(min(cores, len(ranges)), mp_context=multiprocessing.get_context("fork")) as pool:
-            return [result for part in pool.map(_run, ranges) for result in part]
+            for part in pool.map(_run, ranges):
+                yield from part
     finally:
         _task = None
         gc.unfreeze()

@@ -25,3 +25,6 @@ class GeneratorError(Exception):
     def __init__(self, problems: list[Problem] | Problem):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self):  # pickled with its problems (raised in a worker process, re-raised in the build)
+        return type(self), (self.problems,)

@@ -91,9 +91,15 @@ def passage_hash(text: str) -> str:
 
 
 def _passage_hashes(passages: Sequence[Passage], matches: Sequence[TopicMatch], memo: Memo) -> dict[int, str]:
-    """`passage_hash` of each passage on some topic, by its order, kept in the memo by a digest of its text."""
-    return {p.order: memo.keep(digest(p.text) if memo else None, lambda: passage_hash(p.text))
-            for p, m in zip(passages, matches) if m.topics}
+    """`passage_hash` of each passage on some topic, by its order, kept in the memo by a digest of its text (those
+    the memo lacks hashed on every core from `PARALLEL_MIN_PASSAGES`)."""
+    on = [p for p, m in zip(passages, matches) if m.topics]
+    hashes = memo.keep_all([digest(p.text) if memo else None for p in on], lambda k: passage_hash(on[k].text),
+                           PARALLEL_MIN_PASSAGES)
+    return {p.order: h for p, h in zip(on, hashes)}
+
+
+PARALLEL_MIN_PASSAGES = 50_000  # to hash, from which workers are started
 
 
 def load(folder: Path | None) -> State:

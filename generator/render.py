@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import meta
 
-from . import context
+from . import context, cores
 from .context import PAGES, Source
 from .errors import GeneratorError, Problem
 from .escape import Markdown, html_text, md_text
@@ -160,18 +160,52 @@ def render_all(env: jinja2.Environment, pages: Mapping[str, tuple[str, object]],
     its context that the template names, tagged by every file of the templates folder; so a rebuild renders
     again only the pages whose context changed where the template reads it (after one more article, most
     topic and archive pages are the same, though every page's context counts all files or all topics).
+    From `PARALLEL_MIN_PAGES` pages to render, they are rendered on every core (`cores.fork_imap`, in page order).
     """
     out = Files()
     folder = Path(env.loader.searchpath[0])
+    names = list(pages)
     with cache.memo("pages", files_digest(folder, (p for p in folder.rglob("*") if p.is_file()))) as memo:
-        digests = _ContextDigest()
-        used: dict[str, tuple[str, ...]] = {}
-        for name, (template, page) in pages.items():
-            if memo and template not in used:
-                used[template] = fields_used(env, template, type(page))
-            key = digests.of(template, page, used[template]) if memo else None  # no cache: no digest, just render
-            out.add(name, memo.keep(key, lambda: render(env, template, page)))
+        keys = _keys(env, pages, memo)
+        found = [memo.get(key) if key is not None else None for key in keys]
+        todo = [k for k, text in enumerate(found) if text is None]
+        _compile({pages[names[k]][0] for k in todo}, env)
+        made = cores.fork_imap(lambda k: render(env, *pages[names[k]]), todo, PARALLEL_MIN_PAGES)
+        for name, key, text in zip(names, keys, found):
+            if text is None:
+                text = next(made)
+                if key is not None:
+                    memo.put(key, text)
+            out.add(name, text)
     return out
+
+
+def _compile(templates: Iterable[str], env: jinja2.Environment) -> None:
+    """Compile templates once, before workers are forked to render with them (a mistake is left to `render`, which
+    names its file and line)."""
+    for template in sorted(templates):
+        try:
+            env.get_template(template)
+        except jinja2.TemplateError:
+            pass
+
+
+def _keys(env: jinja2.Environment, pages: Mapping[str, tuple[str, object]], memo) -> list[bytes | None]:
+    """Each page's key in the pages memo: a digest of its template's name and the fields of its context that the
+    template names (None without a cache folder: the pages are just rendered)."""
+    if not memo:
+        return [None] * len(pages)
+    digests = _ContextDigest()
+    used: dict[str, tuple[str, ...]] = {}
+    keys: list[bytes | None] = []
+    for template, page in pages.values():
+        if template not in used:
+            used[template] = fields_used(env, template, type(page))
+        keys.append(digests.of(template, page, used[template]))
+    return keys
+
+
+PARALLEL_MIN_PAGES = 16  # to render, from which workers are started (a rebuild renders a few: it stays in process)
 
 
 def fields_used(env: jinja2.Environment, name: str, context: type) -> tuple[str, ...]:

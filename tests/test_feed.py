@@ -198,3 +198,16 @@ def test_basil_dev_build_has_the_coverage_table_and_a_stable_feed(tmp_path):
     check_atom(first.decode("utf-8"))
     assert cli.main(args) == 0  # an identical rebuild: the same feed, byte for byte
     assert (tmp_path / "s" / feed.NAME).read_bytes() == first
+
+
+def test_passage_hashes_made_on_every_core_are_those_made_in_one_process(tmp_path, monkeypatch, alone):
+    from types import SimpleNamespace
+
+    from generator.memo import Memo
+    passages = [SimpleNamespace(order=k, text=f"Passage {k}:  its text\u00a0as read.") for k in range(60)]
+    matches = [SimpleNamespace(topics=("t",) if k % 3 else ()) for k in range(60)]
+    monkeypatch.setattr(feed, "PARALLEL_MIN_PASSAGES", 10**9)
+    one = feed._passage_hashes(passages, matches, Memo(None, "feed", "tag"))
+    monkeypatch.setattr(feed, "PARALLEL_MIN_PASSAGES", 2)
+    many = feed._passage_hashes(passages, matches, Memo(tmp_path, "feed", "tag"))
+    assert many == one == {p.order: feed.passage_hash(p.text) for p, m in zip(passages, matches) if m.topics}

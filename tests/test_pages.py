@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
 from dataclasses import replace
 
+import pytest
 from hypothesis import example, given, strategies as st
 from markdown.extensions.toc import slugify
 
@@ -490,3 +492,50 @@ def test_one_passage_archived_is_said_in_the_singular(synthetic, tmp_path):
 def test_an_entry_anchor_is_the_id_toc_gives_its_heading(article_id):
     # a footnote links to sources.md#<anchor>: it must be the id Python-Markdown's toc makes of the heading
     assert anchor(article_id) == slugify(article_id, "-")
+
+
+def _many_pages(synthetic, tmp_path, templates=ROOT / "templates"):
+    """The synthetic corpus in many small pages (archive parts of at most 10 passages, sources parts of 20)."""
+    small = replace(DEFAULT, archive_page_passages=10, sources_page_entries=20)
+    return pipeline.generate(pipeline.Inputs(synthetic / "articles", _one_big_topic(tmp_path), templates),
+                             small, skip_invalid=True)
+
+
+def test_pages_rendered_on_every_core_are_the_pages_rendered_in_one_process(synthetic, tmp_path, monkeypatch,
+                                                                              alone):
+    from generator import render
+    monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 10**9)
+    alone_files = _many_pages(synthetic, tmp_path).files
+    pids = tmp_path / "pids"
+    plain = render.render
+
+    def recorded(*args):
+        with pids.open("a", encoding="ascii") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return plain(*args)
+
+    monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 2)
+    monkeypatch.setattr(render, "render", recorded)
+    shared = _many_pages(synthetic, tmp_path).files
+    assert len(alone_files) > 20
+    assert list(shared) == list(alone_files)  # the same files, in the same order
+    assert all(shared.data(name) == alone_files.data(name) for name in alone_files)
+    assert set(pids.read_text(encoding="ascii").split()) - {str(os.getpid())}  # some were rendered in workers
+
+
+def test_a_template_error_in_a_worker_names_the_template_and_line(synthetic, tmp_path, monkeypatch, alone):
+    from generator import render
+    from generator.errors import GeneratorError
+    folder = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", folder)
+    lines = (folder / "sources.md.j2").read_text(encoding="utf-8").split("\n")
+    at = lines.index("{% for s in sources %}") + 1
+    lines.insert(at, "{{ s.nope }}")
+    (folder / "sources.md.j2").write_text("\n".join(lines), encoding="utf-8")
+    monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 2)
+    with pytest.raises(GeneratorError) as info:
+        _many_pages(synthetic, tmp_path, folder)
+    problem = info.value.problems[0]
+    assert problem.path.endswith("sources.md.j2") and problem.line == at + 1
+    assert "nope" in problem.message and "REFERENCE.md" in problem.hint
+    assert str(info.value) == str(problem)  # as the command line prints it
