@@ -319,3 +319,13 @@ def test_one_matcher_finds_each_topics_entries_as_its_own_does(kept, monkeypatch
     assert any(any(found) for found in map(every.hits, texts))
     assert [every.hits(x) for x in texts] == [[topics.matcher(t).hits(x)[0] for t in spec.topics] for x in texts]
     assert len(every.known) <= kept
+
+
+def test_scores_on_every_topic_at_once_are_each_topics_score():
+    spec = topics.load(ROOT / "templates" / "topics.yml")
+    every = topics.Matcher.of(spec.topics)
+    texts = [topics.words(line) for path in sorted((ROOT / "seeds").iterdir()) if path.is_file()
+             for line in path.read_text(encoding="utf-8").splitlines()]
+    got = [topics.scores(x, spec.topics, every) for x in texts]
+    assert any(any(s) for s in got)
+    assert got == [[topics.score(x, t) for t in spec.topics] for x in texts]
