@@ -1,6 +1,7 @@
 """Render page contexts through the Jinja2 templates into Markdown strings."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import io
@@ -170,13 +171,15 @@ def render_all(env: jinja2.Environment, pages: Mapping[str, tuple[str, object]],
         found = [memo.get(key) if key is not None else None for key in keys]
         todo = [k for k, text in enumerate(found) if text is None]
         _compile({pages[names[k]][0] for k in todo}, env)
-        made = cores.fork_imap(lambda k: render(env, *pages[names[k]]), todo, PARALLEL_MIN_PAGES)
-        for name, key, text in zip(names, keys, found):
-            if text is None:
-                text = next(made)
-                if key is not None:
-                    memo.put(key, text)
-            out.add(name, text)
+        # closed on the way out, whatever happens here (Ctrl-C while spooling): its workers stop, its gc freeze ends
+        with contextlib.closing(cores.fork_imap(lambda k: render(env, *pages[names[k]]), todo,
+                                                PARALLEL_MIN_PAGES)) as made:
+            for name, key, text in zip(names, keys, found):
+                if text is None:
+                    text = next(made)
+                    if key is not None:
+                        memo.put(key, text)
+                out.add(name, text)
     return out
 
 

@@ -539,3 +539,28 @@ def test_a_template_error_in_a_worker_names_the_template_and_line(synthetic, tmp
     assert problem.path.endswith("sources.md.j2") and problem.line == at + 1
     assert "nope" in problem.message and "REFERENCE.md" in problem.hint
     assert str(info.value) == str(problem)  # as the command line prints it
+
+
+def test_a_build_stopped_while_pages_come_back_from_workers_leaves_none_running(synthetic, tmp_path, monkeypatch,
+                                                                                 alone):
+    import gc
+    import threading
+
+    from generator import render
+    monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 2)
+    plain, added = render.Files.add, []
+
+    def add(self, name, text):  # Ctrl-C, or a full disk, while the third page is spooled
+        added.append(name)
+        if len(added) == 3:
+            raise KeyboardInterrupt
+        plain(self, name, text)
+
+    monkeypatch.setattr(render.Files, "add", add)
+    threads = threading.active_count()
+    with pytest.raises(KeyboardInterrupt) as info:
+        _many_pages(synthetic, tmp_path)
+    # while the error is still held (its traceback holds the build's frames): the workers' pool is shut down and
+    # the build's garbage collector works again
+    assert info.value is not None and gc.get_freeze_count() == 0
+    assert threading.active_count() == threads
