@@ -175,12 +175,15 @@ def render_all(env: jinja2.Environment, pages: Mapping[str, tuple[str, object]],
         with contextlib.closing(cores.fork_imap(lambda k: render(env, *pages[names[k]]), todo,
                                                 PARALLEL_MIN_PAGES)) as made:
             for name, key, text in zip(names, keys, found):
-                if text is None:
-                    text = next(made)
-                    if key is not None:
-                        memo.put(key, text)
-                out.add(name, text)
+                out.add(name, text if text is not None else _kept(memo, key, next(made)))
     return out
+
+
+def _kept(memo, key: bytes | None, text: str) -> str:
+    """A page just rendered, kept in the pages memo under its key (if it has one)."""
+    if key is not None:
+        memo.put(key, text)
+    return text
 
 
 def _compile(templates: Iterable[str], env: jinja2.Environment) -> None:
