@@ -15,6 +15,7 @@ arrived with a commit or a download.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -22,7 +23,8 @@ import pickle
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
@@ -157,18 +159,37 @@ class Memo:
         """`keep(keys[k], lambda: make(k))` for every k, with what the memo lacks made once per key (or per k, where
         the key is None) and, from `min_parallel` of them, on every core (`cores.fork_map`: `make` must depend on
         k only, and its results pickle)."""
+        return list(self.keep_each(keys, make, min_parallel))
+
+    def keep_each(self, keys: Sequence[bytes | None], make: Callable[[int], T], min_parallel: int) -> Iterator[T]:
+        """`keep_all`'s results one by one, in order, as they are found or made (`cores.fork_imap`): a caller that
+        stores each (as pages are spooled to disk) never holds them all. Close it to stop early: its workers stop."""
+        found, slot, first = self._lacking(keys)
+        asked = Counter(slot[k] for k, one in enumerate(found) if one is None)  # times each slot is wanted still
+        again: dict[object, T] = {}  # results made that a later k wants too
+        with contextlib.closing(cores.fork_imap(make, list(first.values()), min_parallel)) as made:
+            for k, one in enumerate(found):
+                if one is None:
+                    one = next(made) if first[slot[k]] == k else again[slot[k]]
+                    asked[slot[k]] -= 1
+                    if asked[slot[k]]:
+                        again[slot[k]] = one
+                    else:
+                        again.pop(slot[k], None)
+                    if keys[k] is not None and self:
+                        self.put(keys[k], one)
+                yield one
+
+    def _lacking(self, keys: Sequence[bytes | None]) -> tuple[list, list, dict[object, int]]:
+        """What the memo holds for each key (None: lacking), what each result is made once per (its key, or k where
+        the key is None), and the first k of each of those that the memo lacks."""
         found = [self.get(key) if key is not None and self else None for key in keys]
-        slot = [k if key is None else key for k, key in enumerate(keys)]  # what the results are made once per
-        missing = [k for k, one in enumerate(found) if one is None]
-        first: dict[object, int] = {}  # the first k of each slot that the memo lacks
-        for k in missing:
-            first.setdefault(slot[k], k)
-        made = dict(zip(first.values(), cores.fork_map(make, list(first.values()), min_parallel)))
-        for k in missing:
-            found[k] = made[first[slot[k]]]
-            if keys[k] is not None and self:
-                self.put(keys[k], found[k])
-        return found
+        slot = [k if key is None else key for k, key in enumerate(keys)]
+        first: dict[object, int] = {}
+        for k, one in enumerate(found):
+            if one is None:
+                first.setdefault(slot[k], k)
+        return found, slot, first
 
     def put(self, key: bytes, value) -> None:
         n = key[0] % self.SHARDS

@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import meta
 
-from . import context, cores
+from . import context
 from .context import PAGES, Source
 from .errors import GeneratorError, Problem
 from .escape import Markdown, html_text, md_text
@@ -161,29 +161,19 @@ def render_all(env: jinja2.Environment, pages: Mapping[str, tuple[str, object]],
     its context that the template names, tagged by every file of the templates folder; so a rebuild renders
     again only the pages whose context changed where the template reads it (after one more article, most
     topic and archive pages are the same, though every page's context counts all files or all topics).
-    From `PARALLEL_MIN_PAGES` pages to render, they are rendered on every core (`cores.fork_imap`, in page order).
+    From `PARALLEL_MIN_PAGES` pages to render, they are rendered on every core (`Memo.keep_each`, in page order).
     """
     out = Files()
     folder = Path(env.loader.searchpath[0])
-    names = list(pages)
     with cache.memo("pages", files_digest(folder, (p for p in folder.rglob("*") if p.is_file()))) as memo:
-        keys = _keys(env, pages, memo)
-        found = [memo.get(key) if key is not None else None for key in keys]
-        todo = [k for k, text in enumerate(found) if text is None]
-        _compile({pages[names[k]][0] for k in todo}, env)
+        _compile({template for template, _ in pages.values()}, env)
+        listed = list(pages.items())
         # closed on the way out, whatever happens here (Ctrl-C while spooling): its workers stop, its gc freeze ends
-        with contextlib.closing(cores.fork_imap(lambda k: render(env, *pages[names[k]]), todo,
-                                                PARALLEL_MIN_PAGES)) as made:
-            for name, key, text in zip(names, keys, found):
-                out.add(name, text if text is not None else _kept(memo, key, next(made)))
+        with contextlib.closing(memo.keep_each(_keys(env, pages, memo), lambda k: render(env, *listed[k][1]),
+                                               PARALLEL_MIN_PAGES)) as texts:
+            for (name, _), text in zip(listed, texts):
+                out.add(name, text)
     return out
-
-
-def _kept(memo, key: bytes | None, text: str) -> str:
-    """A page just rendered, kept in the pages memo under its key (if it has one)."""
-    if key is not None:
-        memo.put(key, text)
-    return text
 
 
 def _compile(templates: Iterable[str], env: jinja2.Environment) -> None:

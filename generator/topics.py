@@ -373,8 +373,7 @@ def _entries(topic: Topic) -> tuple[Term, ...]:
 
 def score(text: str, topic: Topic, pattern: Matcher | None = None) -> float:
     """Weighted count of term occurrences in a normalised text (`words(text)`; pass a `matcher` to go fast)."""
-    entries = _entries(topic)
-    return sum(entries[n].weight for n in (pattern or matcher(topic)).hits(text)[0])
+    return scores(text, (topic,), pattern or matcher(topic))[0]
 
 
 def scores(text: str, of: Sequence[Topic], pattern: Matcher) -> list[float]:
