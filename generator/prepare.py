@@ -4,10 +4,19 @@ Everything here depends on one file's bytes, its path in the seeds folder, the s
 code, never on the other files, so it runs in worker processes on large folders and is cached: a
 memo of kind "prepared" (generator/memo.py), keyed by the SHA-256 of the file's path and bytes.
 Entries of files no longer in the folder are dropped.
+
+The speed trick of a rebuild: a file's content key is found without reading the file when its status (inode,
+size, modification and change times: `_signature`) is the one it had when a build last read it, as git's index
+finds unchanged files. A write changes the change time, which no tool can set back, so an edited file is always
+read again. A file changed within `SETTLE_SECONDS` before a build is not recorded (two writes that fast can leave
+the same times), so it is read again until it has settled.
 """
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -16,12 +25,13 @@ from pathlib import Path
 from . import clean, cores, features, reader
 from .errors import Problem
 from .features import ArticleFeatures, Samples
-from .memo import Cache
+from .memo import Cache, Memo, digest
 from .model import Article, CleanArticle, Rejection, quick_pickle
 from .settings import Settings
 
 PARALLEL_MIN_FILES = 400
 CHUNK = 256
+SETTLE_SECONDS = 2  # a file changed more recently than this before a build has its bytes read again next time
 
 
 @quick_pickle
@@ -90,8 +100,11 @@ def read_folder(folder: Path, settings: Settings, cache: Cache | None = None, wo
             slots.append(len(jobs))
             jobs.append((str(item[0]), item[1]))
             paths.append(item[0])
-    with (cache or Cache(None, settings)).memo("prepared") as memo:
-        keys = [_key(path, rel, folder, settings) if memo else None for path, (_, rel) in zip(paths, jobs)]
+    cache = cache or Cache(None, settings)
+    with cache.memo("prepared") as memo, cache.memo("file-keys") as known:
+        settled = time.time_ns() - SETTLE_SECONDS * 1_000_000_000
+        keys = [_key(path, rel, folder, settings, known, settled) if memo else None
+                for path, (_, rel) in zip(paths, jobs)]
         results: list[Prepared | None] = [memo.get(k) if k else None for k in keys]
         todo = [i for i, r in enumerate(results) if r is None]
         progress(len(jobs) - len(todo), len(jobs))
@@ -120,12 +133,33 @@ def read_folder(folder: Path, settings: Settings, cache: Cache | None = None, wo
                   len(jobs) - len(todo), len(todo), samples)
 
 
-def _key(path: Path, rel: str, folder: Path, settings: Settings) -> bytes | None:
-    """The content key of a file, or None when it cannot be read (prepare_file then reports why)."""
+def _key(path: Path, rel: str, folder: Path, settings: Settings, known: Memo, settled: int) -> bytes | None:
+    """The content key of a file, or None when it cannot be read (prepare_file then reports why). `known` holds the
+    keys of files by their status when last read; a file last changed before `settled` (ns) is added to it."""
+    status = _status(path, rel, settings)
+    found = known.get(status[0]) if status else None
+    if found is not None:
+        return found
     try:
-        return content_key(rel, reader.read_bytes(path, rel, folder, settings))
+        key = content_key(rel, reader.read_bytes(path, rel, folder, settings))
     except reader.ArticleError:
         return None
+    if status and status[1] < settled:
+        known.put(status[0], key)
+    return key
+
+
+def _status(path: Path, rel: str, settings: Settings) -> tuple[bytes, int] | None:
+    """A digest of a regular file's name and status (device, inode, size, modification and change times), which a
+    write changes, and when it last changed (ns); None for anything else, which `read_bytes` judges every time."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode) or info.st_size > settings.max_file_bytes:
+        return None
+    return (digest(rel, f"{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}"),
+            max(info.st_mtime_ns, info.st_ctime_ns))
 
 
 def _prepare(jobs: list[tuple[str, str]], todo: list[int], folder: Path, settings: Settings,

@@ -85,16 +85,30 @@ class _StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def list_inputs(folder: Path) -> list[tuple[Path, str]]:
-    """Every entry below `folder` but hidden folders, with its path relative to it (with '/'), in a stable
-    order; links to folders are listed, not followed."""
+def list_inputs(folder: Path) -> list[tuple[Path, str, bool]]:
+    """Every entry below `folder` but hidden folders, with its path relative to it (with '/') and whether it is a
+    link, in a stable order; links to folders are listed, not followed."""
     out = []
-    for root, dirs, files in os.walk(folder, followlinks=False):
-        under = Path(root).relative_to(folder).as_posix()
-        prefix = "" if under == "." else under + "/"
-        out.extend((Path(root, d), prefix + d) for d in dirs if not d.startswith(".") and Path(root, d).is_symlink())
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not Path(root, d).is_symlink())
-        out.extend((Path(root, f), prefix + f) for f in files)
+    pending = [(str(folder), "")]
+    while pending:
+        root, prefix = pending.pop()
+        try:
+            with os.scandir(root) as listing:
+                entries = list(listing)
+        except OSError:  # as os.walk: a folder that cannot be listed has no entries
+            continue
+        for entry in entries:
+            link = entry.is_symlink()  # from the listing: no call to the system per file
+            try:
+                is_folder = entry.is_dir()
+            except OSError:
+                is_folder = False
+            if is_folder and entry.name.startswith("."):
+                continue
+            if is_folder and not link:
+                pending.append((entry.path, prefix + entry.name + "/"))
+            else:
+                out.append((Path(entry.path), prefix + entry.name, link))
     return sorted(out, key=lambda entry: entry[1])
 
 
@@ -104,9 +118,10 @@ def triage(folder: Path) -> list[Problem | Rejection | tuple[Path, str]]:
         return [Problem(str(folder), "seeds folder not found", "pass --seeds DIR with your articles")]
     out: list[Problem | Rejection | tuple[Path, str]] = []
     seen_ids: dict[str, str] = {}
-    for path, rel in list_inputs(folder):
-        if path.is_symlink() and (path.is_dir() or not path.resolve().is_relative_to(folder.resolve())):
-            where = "inside" if path.resolve().is_relative_to(folder.resolve()) else "outside"
+    inside = folder.resolve()
+    for path, rel, link in list_inputs(folder):
+        if link and (path.is_dir() or not path.resolve().is_relative_to(inside)):
+            where = "inside" if path.resolve().is_relative_to(inside) else "outside"
             kind = "folder" if path.is_dir() else "file"
             out.append(Problem(rel, f"is a link to a {kind} {where} the seeds folder, which is never followed",
                                f"copy the {kind} into the seeds folder instead of linking to it"))

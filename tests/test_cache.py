@@ -1,11 +1,12 @@
 """Results kept between builds: the same output as without them, and invalidated by any change."""
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
 from dataclasses import replace
 
-from generator import pipeline, prepare
+from generator import pipeline, prepare, reader
 from generator.memo import Cache
 from generator.settings import DEFAULT
 
@@ -42,6 +43,37 @@ def test_cache_gives_the_same_output_and_is_invalidated(tmp_path):
     changed = prepare.read_folder(seeds, other, Cache(cache, other))
     assert changed.cache_hits == 0
     assert len(list(cache.glob("prepared-*"))) == 1
+
+
+def test_a_rebuild_reads_only_the_files_written_since(tmp_path, monkeypatch):
+    """An unchanged file's content key is found by its status, without reading it; a file written since is read
+    again, even at the same size and modification time, and so is one written just before the last build."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(FIXTURE / "seeds", seeds)
+    cache = tmp_path / "cache"
+    reads = []
+    read_bytes = reader.read_bytes
+    monkeypatch.setattr(reader, "read_bytes", lambda path, *rest: reads.append(path.name) or read_bytes(path, *rest))
+
+    def rebuild():
+        reads.clear()
+        return prepare.read_folder(seeds, DEFAULT, Cache(cache, DEFAULT))
+
+    first = rebuild()
+    names = set(reads)  # every article file
+    assert len(names) == len(first.articles) + len(first.problems)
+    assert rebuild().cache_misses == 0 and set(reads) == names  # just copied: not settled, read again
+    monkeypatch.setattr(prepare, "SETTLE_SECONDS", 0)
+    rebuild()
+    again = rebuild()
+    assert reads == [] and again.cache_misses == 0 and (again.articles, again.cleaned) == (first.articles, first.cleaned)
+    victim = sorted(p for p in seeds.iterdir() if p.suffix == ".md")[0]
+    before, text = victim.stat(), victim.read_bytes()
+    at = text.index(b"e", text.index(b"\n\n"))
+    victim.write_bytes(text[:at] + b"E" + text[at + 1:])  # one letter, the same size
+    os.utime(victim, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the same modification time
+    edited = rebuild()
+    assert set(reads) == {victim.name} and edited.cache_misses == 1 and edited.cleaned != first.cleaned
 
 
 def test_cached_topic_scores_follow_the_topics_file(tmp_path):
