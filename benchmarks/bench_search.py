@@ -121,7 +121,7 @@ def on_disk(site: Path) -> dict:
     """Files and bytes of the search bundle, and of a Material lunr index if there is one."""
     files = [p for p in (site / BUNDLE).rglob("*") if p.is_file()]
     out = {"bundle_files": len(files), "bundle_bytes": sum(p.stat().st_size for p in files),
-           "pages_indexed": len(list((site / BUNDLE / "fragment").iterdir())) if (site / BUNDLE / "fragment").is_dir() else 0}
+           "pages_indexed": sum(1 for _ in (site / BUNDLE).rglob("fragment/*.pf_fragment"))}  # in every bundle
     lunr = site / "search" / "search_index.json"
     if lunr.is_file():
         out["lunr_index_bytes"] = lunr.stat().st_size

@@ -101,7 +101,8 @@ def publish(config_file: Path, briefings: Path, files: Mapping[str, str], site: 
         record = cache / site_memo.RECORD if cache else None
         plan = site_memo.plan(record, config_file, docs, site, nav, site_name)
         site_memo.copy_reused(plan, site, tmp)
-        _mkdocs(config_file, docs, tmp, nav, site_name, plan)
+        found = cache / search.RECORD if cache else None
+        indexed = _mkdocs(config_file, docs, tmp, nav, site_name, plan, site if cache else None, found)
         changed = sync(briefings, files)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -110,15 +111,19 @@ def publish(config_file: Path, briefings: Path, files: Mapping[str, str], site: 
         shutil.rmtree(stage, ignore_errors=True)
     _swap(tmp, site)
     site_memo.save(record, plan, site)
+    search.save(found, indexed)
     return changed
 
 
-def _mkdocs(config_file: Path, docs: Path, out: Path, nav: list, site_name: str, plan: site_memo.Plan) -> None:
+def _mkdocs(config_file: Path, docs: Path, out: Path, nav: list, site_name: str, plan: site_memo.Plan,
+            published: Path | None, found: Path | None) -> dict:
     """The strict MkDocs build of `docs` into `out`, the content check of the pages it rendered, then the search
-    index; failures are GeneratorErrors (and leave the published site as it was, since `out` is not yet swapped in)."""
+    index (the bundles of unchanged pages copied from the `published` site, by the record `found`); failures are
+    GeneratorErrors (and leave the published site as it was, since `out` is not yet swapped in). Returns the
+    record of the search bundles."""
     build_site(config_file, docs, out, nav, site_name, plan)
     htmlcheck.check_site(out, skip=frozenset(plan.reuse.values()))
-    search.index_site(out)
+    return search.index_site(out, published, found)
 
 
 def build_site(config_file: Path, docs: Path, out: Path, nav: list, site_name: str,

@@ -127,7 +127,7 @@ def test_failed_search_index_leaves_previous_briefings_and_site(good, capsys, mo
     base, args = good
     before, entries = _state(base)
     _edit_a_seed(base)
-    monkeypatch.setattr(search, "command", lambda site: [sys.executable, "-c", "raise SystemExit('no index')"])
+    monkeypatch.setattr(search, "command", lambda site, *how: [sys.executable, "-c", "raise SystemExit('no index')"])
     assert cli.main(["build", *args]) == 1
     assert "the search index failed: no index" in capsys.readouterr().err
     assert {"briefings": tree(base / "briefings"), "site": tree(base / "site")} == before
