@@ -3,12 +3,13 @@ full build makes."""
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from mkdocs.structure.pages import Page
 
-from generator import cli, output, preview, site_memo, topics as topics_file
+from generator import cli, output, preview, search, site_memo, topics as topics_file
 
 from .helpers import ROOT
 
@@ -138,14 +139,21 @@ def served(site: Path) -> dict[str, bytes]:
     return {name: data for name, data in tree(site).items() if name != preview.RECORD}
 
 
-def test_a_preview_rebuild_renders_only_what_changed_and_serves_what_a_clean_build_would(tmp_path, rendered):
+def test_a_preview_rebuild_renders_only_what_changed_and_serves_what_a_clean_build_would(tmp_path, rendered,
+                                                                                          monkeypatch):
     docs, site = tmp_path / "docs", tmp_path / "site"
     output.sync(docs, {**PAGES, "sources-2.md": "# Sources, part 2 of 2\n\nMore sources.\n"})
     preview_build(docs, site)
     output.sync(docs, {**PAGES, "un-vote.md": PAGES["un-vote.md"] + "\nAn edit in the preview.\n"})
     rendered.clear()
+    indexed, index = [], search._index
+    monkeypatch.setattr(search, "_index", lambda site_, name, pages: indexed.append(name) or index(site_, name, pages))
+    left = set(Path(tempfile.gettempdir()).glob(preview.LAST_INDEX_PREFIX + "*"))
     preview_build(docs, site)
     assert rendered == ["un-vote.md"]
+    # the main search bundle is always made; of the others, those of the edited page and of the page gone
+    assert sorted(indexed) == ["", "sources", "un-vote"]
+    assert set(Path(tempfile.gettempdir()).glob(preview.LAST_INDEX_PREFIX + "*")) == left
     assert not (site / "sources-2").exists()  # a page no longer made is not served
     clean = tmp_path / "clean"
     output.sync(clean, {**PAGES, "un-vote.md": PAGES["un-vote.md"] + "\nAn edit in the preview.\n"})
