@@ -6,7 +6,7 @@ memo of kind "prepared" (generator/memo.py), keyed by the SHA-256 of the file's 
 Entries of files no longer in the folder are dropped.
 
 The speed trick of a rebuild: a file's content key is found without reading the file when its status (inode,
-size, modification and change times: `_signature`) is the one it had when a build last read it, as git's index
+size, modification and change times: `_status`) is the one it had when a build last read it, as git's index
 finds unchanged files. A write changes the change time, which no tool can set back, so an edited file is always
 read again. A file changed within `SETTLE_SECONDS` before a build is not recorded (two writes that fast can leave
 the same times), so it is read again until it has settled.
