@@ -36,7 +36,9 @@ EXCLUDE = (".footnote", "sup.footnote-ref", "a.headerlink")  # not indexed: note
 LANGUAGE = "en"
 PARTS_PER_BUNDLE = 8  # archive or sources parts in one bundle at least (a reader's first search fetches each bundle's
 RUNS = 4              # index) and bundles of one topic, or of the sources, at most
-_UI_ONLY = ("pagefind-ui.*", "pagefind-modular-ui.*", "pagefind-component-ui.*", "pagefind-highlight.js")
+# A merged bundle is read by the main bundle's search box and runtime: its own copies are dropped (3 MB on the 10k site)
+_MAIN_ONLY = ("pagefind-ui.*", "pagefind-modular-ui.*", "pagefind-component-ui.*", "pagefind-highlight.js",
+              "pagefind.js", "pagefind-worker.js", "wasm.*.pagefind")
 _FOLDER = re.compile(r"[a-z0-9][a-z0-9_-]*")  # page folders the generator names (safe in a glob and a path)
 _ARCHIVE = re.compile(rf"(.+){re.escape(ARCHIVE_SUFFIX)}(?:-(\d+))?")
 _SOURCES = re.compile(r"(sources)(?:-(\d+))?")
@@ -135,9 +137,9 @@ def _kept(published: Path | None, name: str, recorded: list | None, key: str) ->
 
 
 def _made(folder: Path, key: str) -> list[str]:
-    """The record of a bundle just made from pages of digest `key` (the search box's files dropped: the main
-    bundle's is used)."""
-    for path in [p for pattern in _UI_ONLY for p in folder.glob(pattern)]:
+    """The record of a bundle just made from pages of digest `key`, once its copies of the search box and runtime
+    are dropped (the main bundle's are the ones used)."""
+    for path in [p for pattern in _MAIN_ONLY for p in folder.glob(pattern)]:
         path.unlink()
     return [key, _files_digest(folder)]
 
