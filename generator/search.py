@@ -6,9 +6,9 @@ browser downloads only what a query needs (not the whole index, as lunr does). O
 permalinks are left out, since a reader searches for what the passages say, not for source entries.
 
 The index is made of bundles that the reader's browser searches together (Pagefind's `mergeIndex`, results from
-all ranked by score): the main one (`pagefind/`) of the pages at the top of the site (the home page), and one
-per topic with its archive parts and per run of sources parts (`pagefind/parts/<name>/`, listed in
-`pagefind/bundles.js`, which overrides/main.html loads). The speed trick of a rebuild with the cache: a bundle
+all ranked by score): the main one (`pagefind/`) of the pages at the top of the site (the home page) and of the
+first sources part, which any file added or removed changes; and one per topic with its archive parts and per run
+of sources parts (`pagefind/parts/<name>/`, listed in `pagefind/bundles.js`, which overrides/main.html loads). The speed trick of a rebuild with the cache: a bundle
 whose pages have the same HTML as when the published site's copy of it was made (by the cache's record,
 `search.json`) is copied from the published site instead of indexed again, so after one more article only the
 bundles of the pages that changed are indexed (Pagefind has no incremental mode of its own).
@@ -57,12 +57,12 @@ def command(site: Path, glob: str | None = None, output: str = BUNDLE) -> list[s
 
 
 def bundle_of(page: str, parts: int = 1) -> str:
-    """The bundle of a built page (its path in the site): "" (the main one) for a page at the top; else its topic's
-    (the topic page and its archive parts) or the sources pages', in runs of parts (`_run`: `parts` is how many the
-    topic or the sources have)."""
+    """The bundle of a built page (its path in the site): "" (the main one) for a page at the top and the first
+    sources part; else its topic's (the topic page and its archive parts) or the sources pages', in runs of parts
+    (`_run`: `parts` is how many the topic or the sources have)."""
     family, number = _family(page)
-    if not family:
-        return ""
+    if not family or (family == "sources" and number == 1):  # with the home page: both give the totals, which
+        return ""                                              # change with any file added or removed
     run = (number - 1) // _run(parts)
     return family if run == 0 else f"{family}--{run + 1}"
 
