@@ -171,8 +171,10 @@ def _glob(pages: list[str]) -> str:
 
 
 def _pages_digest(site: Path, pages: list[str]) -> str:
-    """A digest of what a bundle is made from: its pages' paths and HTML, and how Pagefind is run."""
+    """A digest of what a bundle is made from: its pages' paths and HTML, how Pagefind is run, and this module (which
+    runs it and trims the bundle)."""
     h = hashlib.sha256(" ".join([*command(Path("."))[2:], memo.package_version("pagefind")]).encode())
+    h.update(hashlib.sha256(Path(__file__).read_bytes()).digest())
     h.update(memo.files_digest(site, [site / page for page in pages]))
     return h.hexdigest()
 

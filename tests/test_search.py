@@ -128,6 +128,14 @@ def test_a_rebuild_indexes_again_only_the_bundles_whose_pages_changed(built, tmp
     shutil.rmtree(rebuilt / search.BUNDLE)
     search.index_site(rebuilt, published, record)
     assert sorted(indexed) == ["", "peacekeeping-force", "un-vote"]
+    # another version of this module (how bundles are made and trimmed) reuses none
+    edited = tmp_path / "search.py"
+    edited.write_text(Path(search.__file__).read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    monkeypatch.setattr(search, "__file__", str(edited))
+    indexed.clear()
+    shutil.rmtree(rebuilt / search.BUNDLE)
+    search.index_site(rebuilt, published, record)
+    assert sorted(indexed) == sorted(search.bundles(rebuilt))
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
