@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import json
 import os
 import pickle
 import shutil
@@ -65,6 +66,14 @@ def files_digest(folder: Path, paths) -> bytes:
         name = path.relative_to(folder).as_posix().encode()
         h.update(len(name).to_bytes(8, "little") + name + hashlib.sha256(path.read_bytes()).digest())
     return h.digest()
+
+
+def save_record(path: Path, data: object) -> None:
+    """Write a record of the last build (JSON, for the next build to read) at `path`, atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+    tmp.replace(path)
 
 
 def digest(*texts: str) -> bytes:

@@ -120,12 +120,8 @@ def index_site(site: Path, published: Path | None = None, record: Path | None = 
 
 def save(record: Path | None, bundles_: dict) -> None:
     """Write the `record` of the published site's bundles (nothing if None)."""
-    if record is None:
-        return
-    record.parent.mkdir(parents=True, exist_ok=True)
-    tmp = record.with_name(f".{record.name}.tmp")
-    tmp.write_text(json.dumps(bundles_, sort_keys=True), encoding="utf-8")
-    tmp.replace(record)
+    if record is not None:
+        memo.save_record(record, bundles_)
 
 
 def _kept(published: Path | None, name: str, recorded: list | None, key: str) -> bool:

@@ -118,12 +118,8 @@ def plan(record: Path | None, config_file: Path, docs: Path, site: Path, nav: li
 
 def save(record: Path | None, plan_: Plan, site: Path) -> None:
     """Write the `record` file of the finished `site` for the next build (nothing if None)."""
-    if record is None:
-        return
-    record.parent.mkdir(parents=True, exist_ok=True)
-    tmp = record.with_name(f".{record.name}.tmp")
-    tmp.write_text(json.dumps(plan_.record(site), sort_keys=True), encoding="utf-8")
-    tmp.replace(record)
+    if record is not None:
+        memo.save_record(record, plan_.record(site))
 
 
 def copy_reused(plan_: Plan, site: Path, out: Path) -> None:
