@@ -68,6 +68,14 @@ def files_digest(folder: Path, paths) -> bytes:
     return h.digest()
 
 
+def load_record(path: Path | None) -> object:
+    """The record the last build wrote at `path` (`save_record`); None when there is none or it cannot be read."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8")) if path else None
+    except (OSError, ValueError):
+        return None
+
+
 def save_record(path: Path, data: object) -> None:
     """Write a record of the last build (JSON, for the next build to read) at `path`, atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)

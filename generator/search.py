@@ -8,13 +8,15 @@ permalinks are left out, since a reader searches for what the passages say, not 
 The index is made of bundles that the reader's browser searches together (Pagefind's `mergeIndex`, results from
 all ranked by score): the main one (`pagefind/`) of the pages at the top of the site (the home page) and of the
 first sources part, which any file added or removed changes; and one per topic with its archive parts and per run
-of sources parts (`pagefind/parts/<name>/`, listed in `pagefind/bundles.js`, which overrides/main.html loads). The speed trick of a rebuild with the cache: a bundle
-whose pages have the same HTML as when the published site's copy of it was made (by the cache's record,
-`search.json`) is copied from the published site instead of indexed again, so after one more article only the
-bundles of the pages that changed are indexed (Pagefind has no incremental mode of its own).
+of sources parts (`pagefind/parts/<name>/`, listed in `pagefind/bundles.js`, which overrides/main.html loads).
+The speed trick of a rebuild with the cache: a bundle whose pages have the same HTML as when the published site's
+copy of it was made (by the cache's record, `search.json`) is copied from the published site instead of indexed
+again, so after one more article only the bundles of the pages that changed are indexed (Pagefind has no
+incremental mode of its own).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -169,10 +171,17 @@ def _glob(pages: list[str]) -> str:
 def _pages_digest(site: Path, pages: list[str]) -> str:
     """A digest of what a bundle is made from: its pages' paths and HTML, how Pagefind is run, and this module (which
     runs it and trims the bundle)."""
-    h = hashlib.sha256(" ".join([*command(Path("."))[2:], memo.package_version("pagefind")]).encode())
-    h.update(hashlib.sha256(Path(__file__).read_bytes()).digest())
+    h = hashlib.sha256(_how(__file__))
     h.update(memo.files_digest(site, [site / page for page in pages]))
     return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def _how(module: str) -> bytes:
+    """A digest of how every bundle is made: Pagefind's options and version, and this module's source (read once)."""
+    h = hashlib.sha256(" ".join([*command(Path("."))[2:], memo.package_version("pagefind")]).encode())
+    h.update(Path(module).read_bytes())
+    return h.digest()
 
 
 def _files_digest(folder: Path) -> str:
@@ -181,8 +190,5 @@ def _files_digest(folder: Path) -> str:
 
 def _load(record: Path | None) -> dict:
     """The record of the published site's bundles (empty when there is none or it cannot be read)."""
-    try:
-        old = json.loads(record.read_text(encoding="utf-8")) if record else {}
-    except (OSError, ValueError):
-        return {}
+    old = memo.load_record(record)
     return old if isinstance(old, dict) and all(isinstance(v, list) and len(v) == 2 for v in old.values()) else {}

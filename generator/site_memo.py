@@ -93,10 +93,7 @@ def plan(record: Path | None, config_file: Path, docs: Path, site: Path, nav: li
     """The pages whose HTML the published `site` already holds, by the `record` file of its build (None: none)."""
     markdown = {p.relative_to(docs).as_posix(): _digest(p.read_bytes()) for p in docs.rglob("*.md")}
     out = Plan(shared_digest(config_file, docs, nav, site_name), markdown)
-    try:
-        old = json.loads(record.read_text(encoding="utf-8")) if record else None
-    except (OSError, ValueError):
-        old = None
+    old = memo.load_record(record)
     if not isinstance(old, dict) or old.get("shared") != out.shared:
         return out
     try:
